@@ -1,0 +1,14 @@
+# The two commands a new user needs. Each sets up what is missing first (see scripts/bootstrap.sh).
+.PHONY: render test setup
+
+# Render all six scenes at low quality, as GIF and MP4, into out/.
+render: setup
+	.venv/bin/roll render --all -q l --format gif,mp4 --out out
+
+# Run the test suite (numbers, scenes at tiny sizes, the command line), then ruff.
+test: setup
+	.venv/bin/python -m pytest
+	.venv/bin/ruff check .
+
+setup:
+	@bash scripts/bootstrap.sh

@@ -1,0 +1,82 @@
+"""Gradient, Hessian and the kind of a critical point, by torch.autograd.functional.
+
+The chapter's rule: all Hessian eigenvalues positive -> minimum, all negative ->
+maximum, mixed -> saddle. Where an eigenvalue is zero (x³ at 0) the Hessian cannot
+decide, so the function is probed along that eigenvector: if it rises on one side and
+falls on the other, the point is a saddle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch.autograd.functional import hessian as _hessian
+from torch.autograd.functional import jacobian as _jacobian
+
+from .functions import Landscape
+
+KINDS = ("minimum", "maximum", "saddle", "not critical")
+
+
+@dataclass(frozen=True)
+class Critical:
+    kind: str
+    eigenvalues: tuple[float, ...]
+    gradient: tuple[float, ...]
+
+
+def _scalar_fn(ls: Landscape):  # noqa: ANN202 - a closure for autograd.functional
+    return lambda p: ls.fn(p.unsqueeze(0))[0]
+
+
+def _point(point: Sequence[float]) -> torch.Tensor:
+    return torch.tensor(list(point), dtype=torch.float64)
+
+
+def gradient(ls: Landscape, point: Sequence[float]) -> np.ndarray:
+    return _jacobian(_scalar_fn(ls), _point(point)).numpy()
+
+
+def hessian(ls: Landscape, point: Sequence[float]) -> np.ndarray:
+    return _hessian(_scalar_fn(ls), _point(point)).numpy()
+
+
+def classify(
+    ls: Landscape, point: Sequence[float], grad_tol: float = 1e-4, eig_tol: float = 1e-6
+) -> Critical:
+    """Minimum, maximum or saddle (or not critical), with the Hessian's eigenvalues."""
+    g = gradient(ls, point)
+    h = hessian(ls, point)
+    eig, vecs = np.linalg.eigh((h + h.T) / 2)
+    result = dict(eigenvalues=tuple(float(v) for v in eig), gradient=tuple(float(v) for v in g))
+    if np.linalg.norm(g) > grad_tol:
+        return Critical("not critical", **result)
+    signs = set()
+    for lam, vec in zip(eig, vecs.T, strict=True):
+        if lam > eig_tol:
+            signs.add(1)
+        elif lam < -eig_tol:
+            signs.add(-1)
+        else:
+            signs |= _probe(ls, point, vec)
+    if signs == {1}:
+        kind = "minimum"
+    elif signs == {-1}:
+        kind = "maximum"
+    else:
+        kind = "saddle"  # mixed signs, or flat both ways
+    return Critical(kind, **result)
+
+
+def _probe(ls: Landscape, point: Sequence[float], direction: np.ndarray, h: float = 1e-3) -> set[int]:
+    """Signs of f(p ± h·v) − f(p) along a flat direction: {1} rises both ways, {1, -1} a saddle."""
+    p = np.asarray(point, dtype=np.float64)
+    f0 = ls.value(*p)
+    out = set()
+    for side in (1, -1):
+        df = ls.value(*(p + side * h * direction)) - f0
+        out.add(1 if df > 0 else -1 if df < 0 else 0)
+    return out

@@ -1,0 +1,99 @@
+"""One record per scene: its settings, read by the scene, the command line and the tests.
+
+`settings` is the story's main ball: `roll trajectory NAME` prints it and the
+command-line overrides change it. `companions` are the other balls of the scene, each
+given as the fields it changes from the (possibly overridden) main settings, so an
+override of the learning rate reaches every ball of the scene.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import SettingsError
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from .trajectory import Trajectory
+
+
+@dataclass(frozen=True)
+class Story:
+    name: str
+    scene_class: str
+    module: str
+    line: str
+    settings: Settings
+    companions: tuple[Mapping[str, Any], ...] = field(default=())
+
+    def balls(self, settings: Settings | None = None) -> list[Settings]:
+        """Settings of every ball in the scene, main ball first."""
+        main = settings or self.settings
+        return [main, *(main.override(**changes) for changes in self.companions)]
+
+    def trajectories(self, settings: Settings | None = None) -> list[Trajectory]:
+        from .optimizers import run
+
+        return [run(s) for s in self.balls(settings)]
+
+
+STORIES: dict[str, Story] = {
+    s.name: s
+    for s in (
+        Story(
+            "risk",
+            "RiskVsEmpiricalRisk",
+            "risk",
+            "f (risk) and g (empirical risk): the same start settles at two different minima",
+            Settings("g", (0.75,), lr=0.01, steps=200, domain=((0.5, 1.5),)),
+            companions=({"landscape": "f"},),
+        ),
+        Story(
+            "local-minimum",
+            "LocalMinimum",
+            "local_minimum",
+            "f on [-1, 2]: one ball is stuck in the local minimum, one reaches the global one",
+            Settings("f", (-0.9,), lr=0.05, steps=120),
+            companions=({"start": (0.6,)},),
+        ),
+        Story(
+            "ripples",
+            "EscapingRipples",
+            "ripples",
+            "g's ripples: plain gradient descent is caught, gradient noise jumps out to f's minimum",
+            Settings("g", (0.45,), optimizer="sgd", lr=0.02, steps=300, noise=3.0, seed=0),
+            companions=({"optimizer": "gd"},),
+        ),
+        Story(
+            "cubic-saddle",
+            "CubicSaddle",
+            "cubic_saddle",
+            "x³: the ball slows down and freezes at the saddle point 0, where f' = f'' = 0",
+            Settings("cube", (1.5,), lr=0.1, steps=200),
+        ),
+        Story(
+            "saddle-surface",
+            "SaddleSurface",
+            "saddle_surface",
+            "x² − y²: the ball rolls in along x, then slides off along y",
+            Settings("saddle", (0.95, 0.002), lr=0.05, steps=200),
+        ),
+        Story(
+            "vanishing-gradient",
+            "VanishingGradient",
+            "vanishing_gradient",
+            "tanh from x = 4: f' ≈ 0.0013, the ball crawls while one from a steep start runs",
+            Settings("tanh", (4.0,), lr=0.5, steps=60),
+            companions=({"start": (0.5,)},),
+        ),
+    )
+}
+
+
+def get_story(name: str) -> Story:
+    try:
+        return STORIES[name]
+    except KeyError:
+        raise SettingsError(f"unknown scene {name!r}; choose one of: {', '.join(STORIES)}") from None

@@ -1,0 +1,7 @@
+"""`python -m scenes` is the same as `roll`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

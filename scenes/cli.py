@@ -1,0 +1,196 @@
+"""`roll`: list the scenes, print their trajectories, render them.
+
+Imports stay light at the top (no torch, no manim) so `roll --help` and `roll list`
+answer at once; each command imports what it needs.
+
+Exit codes: 0 done, 2 a user mistake (one line on stderr, nothing written),
+1 an unexpected internal error (short message; `--verbose` shows the traceback),
+130/143 interrupted by SIGINT/SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from landscapes.errors import SettingsError
+
+QUALITIES = {
+    "l": "low_quality",
+    "m": "medium_quality",
+    "h": "high_quality",
+    "p": "production_quality",
+    "k": "fourk_quality",
+}
+FORMATS = ("mp4", "gif", "png", "webm")
+NEGATIVE_OK = ("--start", "--domain")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with the project's error contract: one line on stderr, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise SettingsError(message)
+
+
+def _join_negative_values(argv: list[str]) -> list[str]:
+    """`--start -5,-2` -> `--start=-5,-2`: argparse would take `-5,-2` for an option."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        tok = argv[i]
+        if (
+            tok in NEGATIVE_OK
+            and i + 1 < len(argv)
+            and argv[i + 1].startswith("-")
+            and _numberish(argv[i + 1])
+        ):
+            out.append(f"{tok}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+def _numberish(text: str) -> bool:
+    return len(text) > 1 and (text[1].isdigit() or text[1] == ".")
+
+
+def _add_run_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("settings (default: the scene's own story)")
+    g.add_argument("--optimizer", help="gd, sgd, momentum or adam")
+    g.add_argument("--lr", type=float, help="learning rate, > 0")
+    g.add_argument("--start", help="start point: X or X,Y (negative values work: --start -0.5)")
+    g.add_argument("--steps", type=int, help="maximum number of steps, 1 to 1,000,000")
+    g.add_argument("--noise", type=float, help="gradient noise scale (sgd, momentum, adam), >= 0")
+    g.add_argument("--seed", type=int, help="seed of the noise generator")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="roll",
+        description="A ball rolling down the loss landscapes of d2l's optimization chapter.",
+    )
+    parser.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    sub.add_parser("list", help="name, class and story of every scene")
+
+    tr = sub.add_parser("trajectory", help="print the numbers a render would animate")
+    tr.add_argument("name", metavar="NAME|custom", help="a scene name, or `custom` with --function")
+    _add_run_flags(tr)
+    tr.add_argument("--function", help="expression in x (and y) for `custom`, e.g. 'x*cos(0.15*pi*x)'")
+    tr.add_argument("--domain", help="bounds a,b (or a,b,c,d): the ball stops at the edge")
+    tr.add_argument("--format", default="json", help="json (default) or csv")
+
+    rd = sub.add_parser("render", help="render scenes to video, GIF or a last-frame PNG")
+    rd.add_argument("names", nargs="*", metavar="NAME", help="scene names (see `roll list`)")
+    rd.add_argument("--all", action="store_true", help="render every scene")
+    rd.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k (2160p60)")
+    rd.add_argument("--format", default="mp4", help="mp4 (default), gif, png (last frame) or webm")
+    rd.add_argument("--out", default="out", help="folder for the results, under stable names (default out/)")
+    rd.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
+    rd.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
+    _add_run_flags(rd)
+    return parser
+
+
+def settings_from_args(name: str, args: argparse.Namespace):  # noqa: ANN201 - Settings, imported lazily
+    """The story's settings with the command line's overrides applied and validated."""
+    from landscapes.settings import Settings, parse_domain, parse_start
+    from landscapes.stories import get_story
+
+    function = getattr(args, "function", None)
+    domain_text = getattr(args, "domain", None)
+    start = parse_start(args.start) if args.start is not None else None
+    if name == "custom":
+        if function is None:
+            raise SettingsError("custom: give --function EXPR, e.g. --function 'x*cos(0.15*pi*x)'")
+        domain = parse_domain(domain_text) if domain_text else None
+        base = Settings("custom", (), function=function, domain=domain)
+        dim = base.landscape_obj.dim
+        base = base.override(start=start or _default_start(dim, domain))
+    else:
+        if function is not None:
+            raise SettingsError(f"--function works with `custom`, not with the scene {name!r}")
+        base = get_story(name).settings
+        if domain_text:
+            base = base.override(domain=parse_domain(domain_text))
+        base = base.override(start=start)
+    settings = base.override(
+        optimizer=args.optimizer, lr=args.lr, steps=args.steps, noise=args.noise, seed=args.seed
+    )
+    settings.validate()
+    return settings
+
+
+def _default_start(dim: int, domain: tuple[tuple[float, float], ...] | None) -> tuple[float, ...]:
+    """1.0 in each coordinate, or the domain's centre where 1.0 lies outside it."""
+    if domain is None:
+        return (1.0,) * dim
+    return tuple(1.0 if lo <= 1.0 <= hi else (lo + hi) / 2 for lo, hi in domain)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from landscapes.stories import STORIES
+
+    width = max(len(n) for n in STORIES)
+    cwidth = max(len(s.scene_class) for s in STORIES.values())
+    for story in STORIES.values():
+        print(f"{story.name:<{width}}  {story.scene_class:<{cwidth}}  {story.line}")
+    return 0
+
+
+def cmd_trajectory(args: argparse.Namespace) -> int:
+    if args.format not in ("json", "csv"):
+        raise SettingsError(f"--format {args.format!r}: choose json or csv")
+    from landscapes.optimizers import run
+
+    tr = run(settings_from_args(args.name, args))
+    if args.format == "json":
+        print(json.dumps(tr.to_dict(), allow_nan=False))
+    else:
+        sys.stdout.write(tr.to_csv())
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from .render import render_command
+
+    return render_command(args)
+
+
+COMMANDS = {"list": cmd_list, "trajectory": cmd_trajectory, "render": cmd_render}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    raw = list(sys.argv[1:] if argv is None else argv)
+    verbose = "--verbose" in raw
+    try:
+        args = build_parser().parse_args(_join_negative_values(raw))
+        return COMMANDS[args.command](args)
+    except SettingsError as exc:
+        print(f"roll: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("roll: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        if verbose:
+            raise
+        print(
+            f"roll: internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def run_main() -> NoReturn:
+    sys.exit(main())

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs everything `make render` and `make test` need, skipping what is already there.
+# Debian packages (as root), then a .venv with torch 2.13.0 (the CPU build on disk: asking
+# pip for torch first keeps it from pulling a multi-GB CUDA build), then this project.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES="libcairo2-dev libpango1.0-dev pkg-config texlive-latex-base texlive-latex-recommended \
+texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super-minimal"
+PYTHON=${PYTHON:-python3}
+
+missing=""
+for pkg in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing Debian packages:$missing" >&2
+    echo "setup: run as root, then repeat this command:" >&2
+    echo "  apt-get update && apt-get install -y --no-install-recommends$missing" >&2
+    exit 1
+  fi
+  echo "setup: installing Debian packages:$missing"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing torch 2.13.0 (CPU) and the project into .venv"
+  .venv/bin/pip install -q --disable-pip-version-check torch==2.13.0 2>&1 | grep -v "^WARNING: Location" || true
+  .venv/bin/pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
+  .venv/bin/python -c "import manim, torch, landscapes, scenes" || { echo "setup: install failed" >&2; exit 1; }
+  touch "$stamp"
+fi
