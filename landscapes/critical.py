@@ -80,3 +80,14 @@ def _probe(ls: Landscape, point: Sequence[float], direction: np.ndarray, h: floa
         df = ls.value(*(p + side * h * direction)) - f0
         out.add(1 if df > 0 else -1 if df < 0 else 0)
     return out
+
+
+def curvatures(ls: Landscape, points: np.ndarray) -> np.ndarray:
+    """Second derivatives along each axis at many points at once, (n, d): f'' in 1D."""
+    p = torch.as_tensor(np.asarray(points, dtype=np.float64)).clone().requires_grad_(True)
+    (g,) = torch.autograd.grad(ls.fn(p).sum(), p, create_graph=True)
+    out = torch.empty_like(p)
+    for k in range(p.shape[1]):
+        (h,) = torch.autograd.grad(g[:, k].sum(), p, retain_graph=True)
+        out[:, k] = h[:, k]
+    return out.detach().numpy()

@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 from .errors import SettingsError
@@ -90,3 +91,15 @@ def get_landscape(name: str) -> Landscape:
         raise SettingsError(
             f"unknown landscape {name!r}; choose one of {', '.join(CHAPTER)} or give --function"
         ) from None
+
+
+def sample(ls: Landscape, xs: np.ndarray, ys: np.ndarray | None = None) -> np.ndarray:
+    """Values on a grid, for drawing: f(xs) in 1D, f on the xs × ys mesh (len(ys), len(xs)) in 2D."""
+
+    with torch.no_grad():
+        if ys is None:
+            pts = torch.as_tensor(np.asarray(xs, dtype=np.float64))[:, None]
+            return ls.fn(pts).numpy()
+        gx, gy = np.meshgrid(np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64))
+        pts = torch.as_tensor(np.stack([gx.ravel(), gy.ravel()], axis=1))
+        return ls.fn(pts).numpy().reshape(gx.shape)

@@ -90,6 +90,15 @@ class Settings:
         check_start(ls, self.start)
         return ls
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Settings:
+        """The inverse of to_dict (lists back to tuples)."""
+        fields = dict(d)
+        fields["start"] = tuple(fields["start"])
+        if fields.get("domain") is not None:
+            fields["domain"] = tuple(tuple(b) for b in fields["domain"])
+        return cls(**fields)
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["start"] = list(self.start)

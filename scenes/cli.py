@@ -18,14 +18,6 @@ from typing import NoReturn
 
 from landscapes.errors import SettingsError
 
-QUALITIES = {
-    "l": "low_quality",
-    "m": "medium_quality",
-    "h": "high_quality",
-    "p": "production_quality",
-    "k": "fourk_quality",
-}
-FORMATS = ("mp4", "gif", "png", "webm")
 NEGATIVE_OK = ("--start", "--domain")
 
 

@@ -41,3 +41,14 @@ def test_quartic_flat_minimum():
 def test_gradient_matches_closed_form():
     g = gradient(get_landscape("tanh"), [4.0])
     assert g[0] == pytest.approx(1 - math.tanh(4.0) ** 2, rel=1e-12)
+
+
+def test_curvatures_are_second_derivatives_in_one_batch():
+    import numpy as np
+
+    from landscapes import curvatures
+
+    xs = np.array([[1.5], [0.3], [0.0]])
+    np.testing.assert_allclose(curvatures(get_landscape("cube"), xs)[:, 0], 6 * xs[:, 0], atol=1e-12)
+    pts = np.array([[0.2, 0.7], [-1.0, 0.5]])
+    np.testing.assert_allclose(curvatures(get_landscape("saddle"), pts), [[2, -2], [2, -2]], atol=1e-12)

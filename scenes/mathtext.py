@@ -1,0 +1,54 @@
+"""Math labels: LaTeX when the machine has it, Unicode text when it does not.
+
+A lecturer's laptop may have no TeX; the scenes must still render, with the same
+labels in plain Unicode, and say once why they look different.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from typing import Any
+
+from manim import MathTex, Text, VMobject
+
+_log = logging.getLogger("roll")
+_warned = False
+
+
+def has_latex() -> bool:
+    """MathTex needs both `latex` and `dvisvgm` on PATH."""
+    return shutil.which("latex") is not None and shutil.which("dvisvgm") is not None
+
+
+def use_latex() -> bool:
+    """Whether to typeset with LaTeX; warns once per process when falling back."""
+    global _warned
+    ok = has_latex()
+    if not ok and not _warned:
+        _warned = True
+        _log.warning("latex or dvisvgm not found: math is drawn as Unicode text (install TeX for MathTex)")
+    return ok
+
+
+TEXT_FONT = "DejaVu Sans"  # clear at 480p; pango falls back to a default font where it is missing
+
+
+def text(s: str, **kwargs: Any) -> Text:
+    """Text in the scenes' sans-serif font."""
+    kwargs.setdefault("font", TEXT_FONT)
+    return Text(s, **kwargs)
+
+
+def math(tex: str, plain: str, **kwargs: Any) -> VMobject:
+    """`MathTex(tex)` or, without TeX, `Text(plain)` at the same font size."""
+    if use_latex():
+        return MathTex(tex, **kwargs)
+    kwargs.setdefault("font_size", 48)
+    kwargs["font_size"] *= 0.8  # Text's glyphs run larger than MathTex's at equal font_size
+    return text(plain, **kwargs)
+
+
+def number_class() -> type[VMobject]:
+    """The mobject class DecimalNumber and axis labels should build their digits from."""
+    return MathTex if use_latex() else Text
