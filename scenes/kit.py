@@ -268,6 +268,11 @@ class StoryScene(Scene):
         self.wait(0.8)
 
     @property
+    def main_ball(self) -> Ball:
+        """The ball of the story's main settings (the one `roll trajectory` prints)."""
+        return next(b for b in self.balls if b.traj.settings == self.settings)
+
+    @property
     def last_step(self) -> int:
         return max(len(b.coords) - 1 for b in self.balls)
 

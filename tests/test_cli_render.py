@@ -1,0 +1,77 @@
+"""`roll render` against its contract: stable names, real files, clean refusals."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from scenes.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _roll(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "scenes", *argv], capture_output=True, text=True, env=env, cwd=cwd, timeout=300
+    )
+
+
+def test_render_gif_at_the_smallest_quality(tmp_path):
+    out = tmp_path / "slides"
+    proc = _roll("render", "cubic-saddle", "--format", "gif", "-q", "l", "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    gif = out / "cubic-saddle.gif"
+    assert proc.stdout.splitlines() == [str(gif)]
+    with Image.open(gif) as im:
+        assert im.format == "GIF" and im.n_frames > 10
+        assert im.size[1] == 480
+    assert (tmp_path / "media").is_dir(), "manim's own tree stays where manim puts it"
+    assert [p.name for p in out.iterdir()] == ["cubic-saddle.gif"], "no temporary files left behind"
+
+
+def test_render_png_is_the_last_frame_and_not_blank(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", "vanishing-gradient", "--format", "png", "--out", "o", "--lr", "0.7"]) == 0
+    png = tmp_path / "o" / "vanishing-gradient.png"
+    assert capsys.readouterr().out.splitlines() == [str(Path("o") / "vanishing-gradient.png")]
+    pixels = np.asarray(Image.open(png).convert("L"), dtype=float)
+    assert pixels.shape == (480, 854)
+    assert pixels.std() > 10 and (pixels > 200).mean() > 0.005, "text and curves drawn, not a blank frame"
+    assert oct(png.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+BAD = [
+    (["render"], "name a scene (risk, local-minimum"),
+    (["render", "ripples", "--all"], "give scene names or --all, not both"),
+    (["render", "nope"], "unknown scene 'nope'; choose one of: risk"),
+    (["render", "ripples", "-q", "z"], "-q 'z': choose one of l, m, h, p, k"),
+    (["render", "ripples", "--format", "avi"], "--format 'avi': choose from mp4, gif, png, webm"),
+    (["render", "ripples", "--jobs", "0"], "--jobs 0: give a whole number >= 1"),
+    (["render", "ripples", "--lr", "-1"], "--lr -1.0: the learning rate must be"),
+    (["render", "--all", "--start", "1"], "--start 1: f(x, y) = x² − y² has 2 variable(s)"),
+    (["render", "ripples", "--out", "afile"], "--out afile: this is a file; give a folder"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_bad_render_input_writes_nothing(tmp_path, monkeypatch, capsys, argv, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("keep me")
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and message in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"], "no out/ and no media/ created"
+    assert (tmp_path / "afile").read_text() == "keep me"

@@ -1,0 +1,164 @@
+"""Scenes against their trajectories, rendered tiny (120 px high, 5 frames per second)."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+from manim import MathTex, tempconfig
+
+from landscapes import STORIES, get_story, run
+from scenes.render import scene_class
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    cfg = {
+        "pixel_height": 120,
+        "pixel_width": 214,
+        "frame_rate": 5,
+        "media_dir": str(tmp_path / "media"),
+        "write_to_movie": False,
+        "disable_caching": True,
+        "verbosity": "WARNING",
+        "progress_bar": "none",
+    }
+    with tempconfig(cfg):
+        yield
+
+
+def _render(name, settings=None, cls=None):
+    scene = (cls or scene_class(name))(settings=settings)
+    scene.render()
+    return scene
+
+
+def _expected_end(scene, ball):
+    tr = ball.traj
+    if tr.points.shape[1] == 1:
+        return scene.axes.c2p(tr.points[-1, 0], tr.values[-1])
+    return scene.axes.c2p(tr.points[-1, 0], tr.points[-1, 1], tr.values[-1])
+
+
+@pytest.mark.parametrize("name", list(STORIES))
+def test_scene_ends_exactly_on_its_trajectories(tiny, name):
+    scene = _render(name)
+    story = get_story(name)
+    expected = story.trajectories()
+    assert sorted(b.traj.settings.to_dict().__repr__() for b in scene.balls) == sorted(
+        t.settings.to_dict().__repr__() for t in expected
+    )
+    for ball in scene.balls:
+        tr = next(t for t in expected if t.settings == ball.traj.settings)
+        assert np.array_equal(ball.traj.points, tr.points), "the scene draws the story's own numbers"
+        np.testing.assert_allclose(ball.dot.get_center(), _expected_end(scene, ball), atol=1e-6)
+    assert 8 <= scene.renderer.time <= 20, "each scene runs 8-20 s"
+
+
+CAPTIONS = {
+    "risk": "they settle apart",
+    "local-minimum": "stuck at x = -0.27",
+    "ripples": "jumped out of the ripples",
+    "cubic-saddle": "gradient ≈ 0: frozen at the saddle",
+    "saddle-surface": "slides off along y",
+    "vanishing-gradient": "the crawler moved",
+}
+
+
+@pytest.mark.parametrize("name", ["cubic-saddle", "ripples"])
+def test_story_moment_captions(tiny, name):
+    scene = _render(name)
+    assert _words(CAPTIONS[name]) in scene.caption_mob.text  # Text.text drops the spaces
+
+
+def _words(s: str) -> str:
+    return s.replace(" ", "")
+
+
+def test_every_drawn_position_is_a_trajectory_point(tiny):
+    cls = scene_class("ripples")
+    seen: list[np.ndarray] = []
+
+    class Recording(cls):
+        def add_ball(self, traj, name, radius=0.13):
+            ball = super().add_ball(traj, name, radius)
+            ball.dot.add_updater(lambda m: seen.append(m.get_center().copy()))
+            return ball
+
+    scene = _render("ripples", cls=Recording)
+    coords = np.concatenate([b.coords for b in scene.balls])
+    assert len(seen) > 50
+    for c in seen:
+        assert np.min(np.abs(coords - c).max(axis=1)) < 1e-9
+
+
+def test_overrides_move_the_rendered_ball(tiny):
+    story = get_story("local-minimum")
+    settings = story.settings.override(lr=0.01, start=(-0.6,))
+    scene = _render("local-minimum", settings)
+    tr = run(settings)
+    assert np.array_equal(scene.main_ball.traj.points, tr.points)
+    np.testing.assert_allclose(
+        scene.main_ball.dot.get_center(), scene.axes.c2p(tr.end[0], tr.values[-1]), atol=1e-6
+    )
+    default = run(story.settings)
+    assert tr.points[0, 0] == -0.6 and tr.steps != default.steps, "the override made a new trajectory"
+
+
+def test_seed_override_changes_the_noisy_ball(tiny):
+    story = get_story("ripples")
+    settings = story.settings.override(seed=5, steps=60)
+    scene = _render("ripples", settings)
+    tr = run(settings)
+    assert scene.main_ball.traj.settings.seed == 5
+    np.testing.assert_allclose(
+        scene.main_ball.dot.get_center(), scene.axes.c2p(tr.end[0], tr.values[-1]), atol=1e-6
+    )
+    assert not np.array_equal(tr.points, run(story.settings.override(steps=60)).points)
+
+
+def test_diverging_override_is_told_not_crashed(tiny):
+    settings = get_story("cubic-saddle").settings.override(lr=3.0)
+    scene = _render("cubic-saddle", settings)
+    assert scene.balls[0].traj.status == "left_domain"
+    assert _words("left the domain") in scene.caption_mob.text
+
+
+def test_text_fallback_without_latex(tiny, monkeypatch, caplog):
+    import scenes.mathtext as mt
+
+    monkeypatch.setattr(mt.shutil, "which", lambda name: None)
+    monkeypatch.setattr(mt, "_warned", False)
+    # manim caches DecimalNumber glyphs by string alone, whatever class made them: start empty
+    monkeypatch.setattr("manim.mobject.text.numbers.string_to_mob_map", {})
+    with caplog.at_level(logging.WARNING, logger="roll"):
+        scene = _render("cubic-saddle")
+        _render("vanishing-gradient")
+    assert not any(isinstance(m, MathTex) for m in scene.get_mobject_family_members())
+    warnings = [r for r in caplog.records if "latex or dvisvgm not found" in r.getMessage()]
+    assert len(warnings) == 1, "one warning, however many labels"
+    np.testing.assert_allclose(
+        scene.balls[0].dot.get_center(), _expected_end(scene, scene.balls[0]), atol=1e-6
+    )
+
+
+def test_latex_path_uses_mathtex(tiny):
+    from scenes.mathtext import has_latex
+
+    if not has_latex():
+        pytest.skip("no TeX on this machine: the set-up installs it")
+    scene = _render("cubic-saddle")
+    assert any(isinstance(m, MathTex) for m in scene.get_mobject_family_members())
+
+
+def test_live_number_formats_and_stays_in_place():
+    from scenes.numbers import LiveNumber
+
+    n = LiveNumber(0.00134).place([3.0, 1.0, 0.0])
+    assert n.text_of(0.00134) == "+0.0013" and n.text_of(-0.00001) == "+0.0000"
+    right = max(s.get_right()[0] for s in n.slots if len(s.points))
+    n.set_value(-123.4567)
+    right2 = max(s.get_right()[0] for s in n.slots if len(s.points))
+    assert right == pytest.approx(3.0, abs=1e-9) and right2 == pytest.approx(3.0, abs=1e-9)
+    assert sum(1 for s in n.slots if len(s.points)) == len("-123.4567")
