@@ -21,7 +21,7 @@ class EscapingRipples(StoryScene):
         self.caption("two balls, one start: without and with gradient noise", hold=0.8)
 
         caught = self.first_step(plain, np.abs(plain_traj.grads[:, 0]) < 1e-3)
-        self.roll_to(max(caught, 8))
+        self.roll_to(max(caught, 8), seconds=3.0)  # the escape happens in these first steps: show them
         if not self.status_caption(plain):
             x = plain_traj.end[0]
             self.caption(f"no noise: caught by a ripple at x = {x:.2f}, where g′ ≈ 0")
