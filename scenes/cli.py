@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
     rd.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
     _add_run_flags(rd)
+
+    bn = sub.add_parser("bench", help="time each scene per frame against manim's floor, in one run")
+    bn.add_argument("names", nargs="*", metavar="NAME", help="scenes to time (default: all)")
+    bn.add_argument("-q", "--quality", default="l", help="l (480p15, default) or h (1080p60)")
+    bn.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
@@ -157,7 +162,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     return render_command(args)
 
 
-COMMANDS = {"list": cmd_list, "trajectory": cmd_trajectory, "render": cmd_render}
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import bench_command
+
+    return bench_command(args)
+
+
+COMMANDS = {"list": cmd_list, "trajectory": cmd_trajectory, "render": cmd_render, "bench": cmd_bench}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,7 +9,7 @@ value is floored to a step index, never interpolated.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -20,12 +20,9 @@ from manim import (
     ORIGIN,
     RIGHT,
     UL,
-    UP,
     WHITE,
     Axes,
     Dot,
-    FadeIn,
-    FadeOut,
     Line,
     ManimColor,
     Scene,
@@ -89,6 +86,8 @@ class StoryScene(Scene):
         self.balls: list[Ball] = []
         self.step = ValueTracker(0)
         self.caption_mob: VMobject | None = None
+        self.movers: list[tuple[VMobject, Callable[[VMobject], None]]] = []
+        self.live = VGroup()  # the readouts' numbers, updated in place while rolling
         self.axes: Axes | None = None
 
     # ---- static parts -------------------------------------------------------
@@ -185,7 +184,7 @@ class StoryScene(Scene):
             dot.move_to(coords[i])
             trail.set_points_as_corners(coords[: i + 1] if i > 0 else [coords[0], coords[0]])
 
-        dot.add_updater(follow)
+        self.movers.append((dot, follow))
         self.balls.append(ball)
         return ball
 
@@ -198,17 +197,19 @@ class StoryScene(Scene):
     ) -> VGroup:
         """Step and learning rate, then per ball: x (y), f, gradient (and `extra` rows, as
         (tex, plain, values per step) by ball index), updated in place."""
-        rows = VGroup()
+        rows = VGroup()  # static: drawn once per animation
         y = top
 
         def row(label: VMobject, value: VMobject) -> None:
             nonlocal y
             label.move_to([PANEL_X, y, 0], aligned_edge=LEFT)
+            rows.add(label)
             if isinstance(value, LiveNumber):
                 value.place([PANEL_X + 3.3, y, 0])
+                self.live.add(value)
             else:
                 value.move_to([PANEL_X + 3.3, y, 0], aligned_edge=RIGHT)
-            rows.add(label, value)
+                rows.add(value)
             y -= 0.46
 
         n_max = max(len(b.coords) - 1 for b in self.balls)
@@ -256,15 +257,17 @@ class StoryScene(Scene):
             if v != m.get_value():
                 m.set_value(v)
 
-        num.add_updater(update)
+        self.movers.append((num, update))
 
     # ---- time ----------------------------------------------------------------
     def show_balls(self) -> None:
-        """Trails first, then dots on top; added last so Cairo redraws only them."""
+        """Trails, dots on top, then the live numbers: the moving parts, added after every
+        static part so that Cairo draws the static ones once per animation, not per frame."""
         for ball in self.balls:
             self.add(ball.trail)
         for ball in self.balls:
             self.add(ball.dot)
+        self.overlay(self.live)
         self.wait(0.8)
 
     @property
@@ -284,7 +287,15 @@ class StoryScene(Scene):
             return
         if seconds is None:
             seconds = max(0.5, self.roll_seconds * (step - now) / max(self.last_step, 1))
+        # updaters live only while rolling: between rolls the scene is still, and manim
+        # renders a still wait as one frame repeated. The moving parts go last, so captions
+        # and labels are drawn once per roll, not per frame.
+        self.bring_to_front(*(b.trail for b in self.balls), *(b.dot for b in self.balls), self.live)
+        for mob, fn in self.movers:
+            mob.add_updater(fn)
         self.play(self.step.animate.set_value(step), run_time=seconds, rate_func=linear)
+        for mob, fn in self.movers:
+            mob.remove_updater(fn)
 
     def caption(self, words: str, color: ManimColor = CAPTION_COLOR, hold: float = 1.2) -> VMobject:
         """Replace the caption line at the bottom and hold it a moment."""
@@ -292,11 +303,7 @@ class StoryScene(Scene):
         if new.width > 13.4:
             new.scale_to_fit_width(13.4)
         new.to_edge(DOWN, buff=0.28)
-        self.overlay(new)
-        anims = [FadeIn(new, shift=UP * 0.15)]
-        if self.caption_mob is not None:
-            anims.append(FadeOut(self.caption_mob))
-        self.play(*anims, run_time=0.6)
+        self.fade(new, self.caption_mob)
         self.caption_mob = new
         if hold:
             self.wait(hold)
@@ -322,8 +329,32 @@ class StoryScene(Scene):
         label = text(words, font_size=FONT, color=color).move_to(self.axes.c2p(*at))
         line = Line(label, point, buff=0.12, stroke_width=2, color=color)
         group = VGroup(label, line)
-        self.play(FadeIn(group), run_time=0.5)
+        self.fade(group, seconds=0.5)
         return group
+
+    def fade(self, new: VMobject, old: VMobject | None = None, seconds: float = 0.6) -> None:
+        """Cross-fade by an opacity updater: manim's FadeIn/FadeOut deep-copy the mobject
+        (~20 ms for a caption's Text), and the new part is added last, so during the fade
+        only it and the old part are redrawn each frame."""
+        clock = [0.0]
+
+        def tick(_: VMobject, dt: float) -> None:
+            clock[0] += dt
+            a = min(1.0, clock[0] / seconds)
+            new.set_opacity(a)
+            if old is not None:
+                old.set_opacity(1.0 - a)
+
+        new.set_opacity(0.0)
+        self.overlay(new)
+        if old is not None:
+            self.bring_to_front(old)
+        new.add_updater(tick)
+        self.wait(seconds)
+        new.remove_updater(tick)
+        new.set_opacity(1.0)
+        if old is not None:
+            self.remove(old)
 
     def legend(self, entries: Sequence[tuple[str, ManimColor]]) -> VGroup:
         """A row of coloured line samples with names, under the title."""

@@ -26,7 +26,7 @@ class EscapingRipples(StoryScene):
             x = plain_traj.end[0]
             self.caption(f"no noise: caught by a ripple at x = {x:.2f}, where g′ ≈ 0")
             self.marker(x, plain_traj.values[-1], "caught", at=(x - 0.2, plain_traj.values[-1] - 0.9))
-        self.roll_to(self.last_step)
+        self.roll_to(self.last_step, seconds=6.5)
         if not self.status_caption(noisy):
             self.caption(f"with noise: jumped out of the ripples, settles at x = {noisy_traj.end[0]:.2f}")
             end_x, end_f = noisy_traj.end[0], noisy_traj.values[-1]

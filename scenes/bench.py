@@ -1,0 +1,176 @@
+"""`roll bench`: how much each scene costs per frame, against manim's own floor.
+
+Machines are noisy, so a scene's speed is reported as a ratio to a *floor* rendered in the
+same run with the same frame count and size: static axes and a curve with one dot moving
+(2D), or a 16 x 16 surface drawn once with a ball moving under a still camera (3D). A ratio
+near 1 means the scene costs what manim itself costs to move one dot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from landscapes.errors import SettingsError
+from landscapes.stories import STORIES, get_story
+
+from .render import QUALITY_NAMES, scene_class
+
+THREE_D = {"saddle-surface"}
+
+
+def _floor_class(three_d: bool, seconds: float) -> type:
+    import numpy as np
+    from manim import (
+        DEGREES,
+        Axes,
+        Dot,
+        Dot3D,
+        Scene,
+        Surface,
+        ThreeDAxes,
+        ThreeDScene,
+        ValueTracker,
+        linear,
+    )
+
+    class Floor2D(Scene):
+        def construct(self) -> None:
+            axes = Axes(x_range=[-1, 2, 0.5], y_range=[-2, 3, 1], x_length=9, y_length=5.3, tips=False)
+            curve = axes.plot(lambda x: x * np.cos(np.pi * x), x_range=[-1, 2], color="#9aa5b1")
+            t = ValueTracker(-1.0)
+            dot = Dot(radius=0.13).add_updater(
+                lambda m: m.move_to(axes.c2p(t.get_value(), t.get_value() * np.cos(np.pi * t.get_value())))
+            )
+            self.add(axes, curve, dot)
+            self.play(t.animate.set_value(2.0), run_time=seconds, rate_func=linear)
+
+    class Floor3D(ThreeDScene):
+        def construct(self) -> None:
+            self.set_camera_orientation(phi=62 * DEGREES, theta=-38 * DEGREES)
+            axes = ThreeDAxes(
+                x_range=[-1, 1, 0.5],
+                y_range=[-1, 1, 0.5],
+                z_range=[-1, 1, 0.5],
+                x_length=5.5,
+                y_length=5.5,
+                z_length=3.2,
+                tips=False,
+            )
+            surface = Surface(
+                lambda u, v: axes.c2p(u, v, u * u - v * v),
+                u_range=[-1, 1],
+                v_range=[-1, 1],
+                resolution=(16, 16),
+                fill_opacity=0.55,
+            )
+            t = ValueTracker(0.0)
+            ball = Dot3D(radius=0.16, resolution=(8, 8)).add_updater(
+                lambda m: m.move_to(axes.c2p(0.0, t.get_value(), -(t.get_value() ** 2)))
+            )
+            self.add(axes, surface, ball)
+            self.play(t.animate.set_value(1.0), run_time=seconds, rate_func=linear)
+
+    return Floor3D if three_d else Floor2D
+
+
+def _timed_render(make_scene: Any, config: dict[str, Any]) -> tuple[int, float]:
+    """Frames written and wall seconds of one render (construction included)."""
+    from manim import tempconfig
+
+    with tempconfig(config):
+        from manim import config as live
+
+        start = time.perf_counter()
+        scene = make_scene()
+        scene.render()
+        seconds = time.perf_counter() - start
+        frames = round(scene.renderer.time * live.frame_rate)
+    return frames, seconds
+
+
+def bench(names: list[str], quality: str, media_dir: str) -> dict[str, Any]:
+    from manim import config as live
+    from manim import tempconfig
+
+    base = {
+        "quality": QUALITY_NAMES[quality],
+        "media_dir": media_dir,
+        "disable_caching": True,
+        "verbosity": "ERROR",
+        "progress_bar": "none",
+        "format": "mp4",
+    }
+    with tempconfig(base):
+        fps = live.frame_rate
+    result: dict[str, Any] = {"quality": quality, "scenes": {}}
+    from landscapes.optimizers import run
+
+    run(get_story("cubic-saddle").settings.override(steps=2))  # the first call pays torch's warm-up
+    floors: dict[str, list[float]] = {"2d": [], "3d": []}
+    for name in names:
+        story = get_story(name)
+        t = time.perf_counter()
+        story.trajectories()
+        trajectory_ms = (time.perf_counter() - t) * 1000
+        frames, seconds = _timed_render(scene_class(name), base)
+        kind = "3d" if name in THREE_D else "2d"
+        floor_frames, floor_seconds = _timed_render(_floor_class(kind == "3d", frames / fps), base)
+        floor_ms = floor_seconds * 1000 / floor_frames
+        floors[kind].append(floor_ms)
+        ms = seconds * 1000 / frames
+        result["scenes"][name] = {
+            "frames": frames,
+            "seconds": round(seconds, 3),
+            "ms_per_frame": round(ms, 3),
+            "floor_ms_per_frame": round(floor_ms, 3),
+            "ratio": round(ms / floor_ms, 3),
+            "trajectory_ms": round(trajectory_ms, 2),
+        }
+        print(_row(name, result["scenes"][name]), file=sys.stderr, flush=True)
+    for kind, values in floors.items():
+        result[f"floor_{kind}_ms_per_frame"] = round(sum(values) / len(values), 3) if values else None
+    return result
+
+
+def _row(name: str, r: dict[str, Any]) -> str:
+    return (
+        f"{name:<20} {r['frames']:>6} {r['seconds']:>9.2f} {r['ms_per_frame']:>9.2f} "
+        f"{r['floor_ms_per_frame']:>9.2f} {r['ratio']:>6.2f} {r['trajectory_ms']:>9.2f}"
+    )
+
+
+HEADER = (
+    f"{'scene':<20} {'frames':>6} {'seconds':>9} {'ms/frame':>9} {'floor ms':>9} {'ratio':>6} {'traj ms':>9}"
+)
+
+
+def bench_command(args: argparse.Namespace) -> int:
+    if args.quality not in ("l", "h"):
+        raise SettingsError(f"-q {args.quality!r}: bench runs at l (480p15) or h (1080p60)")
+    names = list(dict.fromkeys(args.names)) or list(STORIES)
+    for name in names:
+        get_story(name)
+    print(HEADER, file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="roll-bench-") as media:
+        # TeX output is cached by content, as in any real re-render; movies are not cached
+        tex = Path("media") / "Tex"
+        if tex.is_dir():
+            Path(media, "Tex").symlink_to(tex.resolve())
+        result = bench(names, args.quality, media)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(HEADER)
+        for name, r in result["scenes"].items():
+            print(_row(name, r))
+        print(
+            f"floor: 2D {result['floor_2d_ms_per_frame']} ms/frame, "
+            f"3D {result['floor_3d_ms_per_frame']} ms/frame"
+        )
+    return 0
