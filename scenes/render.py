@@ -1,19 +1,23 @@
 """`roll render`: validate everything first, render each scene with manim, then copy each
 result into --out under a stable name (`ripples.gif`), atomically.
 
-Rendering runs in-process for one job, in separate processes for `--jobs N`. Workers get
-plain settings dicts (a custom landscape holds closures, which do not pickle).
+Rendering runs in-process for one job, in worker processes for `--jobs N`. Workers get
+plain settings dicts (a custom landscape holds closures, which do not pickle) and only
+render into manim's media tree; this process alone writes --out, through a temporary
+file and a rename, so an interrupted or failed render never leaves a partial result
+and never touches the previous one. SIGINT/SIGTERM stop every worker and exit 130/143.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import queue
+import signal
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -62,6 +66,8 @@ def check_out_dir(out: str) -> Path:
     probe = path
     while not probe.exists():
         probe = probe.parent
+    if not probe.is_dir():
+        raise SettingsError(f"--out {out}: {probe} is a file, so no folder can be made under it")
     if not os.access(probe, os.W_OK | os.X_OK):
         raise SettingsError(f"--out {out}: {probe} is not writable; give a folder you can write to")
     return path
@@ -110,14 +116,12 @@ def scene_class(name: str) -> type:
 
 
 def render_job(job: Job) -> list[str]:
-    """Render one scene in each requested format; returns the written paths."""
+    """Render one scene in each requested format into manim's media tree; returns the files."""
     from manim import tempconfig
 
     settings = Settings.from_dict(job.settings)
     cls = scene_class(job.name)
-    out_dir = Path(job.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    produced = []
     for fmt in job.formats:
         cfg = {
             "quality": QUALITY_NAMES[job.quality],
@@ -141,9 +145,18 @@ def render_job(job: Job) -> list[str]:
             scene = cls(settings=settings)
             scene.render()
             writer = scene.renderer.file_writer
-            produced = Path(writer.image_file_path if fmt == "png" else writer.movie_file_path)
-        written.append(str(_publish(produced, out_dir / f"{job.name}.{fmt}")))
-    return written
+            produced.append(str(writer.image_file_path if fmt == "png" else writer.movie_file_path))
+    return produced
+
+
+def publish(job: Job, produced: Sequence[str]) -> list[str]:
+    """Copy a job's files into --out under their stable names; returns the new paths."""
+    out_dir = Path(job.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [
+        str(_publish(Path(src), out_dir / f"{job.name}.{fmt}"))
+        for src, fmt in zip(produced, job.formats, strict=True)
+    ]
 
 
 def _publish(src: Path, dest: Path) -> Path:
@@ -163,25 +176,46 @@ def _publish(src: Path, dest: Path) -> Path:
     return dest
 
 
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived: unwind, clean up, exit 128 + signal number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def require_manim() -> None:
+    """Refuse early, in one line, when manim or its system libraries are missing."""
+    try:
+        import manim  # noqa: F401
+    except (ImportError, OSError) as exc:
+        raise SettingsError(
+            f"manim cannot be loaded ({exc}); run `make render` in the project folder to set it up"
+        ) from None
+
+
 def render_command(args: argparse.Namespace) -> int:
     jobs = plan_jobs(args)
+    require_manim()
+    finished: list[str] = []
     failures: list[str] = []
-    if args.jobs == 1 or len(jobs) == 1:
-        for job in jobs:
-            _report_start(job, len(jobs))
-            t = time.perf_counter()
-            try:
-                paths = render_job(job)
-            except SettingsError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - report and go on with the other scenes
-                if args.verbose:
-                    raise
-                failures.append(_failure(job.name, exc))
-                continue
-            _report_done(job, paths, time.perf_counter() - t)
-    else:
-        failures = _render_parallel(jobs, args.jobs)
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if args.jobs == 1 or len(jobs) == 1:
+            _render_serial(jobs, finished, failures, args.verbose)
+        else:
+            _render_parallel(jobs, args.jobs, finished, failures)
+    except Interrupted as stop:
+        done = ", ".join(finished) or "nothing"
+        print(f"roll: interrupted by {stop}; finished: {done}", file=sys.stderr)
+        return 128 + stop.signum
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     if failures:
         for line in failures:
             print(line, file=sys.stderr)
@@ -190,27 +224,80 @@ def render_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render_parallel(jobs: Sequence[Job], workers: int) -> list[str]:
-    failures: list[str] = []
+def _render_serial(jobs: Sequence[Job], finished: list[str], failures: list[str], verbose: bool) -> None:
+    for job in jobs:
+        print(f"roll: rendering {job.name} ({', '.join(job.formats)}, -q {job.quality})", file=sys.stderr)
+        t = time.perf_counter()
+        try:
+            paths = publish(job, render_job(job))
+        except Exception as exc:  # noqa: BLE001 - report it and go on with the other scenes
+            if verbose:
+                raise
+            failures.append(_failure(job.name, f"{type(exc).__name__}: {exc}"))
+            continue
+        _report_done(job, paths, time.perf_counter() - t)
+        finished.append(job.name)
+
+
+def _worker(tasks: Any, results: Any) -> None:
+    """A worker process: render jobs until told to stop. Ctrl-C in a terminal reaches the
+    whole process group; only the parent reacts, and it stops the workers with SIGTERM,
+    which unwinds here so that manim discards its half-written segment files."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    while (job := tasks.get()) is not None:
+        try:
+            results.put((job.name, True, render_job(job)))
+        except Exception as exc:  # noqa: BLE001 - the parent reports it with the scene's name
+            results.put((job.name, False, f"{type(exc).__name__}: {exc}"))
+
+
+def _render_parallel(jobs: Sequence[Job], workers: int, finished: list[str], failures: list[str]) -> None:
+    ctx = get_context("spawn")
+    tasks, results = ctx.Queue(), ctx.Queue()
+    n = min(workers, len(jobs))
+    by_name = {job.name: job for job in jobs}
+    # the costliest first (3D), so the last worker to finish is not left with it
+    for job in sorted(jobs, key=lambda j: j.name not in HEAVY):
+        tasks.put(job)
+    for _ in range(n):
+        tasks.put(None)
+    procs = [ctx.Process(target=_worker, args=(tasks, results), daemon=True) for _ in range(n)]
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=get_context("spawn")) as pool:
-        # the costliest first (3D), so the last worker to finish is not left with it
-        ordered = sorted(jobs, key=lambda j: j.name not in HEAVY)
-        pending: dict[Future, Job] = {pool.submit(render_job, job): job for job in ordered}
-        print(f"roll: rendering {len(jobs)} scenes in {min(workers, len(jobs))} processes", file=sys.stderr)
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                job = pending.pop(fut)
-                try:
-                    _report_done(job, fut.result(), time.perf_counter() - started)
-                except Exception as exc:  # noqa: BLE001
-                    failures.append(_failure(job.name, exc))
-    return failures
+    for p in procs:
+        p.start()
+    print(f"roll: rendering {len(jobs)} scenes in {n} processes", file=sys.stderr)
+    try:
+        remaining = len(jobs)
+        while remaining:
+            try:
+                name, ok, payload = results.get(timeout=0.2)
+            except queue.Empty:
+                if not any(p.is_alive() for p in procs):
+                    failures.append("roll: a worker process died before finishing its scenes")
+                    return
+                continue
+            remaining -= 1
+            if ok:
+                _report_done(by_name[name], publish(by_name[name], payload), time.perf_counter() - started)
+                finished.append(name)
+            else:
+                failures.append(_failure(name, payload))
+    finally:
+        _stop(procs)
 
 
-def _report_start(job: Job, total: int) -> None:
-    print(f"roll: rendering {job.name} ({', '.join(job.formats)}, -q {job.quality})", file=sys.stderr)
+def _stop(procs: Sequence[Any], grace: float = 3.0) -> None:
+    """End every worker: SIGTERM, a moment to clean up, then SIGKILL. Never leaves one behind."""
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    deadline = time.monotonic() + grace
+    for p in procs:
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.kill()
+            p.join(1.0)
 
 
 def _report_done(job: Job, paths: Sequence[str], seconds: float) -> None:
@@ -219,5 +306,5 @@ def _report_done(job: Job, paths: Sequence[str], seconds: float) -> None:
     print(f"roll: {job.name} done in {seconds:.1f} s", file=sys.stderr)
 
 
-def _failure(name: str, exc: BaseException) -> str:
-    return f"roll: {name} failed: {type(exc).__name__}: {exc}"
+def _failure(name: str, what: str) -> str:
+    return f"roll: {name} failed: {what}"

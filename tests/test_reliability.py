@@ -1,0 +1,208 @@
+"""Every mistake and every fault ends cleanly, and no good file is ever lost."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from scenes import render
+from scenes.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def old_results(tmp_path, monkeypatch):
+    """An out/ folder from an earlier session, with a GIF that must survive anything."""
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "ripples.gif").write_bytes(os.urandom(50_000))
+    (out / "notes.txt").write_text("lecture 3")
+    return out
+
+
+# 1. one error contract --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["render", "ripples", "--jobs", "-1"], "--jobs -1: give a whole number >= 1"),
+        (["render", "ripples", "--out", "out/notes.txt/x"], "is a file, so no folder can be made under it"),
+        (["render", "ripples", "--out", "out/notes.txt"], "--out out/notes.txt: this is a file"),
+        (["render", "ripple"], "unknown scene 'ripple'; choose one of: risk, local-minimum, ripples"),
+        (["render", "ripples", "-q", "1080"], "-q '1080': choose one of l, m, h, p, k"),
+        (["render", "ripples", "--format", "mov"], "--format 'mov': choose from mp4, gif, png, webm"),
+        (["render", "ripples", "--steps", "0"], "--steps 0: give a whole number from 1 to 1,000,000"),
+        (["render", "ripples", "--start", "9"], "--start 9: outside the domain [-1, 2]"),
+        (["render", "ripples", "--optimizer", "lbfgs"], "--optimizer 'lbfgs': choose one of gd, sgd"),
+        (["render", "ripples", "--noise", "nan"], "--noise nan: the noise scale must be a finite number"),
+        (["render", "ripples", "--qualty", "h"], "unrecognized arguments: --qualty h"),
+    ],
+)
+def test_mistakes_name_the_flag_and_write_nothing(old_results, capsys, argv, message):
+    before = _digest(old_results)
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and message in err and "Traceback" not in err
+    assert _digest(old_results) == before
+    assert not (old_results.parent / "media").exists()
+
+
+def test_internal_error_is_short_and_points_to_verbose(monkeypatch, capsys):
+    def boom(args):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(__import__("scenes.cli").cli.COMMANDS, "list", boom)
+    assert main(["list"]) == 1
+    err = capsys.readouterr().err
+    assert err == "roll: internal error: RuntimeError: disk on fire (run with --verbose for the traceback)\n"
+    with pytest.raises(RuntimeError):
+        main(["--verbose", "list"])
+
+
+# 2. atomic results ------------------------------------------------------------------------
+def test_failed_render_keeps_the_previous_file(old_results, monkeypatch, capsys):
+    before = _digest(old_results)
+
+    def broken(job):
+        raise OSError("encoder crashed")
+
+    monkeypatch.setattr(render, "render_job", broken)
+    assert main(["render", "ripples", "--format", "gif"]) == 1
+    assert "roll: ripples failed: OSError: encoder crashed" in capsys.readouterr().err
+    assert _digest(old_results) == before
+
+
+def test_failed_copy_leaves_no_partial_file(old_results, monkeypatch, tmp_path, capsys):
+    before = _digest(old_results)
+    fresh = tmp_path / "fresh.gif"
+    fresh.write_bytes(b"GIF89a new")
+    monkeypatch.setattr(render, "render_job", lambda job: [str(fresh)])
+
+    def no_rename(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(render.os, "replace", no_rename)
+    assert main(["render", "ripples", "--format", "gif"]) == 1
+    assert "disk full" in capsys.readouterr().err
+    assert _digest(old_results) == before, "no .part file, old GIF intact"
+
+
+def test_successful_render_replaces_the_file_whole(old_results, monkeypatch, tmp_path, capsys):
+    fresh = tmp_path / "fresh.gif"
+    fresh.write_bytes(b"GIF89a" + os.urandom(3_000_000))
+    monkeypatch.setattr(render, "render_job", lambda job: [str(fresh)])
+    assert main(["render", "ripples", "--format", "gif"]) == 0
+    assert (old_results / "ripples.gif").read_bytes() == fresh.read_bytes()
+    assert sorted(p.name for p in old_results.iterdir()) == ["notes.txt", "ripples.gif"]
+
+
+# 3. interrupts ----------------------------------------------------------------------------
+def _children(pid: int) -> set[int]:
+    kids = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.add(int(stat.parent.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize(
+    ("jobs", "sig", "code"),
+    [("1", signal.SIGINT, 130), ("2", signal.SIGTERM, 143), ("2", signal.SIGINT, 130)],
+)
+def test_interrupt_stops_everything_and_loses_nothing(old_results, jobs, sig, code):
+    before = _digest(old_results)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "scenes",
+            "render",
+            "ripples",
+            "saddle-surface",
+            "--format",
+            "gif",
+            "--jobs",
+            jobs,
+            "--out",
+            str(old_results),
+        ],
+        cwd=old_results.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait until frames are being rendered
+        time.sleep(0.5)
+        workers |= _children(proc.pid)
+        media = old_results.parent / "media"
+        if media.exists() and any(media.rglob("*.mp4")) and (jobs == "1" or len(workers) >= 2):
+            break
+    assert proc.poll() is None, "still rendering when the signal comes"
+    proc.send_signal(sig)
+    t = time.monotonic()
+    _, err = proc.communicate(timeout=30)
+    assert time.monotonic() - t < 5, "stops within 5 s"
+    assert proc.returncode == code
+    assert f"interrupted by {signal.Signals(sig).name}; finished:" in err
+    assert "Traceback" not in err
+    assert _digest(old_results) == before, "no partial file, previous results intact"
+    time.sleep(0.2)
+    assert not [w for w in workers if _alive(w)], "no stray worker"
+
+
+# 5. missing tools -------------------------------------------------------------------------
+def test_missing_manim_names_the_setup_command(tmp_path):
+    fake = tmp_path / "fake" / "manim"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text(
+        "raise OSError('libpangocairo-1.0.so.0: cannot open shared object file')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path / 'fake'}:{ROOT}"}
+    run = subprocess.run(
+        [sys.executable, "-m", "scenes", "render", "ripples", "--out", "o"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.count("\n") == 1 and "run `make render`" in run.stderr and "libpangocairo" in run.stderr
+    assert not (tmp_path / "o").exists()
+    traj = subprocess.run(
+        [sys.executable, "-m", "scenes", "trajectory", "ripples", "--steps", "3"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert traj.returncode == 0, "the numbers need no manim"
