@@ -28,6 +28,8 @@ _WHERE = {
     "parse_domain": "settings",
     "parse_start": "settings",
     "STORIES": "stories",
+    "EXTRAS": "stories",
+    "SCENES": "stories",
     "Story": "stories",
     "get_story": "stories",
     "STATUSES": "trajectory",

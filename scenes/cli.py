@@ -14,6 +14,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import NoReturn
 
 from landscapes.errors import SettingsError
@@ -59,7 +60,12 @@ def _add_run_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--start", help="start point: X or X,Y (negative values work: --start -0.5)")
     g.add_argument("--steps", type=int, help="maximum number of steps, 1 to 1,000,000")
     g.add_argument("--noise", type=float, help="gradient noise scale (sgd, momentum, adam), >= 0")
-    g.add_argument("--seed", type=int, help="seed of the noise generator")
+    g.add_argument("--seed", type=int, help="seed of the noise generator (and of basins' random starts)")
+    g.add_argument(
+        "--function", help="expression in x (and y) for custom or compare, e.g. 'x*cos(0.15*pi*x)'"
+    )
+    g.add_argument("--domain", help="bounds a,b (or a,b,c,d): the ball stops at the edge")
+    g.add_argument("--landscape", help="compare: f, g, cube, saddle or tanh; basins: f or g")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,8 +82,6 @@ def build_parser() -> argparse.ArgumentParser:
     tr = sub.add_parser("trajectory", help="print the numbers a render would animate")
     tr.add_argument("name", metavar="NAME|custom", help="a scene name, or `custom` with --function")
     _add_run_flags(tr)
-    tr.add_argument("--function", help="expression in x (and y) for `custom`, e.g. 'x*cos(0.15*pi*x)'")
-    tr.add_argument("--domain", help="bounds a,b (or a,b,c,d): the ball stops at the edge")
     tr.add_argument("--format", default="json", help="json (default) or csv")
 
     rd = sub.add_parser("render", help="render scenes to video, GIF or a last-frame PNG")
@@ -89,6 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
     rd.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
     _add_run_flags(rd)
+    sc = rd.add_argument_group("scene options")
+    sc.add_argument("--optimizers", help="compare: a list such as gd,sgd,momentum,adam")
+    sc.add_argument("--balls", type=int, help="basins: how many balls (default 20)")
+    sc.add_argument("--spread", help="basins: even (default) or random starts")
+    rd.add_argument(
+        "--save-trajectory",
+        action="store_true",
+        help="also write NAME.json (what `roll trajectory` prints) beside each result",
+    )
 
     bn = sub.add_parser("bench", help="time each scene per frame against manim's floor, in one run")
     bn.add_argument("names", nargs="*", metavar="NAME", help="scenes to time (default: all)")
@@ -99,31 +112,71 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_from_args(name: str, args: argparse.Namespace):  # noqa: ANN201 - Settings, imported lazily
     """The story's settings with the command line's overrides applied and validated."""
-    from landscapes.settings import Settings, parse_domain, parse_start
-    from landscapes.stories import get_story
+    from landscapes.functions import CHAPTER
+    from landscapes.settings import parse_domain, parse_start
+    from landscapes.stories import LANDSCAPE_STARTS, get_story
 
-    function = getattr(args, "function", None)
-    domain_text = getattr(args, "domain", None)
+    story = get_story(name)
+    function, landscape = getattr(args, "function", None), getattr(args, "landscape", None)
+    domain = parse_domain(args.domain) if getattr(args, "domain", None) else None
     start = parse_start(args.start) if args.start is not None else None
-    if name == "custom":
-        if function is None:
-            raise SettingsError("custom: give --function EXPR, e.g. --function 'x*cos(0.15*pi*x)'")
-        domain = parse_domain(domain_text) if domain_text else None
-        base = Settings("custom", (), function=function, domain=domain)
-        dim = base.landscape_obj.dim
-        base = base.override(start=start or _default_start(dim, domain))
-    else:
+    base = story.settings
+    if function is not None and name not in ("custom", "compare"):
+        raise SettingsError(f"--function works with `custom` and `compare`, not with the scene {name!r}")
+    if landscape is not None:
+        allowed = {"compare": tuple(CHAPTER), "basins": ("f", "g")}.get(name)
+        if allowed is None:
+            raise SettingsError(f"--landscape works with `compare` and `basins`; {name!r} has its own")
+        if landscape not in allowed:
+            raise SettingsError(f"--landscape {landscape!r}: choose one of {', '.join(allowed)} for {name}")
         if function is not None:
-            raise SettingsError(f"--function works with `custom`, not with the scene {name!r}")
-        base = get_story(name).settings
-        if domain_text:
-            base = base.override(domain=parse_domain(domain_text))
-        base = base.override(start=start)
+            raise SettingsError("give --landscape or --function, not both")
+        base = base.override(
+            landscape=landscape, function=None, domain=None, start=LANDSCAPE_STARTS[landscape]
+        )
+    if name == "custom" and function is None:
+        raise SettingsError("custom: give --function EXPR, e.g. --function 'x*cos(0.15*pi*x)'")
+    if function is not None:
+        base = base.override(landscape="custom", function=function)
+        base = replace(base, domain=domain)  # a new function keeps no domain it was not given
+        base = base.override(start=start or _default_start(base.landscape_obj.dim, domain))
+    elif domain is not None:
+        base = base.override(domain=domain)
     settings = base.override(
-        optimizer=args.optimizer, lr=args.lr, steps=args.steps, noise=args.noise, seed=args.seed
+        start=start, optimizer=args.optimizer, lr=args.lr, steps=args.steps, noise=args.noise, seed=args.seed
     )
     settings.validate()
     return settings
+
+
+def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
+    """Scene options (--optimizers, --balls, --spread), refused where the scene has no use for them."""
+    from landscapes.settings import OPTIMIZERS
+
+    options: dict[str, object] = {}
+    optimizers = getattr(args, "optimizers", None)
+    if optimizers is not None:
+        if name != "compare":
+            raise SettingsError(f"--optimizers works with `compare`, not with {name!r}")
+        chosen = tuple(dict.fromkeys(o.strip() for o in optimizers.split(",") if o.strip()))
+        bad = [o for o in chosen if o not in OPTIMIZERS]
+        if bad or not chosen:
+            raise SettingsError(
+                f"--optimizers {optimizers!r}: choose from {', '.join(OPTIMIZERS)}, e.g. gd,adam"
+            )
+        options["optimizers"] = chosen
+    balls, spread = getattr(args, "balls", None), getattr(args, "spread", None)
+    if (balls is not None or spread is not None) and name != "basins":
+        raise SettingsError(f"--balls and --spread work with `basins`, not with {name!r}")
+    if balls is not None:
+        if not 1 <= balls <= 200:
+            raise SettingsError(f"--balls {balls}: give a whole number from 1 to 200")
+        options["balls"] = balls
+    if spread is not None:
+        if spread not in ("even", "random"):
+            raise SettingsError(f"--spread {spread!r}: choose even or random (random uses --seed)")
+        options["spread"] = spread
+    return options
 
 
 def _default_start(dim: int, domain: tuple[tuple[float, float], ...] | None) -> tuple[float, ...]:
@@ -134,12 +187,13 @@ def _default_start(dim: int, domain: tuple[tuple[float, float], ...] | None) -> 
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from landscapes.stories import STORIES
+    from landscapes.stories import EXTRAS, SCENES, STORIES
 
-    width = max(len(n) for n in STORIES)
-    cwidth = max(len(s.scene_class) for s in STORIES.values())
-    for story in STORIES.values():
-        print(f"{story.name:<{width}}  {story.scene_class:<{cwidth}}  {story.line}")
+    width = max(len(n) for n in SCENES)
+    cwidth = max(len(s.scene_class) for s in SCENES.values())
+    for group in (STORIES, EXTRAS):
+        for story in group.values():
+            print(f"{story.name:<{width}}  {story.scene_class:<{cwidth}}  {story.line}")
     return 0
 
 

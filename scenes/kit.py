@@ -9,9 +9,9 @@ value is floored to a step index, never interpolated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 from manim import (
@@ -76,13 +76,18 @@ class StoryScene(Scene):
 
     story_name: ClassVar[str]
     roll_seconds: ClassVar[float] = 9.0
+    NOTE: ClassVar[ManimColor] = CAPTION_COLOR
+    WARN: ClassVar[ManimColor] = ManimColor("#ef9a9a")
 
-    def __init__(self, settings: Settings | None = None, **kwargs: object) -> None:
+    def __init__(
+        self, settings: Settings | None = None, options: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.story = get_story(self.story_name)
         self.settings = settings or self.story.settings
+        self.options = {**self.story.options, **(options or {})}
         self.landscape = self.settings.landscape_obj
-        self.trajectories = self.story.trajectories(self.settings)
+        self.trajectories = self.story.trajectories(self.settings, options)
         self.balls: list[Ball] = []
         self.step = ValueTracker(0)
         self.caption_mob: VMobject | None = None
@@ -125,6 +130,8 @@ class StoryScene(Scene):
                 "font_size": 24,
                 "label_constructor": cls,
             },
+            x_axis_config={"decimal_number_config": {"num_decimal_places": _decimals(x_range[2])}},
+            y_axis_config={"decimal_number_config": {"num_decimal_places": _decimals(y_range[2])}},
         )
         axes.move_to([-6.95 + width / 2 + 0.45, -0.3, 0])
         # a tick label where the other axis crosses would sit on that axis: drop it
@@ -144,29 +151,38 @@ class StoryScene(Scene):
         self,
         x_range: Sequence[float],
         landscapes: Sequence[Landscape] | None = None,
-        y_label: str = "f(x)",
+        y_label: str | None = None,
         colors: Sequence[ManimColor] = (CURVE_COLOR,),
+        width: float = 9.0,
     ) -> list[VMobject]:
         """Axes fitted to the sampled curves of the landscapes, and the curves on them."""
         lss = list(landscapes or [self.landscape])
         xs = np.linspace(x_range[0], x_range[1], 600)
         values = [sample(ls, xs) for ls in lss]
-        lo = min(float(v.min()) for v in values)
-        hi = max(float(v.max()) for v in values)
+        finite = np.concatenate([v[np.isfinite(v)] for v in values])
+        if finite.size == 0:
+            finite = np.array([-1.0, 1.0])
+        lo, hi = float(finite.min()), float(finite.max())
+        if hi - lo < 1e-9:
+            lo, hi = lo - 1.0, hi + 1.0
         x_ticks = nice_range(x_range[0], x_range[1], ticks=6, pad=0.0)
-        self.make_axes([x_range[0], x_range[1], x_ticks[2]], nice_range(lo, hi), y_label=y_label)
+        y_label = y_label or ("g(x)" if lss[0].name == "g" else "f(x)")
+        self.make_axes([x_range[0], x_range[1], x_ticks[2]], nice_range(lo, hi), width=width, y_label=y_label)
         curves = []
+        y0, y1 = self.axes.y_range[:2]
         for k, v in enumerate(values):
             line = VMobject(stroke_color=colors[k % len(colors)], stroke_width=4)
-            line.set_points_as_corners(_points(self.axes, xs, v))
+            line.set_points_as_corners(_points(self.axes, xs, np.clip(np.nan_to_num(v, nan=y0), y0, y1)))
             curves.append(line)
         self.add(*curves)
         return curves
 
     # ---- balls ---------------------------------------------------------------
     def scene_points(self, traj: Trajectory) -> np.ndarray:
-        """Scene coordinates of each step: (x, f(x)) on 2D axes."""
-        return _points(self.axes, traj.points[:, 0], traj.values)
+        """Scene coordinates of each step, (x, f(x)), kept inside the axes so that a runaway
+        ball stops at the frame's edge (its readouts still show the true numbers)."""
+        (x0, x1), (y0, y1) = self.axes.x_range[:2], self.axes.y_range[:2]
+        return _points(self.axes, np.clip(traj.points[:, 0], x0, x1), np.clip(traj.values, y0, y1))
 
     def make_dot(self, point: np.ndarray, radius: float, color: ManimColor) -> VMobject:
         return Dot(point, radius=radius, color=color).set_stroke(WHITE, width=2.5, background=False)
@@ -313,7 +329,7 @@ class StoryScene(Scene):
         """Say so when the run ended off the map (diverged, left the domain)."""
         text = STATUS_CAPTIONS.get(ball.traj.status)
         if text:
-            self.caption(f"{ball.name}: {text}", color=ManimColor("#ef9a9a"))
+            self.caption(f"{ball.name}: {text}", color=self.WARN)
         return text is not None
 
     def first_step(self, ball: Ball, condition: np.ndarray) -> int:
@@ -370,6 +386,14 @@ class StoryScene(Scene):
         items.to_corner(UL, buff=0.3).shift(DOWN * 0.7)
         self.overlay(items)
         return items
+
+
+def _decimals(step: float) -> int:
+    """Decimal places a tick step needs: 1 -> 0, 0.5 -> 1, 0.25 -> 2."""
+    for places in range(4):
+        if abs(step * 10**places - round(step * 10**places)) < 1e-9:
+            return places
+    return 4
 
 
 def nice_range(lo: float, hi: float, ticks: int = 6, pad: float = 0.04) -> list[float]:

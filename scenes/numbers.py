@@ -16,7 +16,8 @@ from manim import WHITE, ManimColor, VGroup, VMobject
 
 from scenes.mathtext import math, use_latex
 
-CHARS = "0123456789.+-"
+CHARS = "0123456789.+-e"
+SCIENTIFIC_AT = 1e5  # from here on a value is shown as +1.2346e+07: a runaway stays readable
 _MAX_SLOTS = 16
 
 
@@ -63,7 +64,8 @@ class LiveNumber(VGroup):
         self.set_value(value)
 
     def text_of(self, value: float) -> str:
-        s = f"{value:+.{self.decimals}f}" if self.include_sign else f"{value:.{self.decimals}f}"
+        kind = "e" if abs(value) >= SCIENTIFIC_AT and self.decimals > 0 else "f"
+        s = f"{value:+.{self.decimals}{kind}}" if self.include_sign else f"{value:.{self.decimals}{kind}}"
         if s.lstrip("+-").strip("0.") == "":  # -0.0000 reads as a sign flip: show +0.0000
             s = s.replace("-", "+" if self.include_sign else "")
         return s[-_MAX_SLOTS:]

@@ -44,11 +44,13 @@ class Job:
 
     name: str
     settings: dict[str, Any]
+    options: dict[str, Any]
     quality: str
     formats: tuple[str, ...]
     out_dir: str
     media_dir: str
     progress: bool
+    save_trajectory: bool = False
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -75,7 +77,7 @@ def check_out_dir(out: str) -> Path:
 
 def plan_jobs(args: argparse.Namespace) -> list[Job]:
     """Turn the command line into jobs, refusing any mistake before anything is written."""
-    from .cli import settings_from_args
+    from .cli import options_from_args, settings_from_args
 
     if args.all and args.names:
         raise SettingsError("give scene names or --all, not both")
@@ -97,22 +99,31 @@ def plan_jobs(args: argparse.Namespace) -> list[Job]:
         Job(
             name,
             settings_from_args(name, args).to_dict(),
+            options_from_args(name, args),
             args.quality,
             formats,
             str(out),
             args.media_dir,
             progress,
+            args.save_trajectory,
         )
         for name in names
     ]
 
 
-def scene_class(name: str) -> type:
-    """The scene class of a story, imported from its module in scenes/."""
+# scenes whose 2D-landscape version is another class (a surface or a view from above)
+PLANE_CLASSES = {"custom": "CustomSurface", "compare": "CompareOptimizersPlane"}
+
+
+def scene_class(name: str, settings: Settings | None = None) -> type:
+    """The scene class of a story (for 2D landscapes, its plane version), from scenes/."""
     from importlib import import_module
 
     story = get_story(name)
-    return getattr(import_module(f"scenes.{story.module}"), story.scene_class)
+    cls_name = story.scene_class
+    if settings is not None and name in PLANE_CLASSES and settings.landscape_obj.dim == 2:
+        cls_name = PLANE_CLASSES[name]
+    return getattr(import_module(f"scenes.{story.module}"), cls_name)
 
 
 def render_job(job: Job) -> list[str]:
@@ -120,7 +131,7 @@ def render_job(job: Job) -> list[str]:
     from manim import tempconfig
 
     settings = Settings.from_dict(job.settings)
-    cls = scene_class(job.name)
+    cls = scene_class(job.name, settings)
     produced = []
     for fmt in job.formats:
         cfg = {
@@ -142,7 +153,7 @@ def render_job(job: Job) -> list[str]:
             # 2.3 MB lossless, measured at -q l)
             cfg["video_encoder_options"] = {"crf": "0"}
         with tempconfig(cfg):
-            scene = cls(settings=settings)
+            scene = cls(settings=settings, options=job.options)
             scene.render()
             writer = scene.renderer.file_writer
             produced.append(str(writer.image_file_path if fmt == "png" else writer.movie_file_path))
@@ -153,19 +164,35 @@ def publish(job: Job, produced: Sequence[str]) -> list[str]:
     """Copy a job's files into --out under their stable names; returns the new paths."""
     out_dir = Path(job.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return [
-        str(_publish(Path(src), out_dir / f"{job.name}.{fmt}"))
+    written = [
+        str(write_atomic(out_dir / f"{job.name}.{fmt}", Path(src).read_bytes()))
         for src, fmt in zip(produced, job.formats, strict=True)
     ]
+    if job.save_trajectory:
+        written.append(str(write_atomic(out_dir / f"{job.name}.json", trajectory_json(job).encode())))
+    return written
 
 
-def _publish(src: Path, dest: Path) -> Path:
-    """Copy src to dest through a temporary file in dest's folder, then rename."""
+def trajectory_json(job: Job) -> str:
+    """What `roll trajectory NAME` prints for the job's settings; a scene with several balls
+    adds `balls`: every ball's trajectory, in the scene's order."""
+    import json
+
+    settings = Settings.from_dict(job.settings)
+    trajectories = get_story(job.name).trajectories(settings, job.options)
+    main = next((t for t in trajectories if t.settings == settings), trajectories[0])
+    doc = main.to_dict()
+    if len(trajectories) > 1:
+        doc["balls"] = [t.to_dict() for t in trajectories]
+    return json.dumps(doc, allow_nan=False) + "\n"
+
+
+def write_atomic(dest: Path, data: bytes) -> Path:
+    """Write dest through a temporary file in its folder, then rename: whole or not at all."""
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     try:
-        with os.fdopen(fd, "wb") as out, open(src, "rb") as inp:
-            while chunk := inp.read(1 << 20):
-                out.write(chunk)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a published file is as readable as any other

@@ -13,7 +13,7 @@ class EscapingRipples(StoryScene):
     def construct(self) -> None:
         noisy_traj, plain_traj = self.trajectories
         self.title()
-        self.plot([-1, 2], y_label="g(x)")
+        self.plot([-1, 2])
         plain = self.add_ball(plain_traj, f"{label_for(plain_traj.settings)} (no noise)")
         noisy = self.add_ball(noisy_traj, label_for(noisy_traj.settings))
         self.readouts()

@@ -31,6 +31,9 @@ def test_list_names_every_scene(capsys):
         "cubic-saddle",
         "saddle-surface",
         "vanishing-gradient",
+        "compare",
+        "basins",
+        "custom",
     ]
     assert "EscapingRipples" in lines[2]
 

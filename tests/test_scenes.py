@@ -6,26 +6,10 @@ import logging
 
 import numpy as np
 import pytest
-from manim import MathTex, tempconfig
+from manim import MathTex
 
 from landscapes import STORIES, get_story, run
 from scenes.render import scene_class
-
-
-@pytest.fixture
-def tiny(tmp_path):
-    cfg = {
-        "pixel_height": 120,
-        "pixel_width": 214,
-        "frame_rate": 5,
-        "media_dir": str(tmp_path / "media"),
-        "write_to_movie": False,
-        "disable_caching": True,
-        "verbosity": "WARNING",
-        "progress_bar": "none",
-    }
-    with tempconfig(cfg):
-        yield
 
 
 def _render(name, settings=None, cls=None):
