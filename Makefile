@@ -6,7 +6,8 @@ render: setup
 	.venv/bin/roll render --all -q l --format gif,mp4 --out out
 
 # Run the test suite (numbers, scenes at tiny sizes, the command line), then ruff.
-test: setup
+test:
+	@bash scripts/bootstrap.sh test
 	.venv/bin/python -m pytest
 	.venv/bin/ruff check .
 

@@ -103,6 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write NAME.json (what `roll trajectory` prints) beside each result",
     )
 
+    ga = sub.add_parser(
+        "gallery", help="every scene as GIF + last-frame PNG + JSON, with index.html and README.md"
+    )
+    ga.add_argument("names", nargs="*", metavar="NAME", help="scenes to include (default: all)")
+    ga.add_argument("--out", required=True, help="the gallery folder")
+    ga.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k")
+    ga.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
+    ga.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
+
     bn = sub.add_parser("bench", help="time each scene per frame against manim's floor, in one run")
     bn.add_argument("names", nargs="*", metavar="NAME", help="scenes to time (default: all)")
     bn.add_argument("-q", "--quality", default="l", help="l (480p15, default) or h (1080p60)")
@@ -222,7 +231,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench_command(args)
 
 
-COMMANDS = {"list": cmd_list, "trajectory": cmd_trajectory, "render": cmd_render, "bench": cmd_bench}
+def cmd_gallery(args: argparse.Namespace) -> int:
+    from .gallery import gallery_command
+
+    return gallery_command(args)
+
+
+COMMANDS = {
+    "list": cmd_list,
+    "trajectory": cmd_trajectory,
+    "render": cmd_render,
+    "gallery": cmd_gallery,
+    "bench": cmd_bench,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

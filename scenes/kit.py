@@ -141,7 +141,7 @@ class StoryScene(Scene):
                     axis.numbers.remove(num)
         labels = VGroup(
             math(x_label, x_label, font_size=32).next_to(axes.x_axis.get_end(), RIGHT, buff=0.15),
-            math(y_label, y_label, font_size=32).next_to(axes.y_axis.get_end(), RIGHT, buff=0.15),
+            math(_tex_label(y_label), y_label, font_size=32).next_to(axes.y_axis.get_end(), RIGHT, buff=0.15),
         )
         self.axes = axes
         self.add(axes, labels)
@@ -386,6 +386,11 @@ class StoryScene(Scene):
         items.to_corner(UL, buff=0.3).shift(DOWN * 0.7)
         self.overlay(items)
         return items
+
+
+def _tex_label(label: str) -> str:
+    """A word ('risk') is upright text in TeX, not a product of italic variables."""
+    return rf"\text{{{label}}}" if label.isalpha() and len(label) > 1 else label
 
 
 def _decimals(step: float) -> int:

@@ -228,18 +228,23 @@ def require_manim() -> None:
 def render_command(args: argparse.Namespace) -> int:
     jobs = plan_jobs(args)
     require_manim()
+    return run_jobs(jobs, args.jobs, args.verbose)[0]
+
+
+def run_jobs(jobs: Sequence[Job], workers: int, verbose: bool = False) -> tuple[int, list[str]]:
+    """Render and publish every job; returns the exit code and the scenes finished."""
     finished: list[str] = []
     failures: list[str] = []
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        if args.jobs == 1 or len(jobs) == 1:
-            _render_serial(jobs, finished, failures, args.verbose)
+        if workers == 1 or len(jobs) == 1:
+            _render_serial(jobs, finished, failures, verbose)
         else:
-            _render_parallel(jobs, args.jobs, finished, failures)
+            _render_parallel(jobs, workers, finished, failures)
     except Interrupted as stop:
         done = ", ".join(finished) or "nothing"
         print(f"roll: interrupted by {stop}; finished: {done}", file=sys.stderr)
-        return 128 + stop.signum
+        return 128 + stop.signum, finished
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -247,8 +252,8 @@ def render_command(args: argparse.Namespace) -> int:
         for line in failures:
             print(line, file=sys.stderr)
         print("roll: some scenes failed (run with --verbose --jobs 1 for the traceback)", file=sys.stderr)
-        return 1
-    return 0
+        return 1, finished
+    return 0, finished
 
 
 def _render_serial(jobs: Sequence[Job], finished: list[str], failures: list[str], verbose: bool) -> None:

@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 PACKAGES="libcairo2-dev libpango1.0-dev pkg-config texlive-latex-base texlive-latex-recommended \
 texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super-minimal"
 PYTHON=${PYTHON:-python3}
+# the tests also check the gallery page in a real browser
+[ "${1:-}" = "test" ] && PACKAGES="$PACKAGES chromium"
 
 missing=""
 for pkg in $PACKAGES; do
