@@ -1,0 +1,40 @@
+"""Every `roll` command the README shows is accepted by the code as written."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from scenes import gallery, render
+from scenes.cli import main
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+COMMANDS = [shlex.split(line.split("#")[0])[1:] for line in re.findall(r"^\.venv/bin/roll .*$", README, re.M)]
+
+
+def test_the_readme_names_the_two_commands():
+    assert "make render" in README and "make test" in README
+    assert len(COMMANDS) >= 15
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=[" ".join(a)[:60] for a in COMMANDS])
+def test_readme_command_is_valid(argv, monkeypatch, tmp_path, capsys):
+    monkeypatch.chdir(tmp_path)
+    planned = []
+    monkeypatch.setattr(
+        render, "run_jobs", lambda jobs, workers, verbose=False: (planned.extend(jobs), (0, []))[1]
+    )
+    monkeypatch.setattr(
+        gallery, "run_jobs", lambda jobs, workers, verbose=False: (planned.extend(jobs), (0, []))[1]
+    )
+    if argv[0] == "bench":
+        from scenes.cli import build_parser
+
+        build_parser().parse_args(argv)  # parsing only: a bench renders every scene
+        return
+    assert main(argv) == 0, capsys.readouterr().err
+    if argv[0] in ("render", "gallery"):
+        assert planned, "the command plans at least one scene"
