@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from landscapes import Trajectory, classify, sample
-from scenes.kit import StoryScene, label_for, nice_range
+from scenes.kit import STATUS_CAPTIONS, StoryScene, label_for, nice_range
 from scenes.surface import SurfaceScene
 
 REACH = 50.0  # a runaway ball is followed this far from its start, then shown at the edge
@@ -33,10 +33,8 @@ def view_range(traj: Trajectory, axis: int, domain: tuple[float, float] | None) 
 
 def ending(ls, traj: Trajectory) -> str:  # noqa: ANN001 - a Landscape
     """The caption for where the ball ended."""
-    if traj.status == "diverged":
-        return "diverged: the learning rate is too large"
-    if traj.status == "left_domain":
-        return "left the domain: stopped at its edge"
+    if traj.status in STATUS_CAPTIONS:
+        return STATUS_CAPTIONS[traj.status]
     c = classify(ls, traj.end)
     eig = ", ".join(f"{v:.3g}" for v in c.eigenvalues)
     where = ", ".join(f"{v:.3f}" for v in traj.end)
@@ -63,7 +61,7 @@ class CustomLandscape(StoryScene):
         self.show_balls()
         self.caption(f"start x = {traj.points[0, 0]:g}, learning rate {traj.settings.lr:g}", hold=0.6)
         self.roll_to(self.last_step)
-        red = traj.status in ("diverged", "left_domain")
+        red = traj.status in STATUS_CAPTIONS
         self.caption(ending(self.landscape, ball.traj), color=self.WARN if red else self.NOTE, hold=2.0)
 
 
@@ -90,5 +88,5 @@ class CustomSurface(SurfaceScene):
             hold=0.6,
         )
         self.roll_to(self.last_step)
-        red = traj.status in ("diverged", "left_domain")
+        red = traj.status in STATUS_CAPTIONS
         self.caption(ending(self.landscape, traj), color=self.WARN if red else self.NOTE, hold=2.0)

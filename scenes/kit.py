@@ -85,7 +85,6 @@ class StoryScene(Scene):
         super().__init__(**kwargs)
         self.story = get_story(self.story_name)
         self.settings = settings or self.story.settings
-        self.options = {**self.story.options, **(options or {})}
         self.landscape = self.settings.landscape_obj
         self.trajectories = self.story.trajectories(self.settings, options)
         self.balls: list[Ball] = []
@@ -327,10 +326,10 @@ class StoryScene(Scene):
 
     def status_caption(self, ball: Ball) -> bool:
         """Say so when the run ended off the map (diverged, left the domain)."""
-        text = STATUS_CAPTIONS.get(ball.traj.status)
-        if text:
-            self.caption(f"{ball.name}: {text}", color=self.WARN)
-        return text is not None
+        words = STATUS_CAPTIONS.get(ball.traj.status)
+        if words:
+            self.caption(f"{ball.name}: {words}", color=self.WARN)
+        return words is not None
 
     def first_step(self, ball: Ball, condition: np.ndarray) -> int:
         """First step index where `condition` holds for this ball (its last step if never)."""
@@ -413,5 +412,5 @@ def nice_range(lo: float, hi: float, ticks: int = 6, pad: float = 0.04) -> list[
 
 
 def _points(axes: Axes, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """Vectorised c2p: (n, 3) scene points for arrays of x and y."""
+    """c2p over arrays of x and y: (n, 3) scene points."""
     return np.array([axes.c2p(float(x), float(y)) for x, y in zip(xs, ys, strict=True)])

@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
+from support import roll
 
 from scenes.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _roll(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "scenes", *argv], capture_output=True, text=True, env=env, cwd=cwd, timeout=300
-    )
 
 
 def test_render_gif_at_the_smallest_quality(tmp_path):
     out = tmp_path / "slides"
-    proc = _roll("render", "cubic-saddle", "--format", "gif", "-q", "l", "--out", str(out), cwd=tmp_path)
+    proc = roll("render", "cubic-saddle", "--format", "gif", "-q", "l", "--out", str(out), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     gif = out / "cubic-saddle.gif"
     assert proc.stdout.splitlines() == [str(gif)]
@@ -79,8 +69,8 @@ def test_bad_render_input_writes_nothing(tmp_path, monkeypatch, capsys, argv, me
 
 def test_parallel_jobs_give_the_same_files_as_one_job(tmp_path):
     scenes = ["cubic-saddle", "vanishing-gradient"]
-    one = _roll("render", *scenes, "--format", "png", "--out", "one", cwd=tmp_path)
-    two = _roll("render", *scenes, "--format", "png", "--out", "two", "--jobs", "2", cwd=tmp_path)
+    one = roll("render", *scenes, "--format", "png", "--out", "one", cwd=tmp_path)
+    two = roll("render", *scenes, "--format", "png", "--out", "two", "--jobs", "2", cwd=tmp_path)
     assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
     assert "in 2 processes" in two.stderr
     for name in scenes:
@@ -96,7 +86,7 @@ def test_a_failing_scene_is_named_and_the_others_finish(tmp_path):
     media.mkdir()
     (media / "Tex").mkdir()
     (media / "Tex" / "cubic-saddle").write_text("not a folder")
-    proc = _roll(
+    proc = roll(
         "render",
         "cubic-saddle",
         "vanishing-gradient",

@@ -1,19 +1,16 @@
 """`roll trajectory` and `roll list` against their contract."""
 
 import json
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
+from support import ROOT, roll
 
 from landscapes import get_story, run
 from scenes.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _json(capsys, *argv):
@@ -141,21 +138,9 @@ def test_bad_input_is_one_line_and_exit_two(capsys, argv, message):
     assert message in err
 
 
-def _roll(*argv, **kw):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "scenes", *argv],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=kw.get("cwd", ROOT),
-        timeout=60,
-    )
-
-
 def test_real_process_exit_code_and_no_traceback(tmp_path):
     before = set(tmp_path.iterdir())
-    proc = _roll("trajectory", "custom", "--function", "__import__('os').system('touch pwned')", cwd=tmp_path)
+    proc = roll("trajectory", "custom", "--function", "__import__('os').system('touch pwned')", cwd=tmp_path)
     assert proc.returncode == 2 and proc.stdout == ""
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
     assert set(tmp_path.iterdir()) == before

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
 import shutil
 import subprocess
-import sys
 import threading
-from pathlib import Path
 
 from PIL import Image
+from support import roll
 
 from landscapes import SCENES
 from scenes.gallery import index_html, readme_md
 
-ROOT = Path(__file__).resolve().parents[1]
 CHECK_PAGE = """<!doctype html><html><body>
 <iframe id="g" src="gallery/index.html" style="width:1000px;height:200000px"></iframe>
 <script>
@@ -53,26 +50,7 @@ def test_gallery_renders_and_every_image_loads_in_chromium(tmp_path):
     chromium = shutil.which("chromium")
     assert chromium, "Debian's chromium is missing: `make test` installs it"
     gallery = tmp_path / "site" / "gallery"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scenes",
-            "gallery",
-            "cubic-saddle",
-            "basins",
-            "--out",
-            str(gallery),
-            "--jobs",
-            "2",
-        ],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = roll("gallery", "cubic-saddle", "basins", "--out", str(gallery), "--jobs", "2", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     names = ["cubic-saddle", "basins"]
     expected = {f"{n}.{ext}" for n in names for ext in ("gif", "png", "json")} | {"index.html", "README.md"}

@@ -11,11 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from support import roll, roll_env
 
 from scenes import render
 from scenes.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -135,7 +134,6 @@ def _alive(pid: int) -> bool:
 )
 def test_interrupt_stops_everything_and_loses_nothing(old_results, jobs, sig, code):
     before = _digest(old_results)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -152,7 +150,7 @@ def test_interrupt_stops_everything_and_loses_nothing(old_results, jobs, sig, co
             str(old_results),
         ],
         cwd=old_results.parent,
-        env=env,
+        env=roll_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -185,24 +183,9 @@ def test_missing_manim_names_the_setup_command(tmp_path):
     (fake / "__init__.py").write_text(
         "raise OSError('libpangocairo-1.0.so.0: cannot open shared object file')\n"
     )
-    env = {**os.environ, "PYTHONPATH": f"{tmp_path / 'fake'}:{ROOT}"}
-    run = subprocess.run(
-        [sys.executable, "-m", "scenes", "render", "ripples", "--out", "o"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    run = roll("render", "ripples", "--out", "o", cwd=tmp_path, timeout=60, first=(tmp_path / "fake",))
     assert run.returncode == 2 and run.stdout == ""
     assert run.stderr.count("\n") == 1 and "run `make render`" in run.stderr and "libpangocairo" in run.stderr
     assert not (tmp_path / "o").exists()
-    traj = subprocess.run(
-        [sys.executable, "-m", "scenes", "trajectory", "ripples", "--steps", "3"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    traj = roll("trajectory", "ripples", "--steps", "3", cwd=tmp_path, timeout=60, first=(tmp_path / "fake",))
     assert traj.returncode == 0, "the numbers need no manim"
