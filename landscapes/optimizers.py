@@ -57,14 +57,14 @@ class _Noise:
         return self.buf[t - self.offset]
 
 
-def _edge_point(prev: torch.Tensor, new: torch.Tensor, lo: torch.Tensor, hi: torch.Tensor) -> torch.Tensor:
-    """Where the segment prev -> new crosses the box boundary (prev is inside)."""
+def _edge_point(prev: np.ndarray, new: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Where each segment prev -> new crosses the box boundary (prev is inside)."""
     delta = new - prev
-    safe = torch.where(delta == 0, torch.ones_like(delta), delta)
-    frac_hi = torch.where(new > hi, (hi - prev) / safe, torch.ones_like(delta))
-    frac_lo = torch.where(new < lo, (lo - prev) / safe, torch.ones_like(delta))
-    s = torch.minimum(frac_hi, frac_lo).amin(dim=-1, keepdim=True).clamp(0, 1)
-    return torch.maximum(torch.minimum(prev + s * delta, hi), lo)
+    safe = np.where(delta == 0, 1.0, delta)
+    frac_hi = np.where(new > hi, (hi - prev) / safe, 1.0)
+    frac_lo = np.where(new < lo, (lo - prev) / safe, 1.0)
+    frac = np.clip(np.minimum(frac_hi, frac_lo).min(axis=-1, keepdims=True), 0.0, 1.0)
+    return np.clip(prev + frac * delta, lo, hi)
 
 
 def run_batch(
@@ -93,27 +93,31 @@ def run(settings: Settings) -> Trajectory:
 
 
 def _roll(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[int]) -> list[Trajectory]:
+    # The update itself (autograd gradient, noise, optimizer step) is torch; the bookkeeping
+    # (checks, records, the edge point) reads the same memory through numpy views, whose
+    # per-call cost on a few numbers is a fraction of a torch op's.
     batch, dim = start.shape
     steps = s.steps
-    points = torch.empty(steps + 1, batch, dim, dtype=torch.float64)
-    values = torch.empty(steps + 1, batch, dtype=torch.float64)
-    grads = torch.empty(steps + 1, batch, dim, dtype=torch.float64)
+    points = np.empty((steps + 1, batch, dim))
+    values = np.empty((steps + 1, batch))
+    grads = np.empty((steps + 1, batch, dim))
     lengths = [0] * batch
     status = [""] * batch
-    active = torch.ones(batch, dtype=torch.bool)
-    pending_edge = torch.zeros(batch, dtype=torch.bool)
+    active = np.ones(batch, dtype=bool)
+    pending_edge = np.zeros(batch, dtype=bool)
     bounded = ls.domain is not None
     if bounded:
-        lo = torch.tensor([b[0] for b in ls.domain], dtype=torch.float64)
-        hi = torch.tensor([b[1] for b in ls.domain], dtype=torch.float64)
+        lo = np.array([b[0] for b in ls.domain])
+        hi = np.array([b[1] for b in ls.domain])
 
     param = start.clone().requires_grad_(True)
+    p = param.detach().numpy()  # a live view: it sees every in-place update of param
     opt = _optimizer(param, s)
     noise = _Noise(seeds, dim, s) if s.noise > 0 else None
     tol2 = s.tol * s.tol
 
-    def stop(mask: torch.Tensor, why: str, length: int) -> None:
-        for i in (mask & active).nonzero().flatten().tolist():
+    def stop(mask: np.ndarray, why: str, length: int) -> None:
+        for i in np.flatnonzero(mask & active):
             status[i], lengths[i] = why, length
             active[i] = False
 
@@ -121,14 +125,14 @@ def _roll(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[int]) -> 
     for t in range(steps + 1):
         val = ls.fn(param)
         (grad,) = torch.autograd.grad(val.sum(), param)
-        p = param.detach()
-        sq = (grad * grad).sum(dim=-1)
+        v, g = val.detach().numpy(), grad.numpy()
+        sq = (g * g).sum(axis=-1)
         # one check per step; the cases are told apart only when something happened
-        bad = ~(torch.isfinite(val + sq) & (p.abs().amax(dim=-1) < DIVERGE_AT))
+        bad = ~(np.isfinite(v + sq) & (np.abs(p).max(axis=-1) < DIVERGE_AT))
         scale = noise.scale_at(t) if noise else 0.0
-        settled = sq < tol2 if scale == 0.0 else torch.zeros_like(bad)
-        if t == steps or bool((bad | settled | pending_edge).any()):
-            if t == 0 and bool(bad.any()):
+        settled = sq < tol2 if scale == 0.0 else False
+        if t == steps or (bad | settled | pending_edge).any():
+            if t == 0 and bad.any():
                 raise SettingsError(f"--start: {ls.plain} or its gradient is not defined at the start")
             stop(bad, "diverged", t)
             stop(pending_edge, "left_domain", t + 1)
@@ -136,34 +140,30 @@ def _roll(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[int]) -> 
             if t == steps:
                 stop(active, "max_steps", t + 1)
             all_active = bool(active.all())
-        points[t], values[t], grads[t] = p, val.detach(), grad
-        if not all_active and not bool(active.any()):
-            break
-        prev = p.clone()
+            if not active.any():
+                points[t], values[t], grads[t] = p, v, g
+                break
+        points[t], values[t], grads[t] = p, v, g
+        prev = p.copy()
         step_grad = grad + scale * noise.draw(t) if scale else grad
         if opt is None:
-            with torch.no_grad():
-                param.add_(step_grad, alpha=-s.lr)
+            param.data.add_(step_grad, alpha=-s.lr)  # .data: the same in-place add, untracked
         else:
             param.grad = step_grad
             opt.step()
-        with torch.no_grad():
-            if not all_active:
-                param.copy_(torch.where(active[:, None], param, prev))
-            if bounded:
-                outside = ((param < lo) | (param > hi)).any(dim=-1)
-                if bool(outside.any()):
-                    outside &= active
-                    edge = _edge_point(prev, param, lo, hi)
-                    param.copy_(torch.where(outside[:, None], edge, param))
-                    pending_edge |= outside
+        if not all_active:
+            p[~active] = prev[~active]
+        if bounded:
+            outside = ((p < lo) | (p > hi)).any(axis=-1) & active
+            if outside.any():
+                p[outside] = _edge_point(prev[outside], p[outside], lo, hi)
+                pending_edge |= outside
 
-    pts, vals, grs = points.numpy(), values.numpy(), grads.numpy()
     return [
         Trajectory(
-            points=pts[: lengths[i], i].copy(),
-            values=vals[: lengths[i], i].copy(),
-            grads=grs[: lengths[i], i].copy(),
+            points=points[: lengths[i], i].copy(),
+            values=values[: lengths[i], i].copy(),
+            grads=grads[: lengths[i], i].copy(),
             status=status[i],
             settings=s if len(seeds) == 1 else s.override(start=tuple(start[i].tolist()), seed=seeds[i]),
         )
