@@ -99,8 +99,12 @@ class CompareOptimizers(StoryScene):
         return f"→ {kind}, f = {tr.values[-1]:.3f}"
 
     def summary(self) -> str:
-        best = min(self.balls, key=lambda b: b.traj.values[-1])
-        return f"lowest: {best.traj.settings.optimizer} at f = {best.traj.values[-1]:.3f}"
+        """Who got lowest, and who was caught higher up."""
+        best = min(b.traj.values[-1] for b in self.balls)
+        low = [b.traj.settings.optimizer for b in self.balls if b.traj.values[-1] <= best + 0.01]
+        high = [b.traj.settings.optimizer for b in self.balls if b.traj.values[-1] > best + 0.01]
+        text = f"lowest (f = {best:.3f}): {', '.join(low)}"
+        return text + (f"; caught higher: {', '.join(high)}" if high else "")
 
 
 class CompareOptimizersPlane(CompareOptimizers):

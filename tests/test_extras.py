@@ -39,6 +39,7 @@ def test_compare_balls_end_at_their_own_optimizer_trajectories(tiny):
     assert [t.split("η")[0] for t in legend] == ["gd", "momentum", "adam"], "exactly the requested optimizers"
     gd, momentum, _ = scene.balls
     assert abs(gd.traj.end[0] - 0.6516) < 1e-3 and abs(momentum.traj.end[0] - 1.017) < 1e-3
+    assert "lowest(f=-1.208):momentum;caughthigher:gd,adam" in scene.caption_mob.text
 
 
 def test_compare_in_two_dimensions_uses_the_plane_view(tiny):
