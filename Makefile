@@ -3,7 +3,7 @@
 
 # Render all six scenes at low quality, as GIF and MP4, into out/.
 render: setup
-	.venv/bin/roll render --all -q l --format gif,mp4 --out out
+	.venv/bin/roll render --all -q l --format gif,mp4 --out out --jobs 2
 
 # Run the test suite (numbers, scenes at tiny sizes, the command line), then ruff.
 test:

@@ -309,16 +309,23 @@ def _render_parallel(jobs: Sequence[Job], workers: int, finished: list[str], fai
         p.start()
     print(f"roll: rendering {len(jobs)} scenes in {n} processes", file=sys.stderr)
     try:
-        remaining = len(jobs)
-        while remaining:
+        pending = set(by_name)
+        while pending:
             try:
                 name, ok, payload = results.get(timeout=0.2)
             except queue.Empty:
-                if not any(p.is_alive() for p in procs):
-                    failures.append("roll: a worker process died before finishing its scenes")
+                if any(p.is_alive() for p in procs):
+                    continue
+                # every worker has exited: a last result may still be on its way through the
+                # pipe (a worker puts it, then exits), so wait for it before calling it lost
+                try:
+                    name, ok, payload = results.get(timeout=2.0)
+                except queue.Empty:
+                    codes = sorted({p.exitcode for p in procs})
+                    for lost in sorted(pending):
+                        failures.append(_failure(lost, f"its worker process ended (exit codes {codes})"))
                     return
-                continue
-            remaining -= 1
+            pending.discard(name)
             if ok:
                 _report_done(by_name[name], publish(by_name[name], payload), time.perf_counter() - started)
                 finished.append(name)

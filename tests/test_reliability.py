@@ -189,3 +189,26 @@ def test_missing_manim_names_the_setup_command(tmp_path):
     assert not (tmp_path / "o").exists()
     traj = roll("trajectory", "ripples", "--steps", "3", cwd=tmp_path, timeout=60, first=(tmp_path / "fake",))
     assert traj.returncode == 0, "the numbers need no manim"
+
+
+def test_a_worker_that_dies_is_reported_by_scene_and_the_rest_finish(
+    old_results, monkeypatch, tmp_path, capsys
+):
+    """Workers are forked, so they inherit this patched render_job: one kills its process."""
+    fresh = tmp_path / "fresh.gif"
+    fresh.write_bytes(b"GIF89a new")
+
+    def render_or_die(job):
+        if job.name == "ripples":
+            os._exit(3)  # as a segfault would: no exception, no result
+        return [str(fresh)]
+
+    monkeypatch.setattr(render, "render_job", render_or_die)
+    before = _digest(old_results)
+    assert main(["render", "ripples", "risk", "cubic-saddle", "--format", "gif", "--jobs", "2"]) == 1
+    out, err = capsys.readouterr()
+    assert "roll: ripples failed: its worker process ended (exit codes [0, 3])" in err
+    assert sorted(out.split()) == ["out/cubic-saddle.gif", "out/risk.gif"]
+    assert (old_results / "ripples.gif").read_bytes() and _digest(old_results)["ripples.gif"] == before[
+        "ripples.gif"
+    ]
