@@ -115,6 +115,13 @@ def plan_jobs(args: argparse.Namespace) -> list[Job]:
 PLANE_CLASSES = {"custom": "CustomSurface", "compare": "CompareOptimizersPlane"}
 
 
+def tex_cache(media_dir: str, name: str) -> Path:
+    """One TeX cache per scene, so parallel workers never write the same file at once
+    (manim's TeX cache is not safe across processes) while re-renders still hit it. Kept
+    out of manim's own media/Tex: manim deletes every non-SVG entry there, folders too."""
+    return Path(media_dir) / "tex-cache" / name
+
+
 def scene_class(name: str, settings: Settings | None = None) -> type:
     """The scene class of a story (for 2D landscapes, its plane version), from scenes/."""
     from importlib import import_module
@@ -143,9 +150,7 @@ def render_job(job: Job) -> list[str]:
             "save_last_frame": fmt == "png",
             "write_to_movie": fmt != "png",
             "preview": False,
-            # one TeX cache per scene: parallel workers never write the same file at once
-            # (manim's TeX cache is not safe across processes), and re-renders still hit it
-            "tex_dir": str(Path(job.media_dir) / "Tex" / job.name),
+            "tex_dir": str(tex_cache(job.media_dir, job.name)),
         }
         if fmt == "gif":
             # manim builds a GIF from its h264 segments; at the default crf their encoder noise

@@ -84,8 +84,8 @@ def test_a_failing_scene_is_named_and_the_others_finish(tmp_path):
     # a read-only media dir makes manim fail inside the worker
     media = tmp_path / "media"
     media.mkdir()
-    (media / "Tex").mkdir()
-    (media / "Tex" / "cubic-saddle").write_text("not a folder")
+    (media / "tex-cache").mkdir()
+    (media / "tex-cache" / "cubic-saddle").write_text("not a folder")
     proc = roll(
         "render",
         "cubic-saddle",
@@ -105,3 +105,34 @@ def test_a_failing_scene_is_named_and_the_others_finish(tmp_path):
     assert "Traceback" not in proc.stderr
     assert (tmp_path / "o" / "vanishing-gradient.png").is_file()
     assert not (tmp_path / "o" / "cubic-saddle.png").exists()
+
+
+def test_plain_manim_renders_a_scene_beside_roll_renders(tmp_path):
+    """`manim scenes/<file>.py <Class>` works too, also in a folder where roll has rendered."""
+    import shutil
+    import subprocess
+    import sys
+
+    from support import ROOT, roll_env
+
+    shutil.copy(ROOT / "manim.cfg", tmp_path / "manim.cfg")
+    assert roll("render", "cubic-saddle", "--format", "png", cwd=tmp_path).returncode == 0
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "manim",
+            "-s",
+            "--disable_caching",
+            str(ROOT / "scenes" / "cubic_saddle.py"),
+            "CubicSaddle",
+        ],
+        cwd=tmp_path,
+        env=roll_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    pngs = list((tmp_path / "media" / "images").rglob("CubicSaddle*.png"))
+    assert pngs and Image.open(pngs[0]).size == (854, 480), "manim.cfg's low quality by default"
