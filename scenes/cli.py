@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rd = sub.add_parser("render", help="render scenes to video, GIF or a last-frame PNG")
     rd.add_argument("names", nargs="*", metavar="NAME", help="scene names (see `roll list`)")
-    rd.add_argument("--all", action="store_true", help="render every scene")
+    rd.add_argument("--all", action="store_true", help="render the chapter's six scenes")
     rd.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k (2160p60)")
     rd.add_argument("--format", default="mp4", help="mp4 (default), gif, png (last frame) or webm")
     rd.add_argument("--out", default="out", help="folder for the results, under stable names (default out/)")
@@ -250,7 +250,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     verbose = "--verbose" in raw
     try:
-        args = build_parser().parse_args(_join_negative_values(raw))
+        # --verbose is welcome anywhere on the line, not only before the command
+        args = build_parser().parse_args(_join_negative_values([a for a in raw if a != "--verbose"]))
+        args.verbose = verbose
         return COMMANDS[args.command](args)
     except SettingsError as exc:
         print(f"roll: error: {exc}", file=sys.stderr)

@@ -66,8 +66,9 @@ def test_internal_error_is_short_and_points_to_verbose(monkeypatch, capsys):
     assert main(["list"]) == 1
     err = capsys.readouterr().err
     assert err == "roll: internal error: RuntimeError: disk on fire (run with --verbose for the traceback)\n"
-    with pytest.raises(RuntimeError):
-        main(["--verbose", "list"])
+    for argv in (["--verbose", "list"], ["list", "--verbose"]):
+        with pytest.raises(RuntimeError):
+            main(argv)
 
 
 # 2. atomic results ------------------------------------------------------------------------
