@@ -33,7 +33,7 @@ from manim import (
 )
 
 from landscapes import Landscape, Settings, Trajectory, get_story, sample
-from scenes.mathtext import math, number_class, text
+from scenes.mathtext import flat, math, number_class, text
 from scenes.numbers import LiveNumber
 
 BALL_COLORS = (ManimColor("#ffcc33"), ManimColor("#4fc3f7"), ManimColor("#ef5350"), ManimColor("#81c784"))
@@ -90,6 +90,7 @@ class StoryScene(Scene):
         self.balls: list[Ball] = []
         self.step = ValueTracker(0)
         self.caption_mob: VMobject | None = None
+        self.caption_text = ""
         self.movers: list[tuple[VMobject, Callable[[VMobject], None]]] = []
         self.live = VGroup()  # the readouts' numbers, updated in place while rolling
         self.axes: Axes | None = None
@@ -314,7 +315,8 @@ class StoryScene(Scene):
 
     def caption(self, words: str, color: ManimColor = CAPTION_COLOR, hold: float = 1.2) -> VMobject:
         """Replace the caption line at the bottom and hold it a moment."""
-        new = text(words, font_size=30, color=color)
+        self.caption_text = words
+        new = flat(text(words, font_size=30, color=color))
         if new.width > 13.4:
             new.scale_to_fit_width(13.4)
         new.to_edge(DOWN, buff=0.28)
@@ -341,7 +343,7 @@ class StoryScene(Scene):
     ) -> VGroup:
         """An annotation at axes point `at` with a line to (x, y), as the chapter's plots have."""
         point = self.axes.c2p(x, y)
-        label = text(words, font_size=FONT, color=color).move_to(self.axes.c2p(*at))
+        label = flat(text(words, font_size=FONT, color=color)).move_to(self.axes.c2p(*at))
         line = Line(label, point, buff=0.12, stroke_width=2, color=color)
         group = VGroup(label, line)
         self.fade(group, seconds=0.5)

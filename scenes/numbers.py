@@ -3,8 +3,8 @@
 manim's DecimalNumber deep-copies a glyph mobject per character on every set_value
 (about 25 ms for a short number, measured with cProfile), which made the readouts the
 most expensive part of every frame. Here the glyphs are typeset once per process and
-style; a number owns a fixed row of slots and a new value only copies glyph outlines
-(small numpy arrays) into them.
+style; a new value only concatenates glyph outlines (small numpy arrays) into the
+number's one path.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from manim import WHITE, ManimColor, VGroup, VMobject
+from manim import WHITE, ManimColor, VMobject
 
 from scenes.mathtext import math, use_latex
 
 CHARS = "0123456789.+-e"
 SCIENTIFIC_AT = 1e5  # from here on a value is shown as +1.2346e+07: a runaway stays readable
-_MAX_SLOTS = 16
 
 
 def _glyphs(font_size: float) -> dict[str, tuple[np.ndarray, float]]:
@@ -42,8 +41,11 @@ def _typeset(font_size: float, latex: bool) -> dict[str, tuple[np.ndarray, float
     return out
 
 
-class LiveNumber(VGroup):
-    """Right-aligned number at a fixed anchor; `set_value` updates its slots in place."""
+class LiveNumber(VMobject):
+    """Right-aligned number at a fixed anchor; `set_value` rewrites its outline in place.
+
+    All characters are subpaths of this one VMobject, so Cairo draws a number with one
+    path per frame instead of one per character."""
 
     def __init__(
         self,
@@ -53,10 +55,8 @@ class LiveNumber(VGroup):
         font_size: float = 34,
         color: ManimColor = WHITE,
     ) -> None:
+        super().__init__(fill_color=color, fill_opacity=1.0, stroke_width=0)
         self.glyphs = _glyphs(font_size)
-        slots = [VMobject(fill_color=color, fill_opacity=1.0, stroke_width=0) for _ in range(_MAX_SLOTS)]
-        super().__init__(*slots)
-        self.slots = slots
         self.decimals, self.include_sign = decimals, include_sign
         self.gap = 0.06 * font_size / 48
         self.anchor = np.zeros(3)  # right end of the centre line
@@ -68,23 +68,21 @@ class LiveNumber(VGroup):
         s = f"{value:+.{self.decimals}{kind}}" if self.include_sign else f"{value:.{self.decimals}{kind}}"
         if s.lstrip("+-").strip("0.") == "":  # -0.0000 reads as a sign flip: show +0.0000
             s = s.replace("-", "+" if self.include_sign else "")
-        return s[-_MAX_SLOTS:]
+        return s
 
     def get_value(self) -> float:
         return self.value
 
     def set_value(self, value: float) -> LiveNumber:
         self.value = float(value)
-        chars = self.text_of(value)
         x = self.anchor[0]
-        used = len(chars)
-        for slot, ch in zip(self.slots[:used], reversed(chars), strict=True):
+        outlines = []
+        for ch in reversed(self.text_of(value)):
             pts, width = self.glyphs[ch]
             x -= width
-            slot.points = pts + np.array([x, self.anchor[1], 0.0])
+            outlines.append(pts + np.array([x, self.anchor[1], 0.0]))
             x -= self.gap
-        for slot in self.slots[used:]:
-            slot.points = np.zeros((0, 3))
+        self.points = np.concatenate(outlines[::-1])
         return self
 
     def place(self, right_end: np.ndarray) -> LiveNumber:

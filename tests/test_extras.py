@@ -39,7 +39,7 @@ def test_compare_balls_end_at_their_own_optimizer_trajectories(tiny):
     assert [t.split("η")[0] for t in legend] == ["gd", "momentum", "adam"], "exactly the requested optimizers"
     gd, momentum, _ = scene.balls
     assert abs(gd.traj.end[0] - 0.6516) < 1e-3 and abs(momentum.traj.end[0] - 1.017) < 1e-3
-    assert "lowest(f=-1.208):momentum;caughthigher:gd,adam" in scene.caption_mob.text
+    assert "lowest (f = -1.208): momentum; caught higher: gd, adam" in scene.caption_text
 
 
 def test_compare_in_two_dimensions_uses_the_plane_view(tiny):
@@ -120,7 +120,7 @@ def test_custom_curve_renders_and_ends_on_its_trajectory(tiny):
     np.testing.assert_allclose(
         scene.balls[0].dot.get_center(), scene.axes.c2p(tr.end[0], tr.values[-1]), atol=1e-6
     )
-    assert "endsataminimum" in scene.caption_mob.text
+    assert "ends at a minimum" in scene.caption_text
 
 
 @pytest.mark.parametrize(("function", "kind"), [("x**2 + y**2", "minimum"), ("x**2 - y**2", "saddle")])
@@ -130,7 +130,7 @@ def test_custom_surface_classifies_the_end(tiny, function, kind):
     assert type(scene).__name__ == "CustomSurface"
     tr = run(settings)
     assert classify(settings.landscape_obj, tr.end).kind == kind
-    assert f"endsata{kind}" in scene.caption_mob.text
+    assert f"ends at a {kind}" in scene.caption_text
     end = tr.end
     np.testing.assert_allclose(
         scene.balls[0].dot.get_center(), scene.axes.c2p(end[0], end[1], tr.values[-1]), atol=1e-6
@@ -141,7 +141,7 @@ def test_custom_divergence_is_shown_not_crashed(tiny):
     settings = _custom("x**2", (1.0,), None).override(lr=1.1, steps=5000)
     scene = _render("custom", settings)
     assert scene.balls[0].traj.status == "diverged"
-    assert "diverged" in scene.caption_mob.text
+    assert "diverged" in scene.caption_text
     x0, x1 = scene.axes.x_range[:2]
     assert x0 <= scene.axes.p2c(scene.balls[0].dot.get_center())[0] <= x1, "the ball stays on screen"
 
