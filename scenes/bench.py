@@ -18,9 +18,7 @@ from typing import Any
 from landscapes.errors import SettingsError
 from landscapes.stories import STORIES, get_story
 
-from .render import QUALITY_NAMES, scene_class, tex_cache
-
-THREE_D = {"saddle-surface"}
+from .render import QUALITY_NAMES, THREE_D, scene_class, tex_cache
 
 
 def _floor_class(three_d: bool, seconds: float) -> type:

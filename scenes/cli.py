@@ -140,9 +140,9 @@ def settings_from_args(name: str, args: argparse.Namespace):  # noqa: ANN201 - S
             raise SettingsError(f"--landscape {landscape!r}: choose one of {', '.join(allowed)} for {name}")
         if function is not None:
             raise SettingsError("give --landscape or --function, not both")
-        base = base.override(
-            landscape=landscape, function=None, domain=None, start=LANDSCAPE_STARTS[landscape]
-        )
+        # replace, not override: override keeps a field it is given None for
+        start0 = LANDSCAPE_STARTS[landscape]
+        base = replace(base, landscape=landscape, function=None, domain=None, start=start0)
     if name == "custom" and function is None:
         raise SettingsError("custom: give --function EXPR, e.g. --function 'x*cos(0.15*pi*x)'")
     if function is not None:

@@ -35,7 +35,7 @@ QUALITY_NAMES = {
     "k": "fourk_quality",
 }
 FORMATS = ("mp4", "gif", "png", "webm")
-HEAVY = {"saddle-surface"}  # 3D: about twice the others' render time
+THREE_D = {"saddle-surface"}  # about twice the others' render time
 
 
 @dataclass(frozen=True)
@@ -304,7 +304,7 @@ def _render_parallel(jobs: Sequence[Job], workers: int, finished: list[str], fai
     n = min(workers, len(jobs))
     by_name = {job.name: job for job in jobs}
     # the costliest first (3D), so the last worker to finish is not left with it
-    for job in sorted(jobs, key=lambda j: j.name not in HEAVY):
+    for job in sorted(jobs, key=lambda j: j.name not in THREE_D):
         tasks.put(job)
     for _ in range(n):
         tasks.put(None)
