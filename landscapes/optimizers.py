@@ -50,7 +50,7 @@ class _Noise:
         return self.scale * (1 - t / self.steps) if self.anneal else self.scale
 
     def draw(self, t: int) -> torch.Tensor:
-        if t - self.offset >= len(self.buf) or t == 0:
+        if t - self.offset >= len(self.buf):
             self.offset = t
             chunks = [torch.randn(NOISE_CHUNK, self.dim, generator=g, dtype=torch.float64) for g in self.gens]
             self.buf = torch.stack(chunks, dim=1)  # (chunk, batch, dim)
