@@ -8,7 +8,7 @@ falls on the other, the point is a saddle.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +28,8 @@ class Critical:
     gradient: tuple[float, ...]
 
 
-def _scalar_fn(ls: Landscape):  # noqa: ANN202 - a closure for autograd.functional
+def _scalar_fn(ls: Landscape) -> Callable[[torch.Tensor], torch.Tensor]:
+    """f of one point (d,), as torch.autograd.functional wants it."""
     return lambda p: ls.fn(p.unsqueeze(0))[0]
 
 

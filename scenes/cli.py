@@ -15,9 +15,12 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from landscapes.errors import SettingsError
+
+if TYPE_CHECKING:  # the module itself stays light: `roll --help` imports no torch
+    from landscapes.settings import Settings
 
 NEGATIVE_OK = ("--start", "--domain")
 
@@ -119,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def settings_from_args(name: str, args: argparse.Namespace):  # noqa: ANN201 - Settings, imported lazily
+def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
     """The story's settings with the command line's overrides applied and validated."""
     from landscapes.functions import CHAPTER
     from landscapes.settings import parse_domain, parse_start

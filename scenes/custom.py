@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from landscapes import Trajectory, classify, sample
+from landscapes import Landscape, Trajectory, classify, sample
 from scenes.kit import STATUS_CAPTIONS, StoryScene, label_for, nice_range
 from scenes.surface import SurfaceScene
 
@@ -31,7 +31,7 @@ def view_range(traj: Trajectory, axis: int, domain: tuple[float, float] | None) 
     return [lo, hi, ticks[2]]
 
 
-def ending(ls, traj: Trajectory) -> str:  # noqa: ANN001 - a Landscape
+def ending(ls: Landscape, traj: Trajectory) -> str:
     """The caption for where the ball ended."""
     if traj.status in STATUS_CAPTIONS:
         return STATUS_CAPTIONS[traj.status]

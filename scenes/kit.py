@@ -265,7 +265,7 @@ class StoryScene(Scene):
         self.overlay(rows)
         return rows
 
-    def _live(self, num: LiveNumber, value) -> None:  # noqa: ANN001 - a callable giving the value
+    def _live(self, num: LiveNumber, value: Callable[[], float]) -> None:
         """Update a number in place each frame (only when its value changed)."""
 
         def update(m: LiveNumber) -> None:
