@@ -18,11 +18,11 @@ from torch.autograd.functional import jacobian as _jacobian
 
 from .functions import Landscape
 
-KINDS = ("minimum", "maximum", "saddle", "not critical")
-
 
 @dataclass(frozen=True)
 class Critical:
+    """kind is "minimum", "maximum", "saddle" or "not critical"."""
+
     kind: str
     eigenvalues: tuple[float, ...]
     gradient: tuple[float, ...]

@@ -28,7 +28,7 @@ class CubicSaddle(StoryScene):
         self.roll_to(self.last_step)
         if self.status_caption(ball):
             return
-        self.marker(0.0, 0.0, "saddle point: f′ = f″ = 0", at=(-1.0, 3.0))
+        self.marker(0.0, 0.0, "saddle point: f′ = f″ = 0", at=(-1.2, 7.0))
         self.caption(
             f"gradient ≈ 0: frozen at the saddle, x = {traj.end[0]:.3f} after {traj.steps} steps", hold=2.0
         )

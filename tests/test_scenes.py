@@ -126,8 +126,7 @@ def test_text_fallback_without_latex(tiny, monkeypatch, caplog):
 def test_latex_path_uses_mathtex(tiny):
     from scenes.mathtext import has_latex
 
-    if not has_latex():
-        pytest.skip("no TeX on this machine: the set-up installs it")
+    assert has_latex(), "latex/dvisvgm missing: `make test` installs them"
     scene = _render("cubic-saddle")
     assert any(isinstance(m, MathTex) for m in scene.get_mobject_family_members())
 
