@@ -15,8 +15,7 @@ from collections.abc import Callable
 import torch
 
 from .errors import SettingsError
-from .functions import Landscape
-from .settings import Bounds
+from .functions import Bounds, Landscape
 
 MAX_LENGTH = 500
 MAX_DEPTH = 100

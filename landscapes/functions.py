@@ -14,9 +14,9 @@ import numpy as np
 import torch
 
 from .errors import SettingsError
-from .settings import Bounds
 
 TorchFn = Callable[[torch.Tensor], torch.Tensor]
+Bounds = tuple[tuple[float, float], ...]  # (lower, upper) per coordinate
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import SettingsError
 
 if TYPE_CHECKING:  # torch is imported only when a landscape is needed: `roll list` stays fast
-    from .functions import Landscape
-
-Bounds = tuple[tuple[float, float], ...]
+    from .functions import Bounds, Landscape
 
 OPTIMIZERS = ("gd", "sgd", "momentum", "adam")
 MAX_STEPS = 1_000_000

@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Story:
     name: str
-    scene_class: str
-    module: str
     line: str
     settings: Settings
     companions: tuple[Mapping[str, Any], ...] = field(default=())
@@ -72,23 +70,17 @@ STORIES: dict[str, Story] = {
     for s in (
         Story(
             "risk",
-            "RiskVsEmpiricalRisk",
-            "risk",
             "f (risk) and g (empirical risk): the same start settles at two different minima",
             Settings("g", (0.75,), lr=0.01, steps=200, domain=((0.5, 1.5),)),
             companions=({"landscape": "f"},),
         ),
         Story(
             "local-minimum",
-            "LocalMinimum",
-            "local_minimum",
             "f on [-1, 2]: one ball is stuck in the local minimum, one reaches the global one",
             Settings("f", (-0.9,), lr=0.05, steps=120),
             companions=({"start": (0.6,)},),
         ),
         Story(
-            "ripples",
-            "EscapingRipples",
             "ripples",
             "g's ripples: plain gradient descent is caught, gradient noise jumps out to f's minimum",
             Settings("g", (0.45,), optimizer="sgd", lr=0.02, steps=300, noise=3.0, seed=0),
@@ -96,22 +88,16 @@ STORIES: dict[str, Story] = {
         ),
         Story(
             "cubic-saddle",
-            "CubicSaddle",
-            "cubic_saddle",
             "x³: the ball slows down and freezes at the saddle point 0, where f' = f'' = 0",
             Settings("cube", (1.5,), lr=0.1, steps=200),
         ),
         Story(
             "saddle-surface",
-            "SaddleSurface",
-            "saddle_surface",
             "x² − y²: the ball rolls in along x, then slides off along y",
             Settings("saddle", (0.95, 0.002), lr=0.05, steps=200),
         ),
         Story(
             "vanishing-gradient",
-            "VanishingGradient",
-            "vanishing_gradient",
             "tanh from x = 4: f' ≈ 0.0013, the ball crawls while one from a steep start runs",
             Settings("tanh", (4.0,), lr=0.5, steps=60),
             companions=({"start": (0.5,)},),
@@ -125,23 +111,17 @@ EXTRAS: dict[str, Story] = {
     for s in (
         Story(
             "compare",
-            "CompareOptimizers",
-            "compare",
             "one landscape, one start, several optimizers side by side: who is caught, who escapes",
             Settings("g", (0.45,), optimizer="sgd", lr=0.02, steps=300, noise=3.0),
             options={"optimizers": ("gd", "sgd", "momentum", "adam")},
         ),
         Story(
             "basins",
-            "Basins",
-            "basins",
             "many balls released at once: the minimum each one reaches colours its basin",
             Settings("f", (0.5,), lr=0.05, steps=200),
             options={"balls": 20, "spread": "even"},
         ),
         Story(
-            "custom",
-            "CustomLandscape",
             "custom",
             "your own function of x (or x and y): the ball's end point classified",
             Settings(

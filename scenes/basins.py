@@ -8,14 +8,15 @@ neighbours) is shaded in that colour: the basins.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, WHITE, Dot, ManimColor, Rectangle, VGroup
+from manim import DOWN, LEFT, RIGHT, UL, Dot, Rectangle, VGroup
 
 from landscapes import classify
-from scenes.kit import BALL_COLORS, FONT, NUMBER_SIZE, PANEL_X, StoryScene, label_for
-from scenes.mathtext import math, text
-from scenes.numbers import LiveNumber
+from scenes.kit.i18n import _
+from scenes.kit.mathtext import text
+from scenes.kit.palette import ball_color, palette
+from scenes.kit.readouts import FONT, PANEL_X, Readouts, name_math, name_text
+from scenes.kit.story import StoryScene, kind_words, optimizer_label
 
-NEUTRAL = ManimColor("#e0e0e0")
 SAME_MINIMUM = 1e-3  # end points closer than this reached the same minimum
 
 
@@ -40,36 +41,36 @@ class Basins(StoryScene):
         self.title()
         ((lo, hi),) = self.landscape.domain
         self.plot([lo, hi])
+        neutral = palette().neutral
         for k, traj in enumerate(self.trajectories):
-            ball = self.add_ball(traj, f"ball {k + 1}", radius=0.1)
-            ball.dot.set_color(NEUTRAL)
-            ball.trail.set_stroke(NEUTRAL, width=1.5, opacity=0.35)
-        self.panel()
+            ball = self.add_ball(traj, _("ball {k}").format(k=k + 1), radius=0.1, color=neutral)
+            ball.trail.set_stroke(neutral, width=1.5, opacity=0.35)
+        self.panel = self.add_panel(self.make_panel())
         self.show_balls()
-        self.caption(f"{len(self.balls)} balls released at once ({label_for(self.settings)})", hold=0.6)
+        self.caption(
+            _("{n} balls released at once ({optimizer})").format(
+                n=len(self.balls), optimizer=optimizer_label(self.settings)
+            ),
+            hold=0.6,
+        )
         self.roll_to(self.last_step)
         self.colour_basins()
 
-    def panel(self) -> None:
+    def make_panel(self) -> Readouts:
+        panel = Readouts()
         n_max = self.last_step
-        step = LiveNumber(0, decimals=0, include_sign=False, font_size=NUMBER_SIZE)
-        step.place([PANEL_X + 3.3, 2.6, 0])
-        self.live.add(step)
-        self._live(step, lambda: min(int(self.step.get_value()), n_max))
-        lr = f"{self.settings.lr:g}"
-        rows = VGroup(
-            text("step", font_size=FONT).move_to([PANEL_X, 2.6, 0], aligned_edge=LEFT),
-            math(r"\eta", "η", font_size=FONT + 8).move_to([PANEL_X, 2.14, 0], aligned_edge=LEFT),
-            math(lr, lr, font_size=NUMBER_SIZE).move_to([PANEL_X + 3.3, 2.14, 0], aligned_edge=RIGHT),
-            text("balls", font_size=FONT).move_to([PANEL_X, 1.68, 0], aligned_edge=LEFT),
-            text(str(len(self.balls)), font_size=FONT).move_to([PANEL_X + 3.3, 1.68, 0], aligned_edge=RIGHT),
+        panel.live(
+            name_text(_("step")), lambda: min(int(self.step.get_value()), n_max), decimals=0, sign=False
         )
-        self.overlay(rows)
+        lr = f"{self.settings.lr:g}"
+        panel.row(name_math(r"\eta", "η", size=FONT + 8), name_math(lr, lr))
+        panel.words(_("balls"), str(len(self.balls)))
+        return panel
 
     def colour_basins(self) -> None:
         ends = np.array([b.traj.end[0] for b in self.balls])
         labels, centres = group_ends(ends)
-        colours = [BALL_COLORS[k % len(BALL_COLORS)] for k in range(len(centres))]
+        colours = [ball_color(k) for k in range(len(centres))]
         starts = np.array([b.traj.points[0, 0] for b in self.balls])
         ((lo, hi),) = self.landscape.domain
         edges = np.concatenate([[lo], (starts[1:] + starts[:-1]) / 2, [hi]]) if len(starts) > 1 else [lo, hi]
@@ -93,14 +94,25 @@ class Basins(StoryScene):
         for c, centre in enumerate(centres):
             count = int(np.sum(labels == c))
             kind = classify(self.landscape, [centre]).kind
-            kind = "near a minimum" if kind == "not critical" else kind
+            kind_text = _("near a minimum") if kind == "not critical" else kind_words(kind)
             head = VGroup(
-                Dot(radius=0.09, color=colours[c]).set_stroke(WHITE, 1.5, background=False),
-                text(f"{kind} x = {centre:.2f}", font_size=FONT - 6, color=colours[c]),
+                Dot(radius=0.09, color=colours[c]).set_stroke(palette().ball_edge, 1.5, background=False),
+                text(
+                    _("{kind} x = {x:.2f}").format(kind=kind_text, x=centre),
+                    font_size=FONT - 6,
+                    color=colours[c],
+                ),
             ).arrange(RIGHT, buff=0.15)
-            balls = text(f"{count} ball{'s' if count != 1 else ''}", font_size=FONT - 6, color=colours[c])
-            legend.add(VGroup(head, balls).arrange(DOWN, aligned_edge=LEFT, buff=0.1))
+            words = _("1 ball") if count == 1 else _("{n} balls").format(n=count)
+            legend.add(
+                VGroup(head, text(words, font_size=FONT - 6, color=colours[c])).arrange(
+                    DOWN, aligned_edge=LEFT, buff=0.1
+                )
+            )
         legend.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        legend.move_to([PANEL_X, 0.9, 0], aligned_edge=UL)
+        legend.move_to([PANEL_X, self.panel.bottom - 0.2, 0], aligned_edge=UL)
         self.fade(legend, seconds=0.6)
-        self.caption(f"{len(centres)} minima reached: each shaded stretch is one minimum's basin", hold=2.0)
+        self.caption(
+            _("{n} minima reached: each shaded stretch is one minimum's basin").format(n=len(centres)),
+            hold=2.0,
+        )

@@ -10,38 +10,29 @@ from __future__ import annotations
 import numpy as np
 
 from landscapes import Landscape, Trajectory, classify, sample
-from scenes.kit import STATUS_CAPTIONS, StoryScene, label_for, nice_range
-from scenes.surface import SurfaceScene
-
-REACH = 50.0  # a runaway ball is followed this far from its start, then shown at the edge
-
-
-def view_range(traj: Trajectory, axis: int, domain: tuple[float, float] | None) -> list[float]:
-    """The domain if there is one, else the stretch of axis `axis` the ball visited, padded."""
-    if domain is not None:
-        lo, hi = domain
-    else:
-        start = traj.points[0, axis]
-        visited = traj.points[:, axis]
-        visited = visited[np.abs(visited - start) <= REACH]
-        lo, hi = float(visited.min()), float(visited.max())
-        pad = max(1.0, 0.15 * (hi - lo))
-        lo, hi = lo - pad, hi + pad
-    ticks = nice_range(lo, hi, ticks=6, pad=0.0)
-    return [lo, hi, ticks[2]]
+from scenes.kit.axes import nice_range, view_range
+from scenes.kit.i18n import _
+from scenes.kit.story import StoryScene, kind_words, optimizer_label, status_words
+from scenes.kit.surface import SurfaceScene
 
 
-def ending(ls: Landscape, traj: Trajectory) -> str:
-    """The caption for where the ball ended."""
-    if traj.status in STATUS_CAPTIONS:
-        return STATUS_CAPTIONS[traj.status]
+def ending(ls: Landscape, traj: Trajectory) -> tuple[str, bool]:
+    """The caption for where the ball ended, and whether it is a warning."""
+    words = status_words(traj.status)
+    if words:
+        return words, True
     c = classify(ls, traj.end)
     eig = ", ".join(f"{v:.3g}" for v in c.eigenvalues)
     where = ", ".join(f"{v:.3f}" for v in traj.end)
     if c.kind == "not critical":
-        return f"still moving at ({where}) after {traj.steps} steps: not a critical point yet"
-    word = "eigenvalues" if len(c.eigenvalues) > 1 else "f″ ="
-    return f"ends at a {c.kind} ({where}): Hessian {word} {eig}"
+        return _("still moving at ({where}) after {n} steps: not a critical point yet").format(
+            where=where, n=traj.steps
+        ), False
+    if len(c.eigenvalues) > 1:
+        text = _("ends at a {kind} ({where}): Hessian eigenvalues {eig}")
+    else:
+        text = _("ends at a {kind} ({where}): f″ = {eig}")
+    return text.format(kind=kind_words(c.kind), where=where, eig=eig), False
 
 
 class CustomLandscape(StoryScene):
@@ -55,14 +46,17 @@ class CustomLandscape(StoryScene):
         (traj,) = self.trajectories
         domain = self.landscape.domain[0] if self.landscape.domain else None
         self.title()
-        self.plot(view_range(traj, 0, domain))
-        ball = self.add_ball(traj, label_for(traj.settings))
+        self.plot(view_range(traj.points, 0, domain))
+        self.add_ball(traj, optimizer_label(traj.settings))
         self.readouts()
         self.show_balls()
-        self.caption(f"start x = {traj.points[0, 0]:g}, learning rate {traj.settings.lr:g}", hold=0.6)
+        self.caption(
+            _("start x = {x:g}, learning rate {lr:g}").format(x=traj.points[0, 0], lr=traj.settings.lr),
+            hold=0.6,
+        )
         self.roll_to(self.last_step)
-        red = traj.status in STATUS_CAPTIONS
-        self.caption(ending(self.landscape, ball.traj), color=self.WARN if red else self.NOTE, hold=2.0)
+        words, warn = ending(self.landscape, traj)
+        self.caption(words, warn=warn, hold=2.0)
 
 
 class CustomSurface(SurfaceScene):
@@ -74,19 +68,21 @@ class CustomSurface(SurfaceScene):
     def construct(self) -> None:
         (traj,) = self.trajectories
         domain = self.landscape.domain or (None, None)
-        xr, yr = view_range(traj, 0, domain[0]), view_range(traj, 1, domain[1])
+        xr, yr = view_range(traj.points, 0, domain[0]), view_range(traj.points, 1, domain[1])
         grid = sample(self.landscape, np.linspace(*xr[:2], 17), np.linspace(*yr[:2], 17))
         finite = grid[np.isfinite(grid)]
         z = nice_range(float(finite.min()), float(finite.max()), ticks=4) if finite.size else [-1.0, 1.0, 0.5]
         self.setup_surface(xr, yr, z)
         self.title()
-        self.add_ball(traj, label_for(traj.settings), radius=0.16)
+        self.add_ball(traj, optimizer_label(traj.settings), radius=0.16)
         self.readouts(top=2.9, dim_names=("x", "y"))
         self.show_balls()
         self.caption(
-            f"start ({traj.points[0, 0]:g}, {traj.points[0, 1]:g}), learning rate {traj.settings.lr:g}",
+            _("start ({x:g}, {y:g}), learning rate {lr:g}").format(
+                x=traj.points[0, 0], y=traj.points[0, 1], lr=traj.settings.lr
+            ),
             hold=0.6,
         )
         self.roll_to(self.last_step)
-        red = traj.status in STATUS_CAPTIONS
-        self.caption(ending(self.landscape, traj), color=self.WARN if red else self.NOTE, hold=2.0)
+        words, warn = ending(self.landscape, traj)
+        self.caption(words, warn=warn, hold=2.0)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from scenes.kit import StoryScene
+from scenes.kit.i18n import _
+from scenes.kit.story import Mark, StoryScene
 
 
 class VanishingGradient(StoryScene):
@@ -12,20 +13,22 @@ class VanishingGradient(StoryScene):
         crawl_traj, steep_traj = self.trajectories
         self.title()
         self.plot(self.landscape.domain[0])
-        crawl = self.add_ball(crawl_traj, f"start x = {crawl_traj.points[0, 0]:g}")
-        self.add_ball(steep_traj, f"start x = {steep_traj.points[0, 0]:g}")
+        crawl = self.add_ball(crawl_traj, _("start x = {x:g}").format(x=crawl_traj.points[0, 0]))
+        self.add_ball(steep_traj, _("start x = {x:g}").format(x=steep_traj.points[0, 0]))
         self.readouts()
         self.show_balls()
-        self.marker(crawl_traj.points[0, 0], crawl_traj.values[0], "vanishing gradient", at=(2.2, 0.3))
-        self.caption(f"f′({crawl_traj.points[0, 0]:g}) ≈ {crawl_traj.grads[0, 0]:.4f}: crawling", hold=0.8)
+        self.mark(Mark(crawl_traj.points[0, 0], crawl_traj.values[0], _("vanishing gradient")))
+        self.caption(
+            _("f′({x:g}) ≈ {g:.4f}: crawling").format(x=crawl_traj.points[0, 0], g=crawl_traj.grads[0, 0]),
+            hold=0.8,
+        )
         self.roll_to(self.last_step)
-        if self.status_caption(crawl):
-            return
         moved = abs(crawl_traj.end[0] - crawl_traj.points[0, 0])
         ran = abs(steep_traj.end[0] - steep_traj.points[0, 0])
-        where = " to the domain's edge" if steep_traj.status == "left_domain" else ""
-        self.caption(
-            f"after {crawl_traj.steps} steps the crawler moved {moved:.3f}; "
-            f"the steep start ran {ran:.2f}{where}",
-            hold=2.0,
-        )
+        if steep_traj.status == "left_domain":
+            words = _(
+                "after {n} steps the crawler moved {moved:.3f}; the steep start ran {ran:.2f} to the edge"
+            )
+        else:
+            words = _("after {n} steps the crawler moved {moved:.3f}; the steep start ran {ran:.2f}")
+        self.conclude([crawl], words.format(n=crawl_traj.steps, moved=moved, ran=ran))

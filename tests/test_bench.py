@@ -2,7 +2,7 @@
 
 import json
 
-from scenes.cli import main
+from scenes.cli.main import main
 
 
 def test_bench_json_has_every_key_and_sane_numbers(capsys, tmp_path, monkeypatch):

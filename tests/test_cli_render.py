@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from support import roll
 
-from scenes.cli import main
+from scenes.cli.main import main
 
 
 def test_render_gif_at_the_smallest_quality(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 from support import ROOT, roll
 
 from landscapes import get_story, run
-from scenes.cli import main
+from scenes.cli.main import main
 
 
 def _json(capsys, *argv):
@@ -20,7 +20,12 @@ def _json(capsys, *argv):
 
 def test_list_names_every_scene(capsys):
     assert main(["list"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    out = capsys.readouterr().out.splitlines()
+    assert [ln for ln in out if ln.startswith("#")] == [
+        "# Optimization and deep learning",
+        "# Beyond the chapter",
+    ]
+    lines = [ln for ln in out if not ln.startswith("#")]
     assert [ln.split()[0] for ln in lines] == [
         "risk",
         "local-minimum",
@@ -148,7 +153,7 @@ def test_real_process_exit_code_and_no_traceback(tmp_path):
 
 def test_help_is_quick_and_imports_neither_torch_nor_manim():
     code = (
-        "import sys, time; t=time.perf_counter(); from scenes.cli import main\n"
+        "import sys, time; t=time.perf_counter(); from scenes.cli.main import main\n"
         "try: main(['--help'])\nexcept SystemExit: pass\n"
         "main(['list']); assert 'torch' not in sys.modules and 'manim' not in sys.modules\n"
         "print(time.perf_counter()-t, file=sys.stderr)"

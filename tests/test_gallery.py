@@ -13,7 +13,7 @@ from PIL import Image
 from support import roll
 
 from landscapes import SCENES
-from scenes.gallery import index_html, readme_md
+from scenes.cli.gallery import index_html, readme_md
 
 CHECK_PAGE = """<!doctype html><html><body>
 <iframe id="g" src="gallery/index.html" style="width:1000px;height:200000px"></iframe>

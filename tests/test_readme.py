@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scenes import gallery, render
-from scenes.cli import main
+from scenes.cli import gallery, render
+from scenes.cli.main import main
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 COMMANDS = [shlex.split(line.split("#")[0])[1:] for line in re.findall(r"^\.venv/bin/roll .*$", README, re.M)]
@@ -31,7 +31,7 @@ def test_readme_command_is_valid(argv, monkeypatch, tmp_path, capsys):
         gallery, "run_jobs", lambda jobs, workers, verbose=False: (planned.extend(jobs), (0, []))[1]
     )
     if argv[0] == "bench":
-        from scenes.cli import build_parser
+        from scenes.cli.main import build_parser
 
         build_parser().parse_args(argv)  # parsing only: a bench renders every scene
         return

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from support import roll, roll_env
 
-from scenes import render
-from scenes.cli import main
+from scenes.cli import render
+from scenes.cli.main import main
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -62,7 +62,7 @@ def test_internal_error_is_short_and_points_to_verbose(monkeypatch, capsys):
     def boom(args):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setitem(__import__("scenes.cli").cli.COMMANDS, "list", boom)
+    monkeypatch.setitem(__import__("scenes.cli.main").cli.main.COMMANDS, "list", boom)
     assert main(["list"]) == 1
     err = capsys.readouterr().err
     assert err == "roll: internal error: RuntimeError: disk on fire (run with --verbose for the traceback)\n"

@@ -9,7 +9,7 @@ import pytest
 from manim import MathTex
 
 from landscapes import STORIES, get_story, run
-from scenes.render import scene_class
+from scenes.catalog import scene_class
 
 
 def _render(name, settings=None, cls=None):
@@ -106,7 +106,7 @@ def test_diverging_override_is_told_not_crashed(tiny):
 
 
 def test_text_fallback_without_latex(tiny, monkeypatch, caplog):
-    import scenes.mathtext as mt
+    import scenes.kit.mathtext as mt
 
     monkeypatch.setattr(mt.shutil, "which", lambda name: None)
     monkeypatch.setattr(mt, "_warned", False)
@@ -124,7 +124,7 @@ def test_text_fallback_without_latex(tiny, monkeypatch, caplog):
 
 
 def test_latex_path_uses_mathtex(tiny):
-    from scenes.mathtext import has_latex
+    from scenes.kit.mathtext import has_latex
 
     assert has_latex(), "latex/dvisvgm missing: `make test` installs them"
     scene = _render("cubic-saddle")
@@ -132,7 +132,7 @@ def test_latex_path_uses_mathtex(tiny):
 
 
 def test_live_number_formats_and_stays_in_place():
-    from scenes.numbers import LiveNumber
+    from scenes.kit.numbers import LiveNumber
 
     n = LiveNumber(0.00134).place([3.0, 1.0, 0.0])
     assert n.text_of(0.00134) == "+0.0013" and n.text_of(-0.00001) == "+0.0000"

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from landscapes.errors import SettingsError
 from landscapes.settings import Settings
 from landscapes.stories import SCENES, Story, get_story
-
-from .render import QUALITY_NAMES, Job, check_out_dir, run_jobs, write_atomic
+from scenes.catalog import entry
+from scenes.cli.render import QUALITY_NAMES, Job, check_out_dir, require_manim, run_jobs, write_atomic
 
 FORMATS = ("gif", "png")
 
@@ -41,7 +41,7 @@ def index_html(stories: Sequence[Story], quality: str) -> str:
     for st in stories:
         name = html.escape(st.name)
         cards.append(f"""  <section id="{name}">
-    <h2>{name} <small>{html.escape(st.scene_class)}</small></h2>
+    <h2>{name} <small>{html.escape(entry(st.name).cls)}</small></h2>
     <p>{html.escape(st.line)}</p>
     <img src="{name}.gif" alt="{name}: {html.escape(st.line)}" width="854" height="480" loading="lazy">
     <p class="settings">{html.escape(settings_line(st.settings))}</p>
@@ -99,8 +99,6 @@ def readme_md(stories: Sequence[Story], quality: str) -> str:
 
 
 def gallery_command(args: argparse.Namespace) -> int:
-    from .render import require_manim
-
     if args.quality not in QUALITY_NAMES:
         raise SettingsError(f"-q {args.quality!r}: choose one of {', '.join(QUALITY_NAMES)}")
     if args.jobs < 1:

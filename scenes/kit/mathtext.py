@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 from manim import MathTex, Text, VMobject
 
+from scenes.kit.palette import palette
+
 _log = logging.getLogger("roll")
 _warned = False
 
@@ -38,6 +40,7 @@ TEXT_FONT = "DejaVu Sans"  # clear at 480p; pango falls back to a default font w
 def text(s: str, **kwargs: Any) -> Text:
     """Text in the scenes' sans-serif font."""
     kwargs.setdefault("font", TEXT_FONT)
+    kwargs.setdefault("color", palette().text)
     return Text(s, **kwargs)
 
 
@@ -52,6 +55,7 @@ def flat(mob: VMobject) -> VMobject:
 
 def math(tex: str, plain: str, **kwargs: Any) -> VMobject:
     """`MathTex(tex)` or, without TeX, `Text(plain)` at the same font size."""
+    kwargs.setdefault("color", palette().text)
     if use_latex():
         return MathTex(tex, **kwargs)
     kwargs.setdefault("font_size", 48)

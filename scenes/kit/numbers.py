@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 from manim import WHITE, ManimColor, VMobject
 
-from scenes.mathtext import math, use_latex
+from scenes.kit.mathtext import math, use_latex
 
 CHARS = "0123456789.+-e"
 SCIENTIFIC_AT = 1e5  # from here on a value is shown as +1.2346e+07: a runaway stays readable
@@ -69,6 +69,14 @@ class LiveNumber(VMobject):
         if s.lstrip("+-").strip("0.") == "":  # -0.0000 reads as a sign flip: show +0.0000
             s = s.replace("-", "+" if self.include_sign else "")
         return s
+
+    def text_width(self, s: str) -> float:
+        return sum(self.glyphs[ch][1] for ch in s) + self.gap * max(len(s) - 1, 0)
+
+    def widest(self, values: object) -> float:
+        """Width of the widest text this number takes for any of `values`."""
+        texts = {self.text_of(float(v)) for v in np.asarray(values, dtype=float).ravel()}
+        return max(self.text_width(t) for t in texts) if texts else 0.0
 
     def get_value(self) -> float:
         return self.value

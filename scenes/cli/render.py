@@ -25,7 +25,9 @@ from typing import Any
 
 from landscapes.errors import SettingsError
 from landscapes.settings import Settings
-from landscapes.stories import STORIES, get_story
+from landscapes.stories import get_story
+from scenes.catalog import CHAPTER, cost, scene_class
+from scenes.cli.options import options_from_args, settings_from_args
 
 QUALITY_NAMES = {
     "l": "low_quality",
@@ -35,7 +37,6 @@ QUALITY_NAMES = {
     "k": "fourk_quality",
 }
 FORMATS = ("mp4", "gif", "png", "webm")
-THREE_D = {"saddle-surface"}  # about twice the others' render time
 
 
 @dataclass(frozen=True)
@@ -77,13 +78,11 @@ def check_out_dir(out: str) -> Path:
 
 def plan_jobs(args: argparse.Namespace) -> list[Job]:
     """Turn the command line into jobs, refusing any mistake before anything is written."""
-    from .cli import options_from_args, settings_from_args
-
     if args.all and args.names:
         raise SettingsError("give scene names or --all, not both")
     if not args.all and not args.names:
-        raise SettingsError(f"name a scene ({', '.join(STORIES)}) or use --all")
-    names = list(STORIES) if args.all else list(dict.fromkeys(args.names))
+        raise SettingsError(f"name a scene ({', '.join(CHAPTER)}) or use --all")
+    names = list(CHAPTER) if args.all else list(dict.fromkeys(args.names))
     for name in names:
         get_story(name)
     if args.quality not in QUALITY_NAMES:
@@ -111,26 +110,11 @@ def plan_jobs(args: argparse.Namespace) -> list[Job]:
     ]
 
 
-# scenes whose 2D-landscape version is another class (a surface or a view from above)
-PLANE_CLASSES = {"custom": "CustomSurface", "compare": "CompareOptimizersPlane"}
-
-
 def tex_cache(media_dir: str, name: str) -> Path:
     """One TeX cache per scene, so parallel workers never write the same file at once
     (manim's TeX cache is not safe across processes) while re-renders still hit it. Kept
     out of manim's own media/Tex: manim deletes every non-SVG entry there, folders too."""
     return Path(media_dir) / "tex-cache" / name
-
-
-def scene_class(name: str, settings: Settings | None = None) -> type:
-    """The scene class of a story (for 2D landscapes, its plane version), from scenes/."""
-    from importlib import import_module
-
-    story = get_story(name)
-    cls_name = story.scene_class
-    if settings is not None and name in PLANE_CLASSES and settings.landscape_obj.dim == 2:
-        cls_name = PLANE_CLASSES[name]
-    return getattr(import_module(f"scenes.{story.module}"), cls_name)
 
 
 def render_job(job: Job) -> list[str]:
@@ -304,7 +288,7 @@ def _render_parallel(jobs: Sequence[Job], workers: int, finished: list[str], fai
     n = min(workers, len(jobs))
     by_name = {job.name: job for job in jobs}
     # the costliest first (3D), so the last worker to finish is not left with it
-    for job in sorted(jobs, key=lambda j: j.name not in THREE_D):
+    for job in sorted(jobs, key=lambda j: -cost(j.name, Settings.from_dict(j.settings))):
         tasks.put(job)
     for _ in range(n):
         tasks.put(None)

@@ -16,64 +16,9 @@ import time
 from typing import Any
 
 from landscapes.errors import SettingsError
-from landscapes.stories import STORIES, get_story
-
-from .render import QUALITY_NAMES, THREE_D, scene_class, tex_cache
-
-
-def _floor_class(three_d: bool, seconds: float) -> type:
-    import numpy as np
-    from manim import (
-        DEGREES,
-        Axes,
-        Dot,
-        Dot3D,
-        Scene,
-        Surface,
-        ThreeDAxes,
-        ThreeDScene,
-        ValueTracker,
-        linear,
-    )
-
-    class Floor2D(Scene):
-        def construct(self) -> None:
-            axes = Axes(x_range=[-1, 2, 0.5], y_range=[-2, 3, 1], x_length=9, y_length=5.3, tips=False)
-            curve = axes.plot(lambda x: x * np.cos(np.pi * x), x_range=[-1, 2], color="#9aa5b1")
-            t = ValueTracker(-1.0)
-            dot = Dot(radius=0.13).add_updater(
-                lambda m: m.move_to(axes.c2p(t.get_value(), t.get_value() * np.cos(np.pi * t.get_value())))
-            )
-            self.add(axes, curve, dot)
-            self.play(t.animate.set_value(2.0), run_time=seconds, rate_func=linear)
-
-    class Floor3D(ThreeDScene):
-        def construct(self) -> None:
-            self.set_camera_orientation(phi=62 * DEGREES, theta=-38 * DEGREES)
-            axes = ThreeDAxes(
-                x_range=[-1, 1, 0.5],
-                y_range=[-1, 1, 0.5],
-                z_range=[-1, 1, 0.5],
-                x_length=5.5,
-                y_length=5.5,
-                z_length=3.2,
-                tips=False,
-            )
-            surface = Surface(
-                lambda u, v: axes.c2p(u, v, u * u - v * v),
-                u_range=[-1, 1],
-                v_range=[-1, 1],
-                resolution=(16, 16),
-                fill_opacity=0.55,
-            )
-            t = ValueTracker(0.0)
-            ball = Dot3D(radius=0.16, resolution=(8, 8)).add_updater(
-                lambda m: m.move_to(axes.c2p(0.0, t.get_value(), -(t.get_value() ** 2)))
-            )
-            self.add(axes, surface, ball)
-            self.play(t.animate.set_value(1.0), run_time=seconds, rate_func=linear)
-
-    return Floor3D if three_d else Floor2D
+from landscapes.stories import get_story
+from scenes.catalog import CHAPTER, cost, entry, scene_class
+from scenes.cli.render import QUALITY_NAMES, tex_cache
 
 
 def _timed_render(make_scene: Any, config: dict[str, Any]) -> tuple[int, float]:
@@ -95,6 +40,8 @@ def bench(names: list[str], quality: str, media_dir: str) -> dict[str, Any]:
     from manim import config as live
     from manim import tempconfig
 
+    from scenes.floors import floor_class
+
     base = {
         "quality": QUALITY_NAMES[quality],
         "media_dir": media_dir,
@@ -109,7 +56,7 @@ def bench(names: list[str], quality: str, media_dir: str) -> dict[str, Any]:
     from landscapes.optimizers import run
 
     run(get_story("cubic-saddle").settings.override(steps=2))  # the first call pays torch's warm-up
-    _timed_render(_floor_class(False, 1.0), base)  # and the first render pays fonts, pango, the encoder
+    _timed_render(floor_class(False, 1.0), base)  # and the first render pays fonts, pango, the encoder
     floors: dict[str, list[float]] = {"2d": [], "3d": []}
     for name in names:
         story = get_story(name)
@@ -117,8 +64,8 @@ def bench(names: list[str], quality: str, media_dir: str) -> dict[str, Any]:
         story.trajectories()
         trajectory_ms = (time.perf_counter() - t) * 1000
         frames, seconds = _timed_render(scene_class(name), {**base, "tex_dir": str(tex_cache("media", name))})
-        kind = "3d" if name in THREE_D else "2d"
-        floor_frames, floor_seconds = _timed_render(_floor_class(kind == "3d", frames / fps), base)
+        kind = "3d" if cost(name) > 1 else "2d"
+        floor_frames, floor_seconds = _timed_render(floor_class(kind == "3d", frames / fps), base)
         floor_ms = floor_seconds * 1000 / floor_frames
         floors[kind].append(floor_ms)
         ms = seconds * 1000 / frames
@@ -151,9 +98,9 @@ HEADER = (
 def bench_command(args: argparse.Namespace) -> int:
     if args.quality not in ("l", "h"):
         raise SettingsError(f"-q {args.quality!r}: bench runs at l (480p15) or h (1080p60)")
-    names = list(dict.fromkeys(args.names)) or list(STORIES)
+    names = list(dict.fromkeys(args.names)) or list(CHAPTER)
     for name in names:
-        get_story(name)
+        entry(name)
     print(HEADER, file=sys.stderr)
     # movies go to a temporary folder and are not cached; TeX output is cached by content in
     # media/tex-cache, the same cache `roll render` uses, as in any real re-render

@@ -1,0 +1,157 @@
+"""`roll`: list the scenes, print their trajectories, render them.
+
+Imports stay light at the top (no torch, no manim) so `roll --help` and `roll list`
+answer at once; each command imports what it needs.
+
+Exit codes: 0 done, 2 a user mistake (one line on stderr, nothing written),
+1 an unexpected internal error (short message; `--verbose` shows the traceback),
+130/143 interrupted by SIGINT/SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from landscapes.errors import SettingsError
+from scenes.cli.options import Parser, add_run_flags, join_negative_values, settings_from_args
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="roll",
+        description="A ball rolling down the loss landscapes of d2l's optimization chapter.",
+    )
+    parser.add_argument("--verbose", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub.required = True
+
+    sub.add_parser("list", help="name, class and story of every scene")
+
+    tr = sub.add_parser("trajectory", help="print the numbers a render would animate")
+    tr.add_argument("name", metavar="NAME|custom", help="a scene name, or `custom` with --function")
+    add_run_flags(tr)
+    tr.add_argument("--format", default="json", help="json (default) or csv")
+
+    rd = sub.add_parser("render", help="render scenes to video, GIF or a last-frame PNG")
+    rd.add_argument("names", nargs="*", metavar="NAME", help="scene names (see `roll list`)")
+    rd.add_argument("--all", action="store_true", help="render the chapter's six scenes")
+    rd.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k (2160p60)")
+    rd.add_argument("--format", default="mp4", help="mp4 (default), gif, png (last frame) or webm")
+    rd.add_argument("--out", default="out", help="folder for the results, under stable names (default out/)")
+    rd.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
+    rd.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
+    add_run_flags(rd)
+    sc = rd.add_argument_group("scene options")
+    sc.add_argument("--optimizers", help="compare: a list such as gd,sgd,momentum,adam")
+    sc.add_argument("--balls", type=int, help="basins: how many balls (default 20)")
+    sc.add_argument("--spread", help="basins: even (default) or random starts")
+    rd.add_argument(
+        "--save-trajectory",
+        action="store_true",
+        help="also write NAME.json (what `roll trajectory` prints) beside each result",
+    )
+
+    ga = sub.add_parser(
+        "gallery", help="every scene as GIF + last-frame PNG + JSON, with index.html and README.md"
+    )
+    ga.add_argument("names", nargs="*", metavar="NAME", help="scenes to include (default: all)")
+    ga.add_argument("--out", required=True, help="the gallery folder")
+    ga.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k")
+    ga.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
+    ga.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
+
+    bn = sub.add_parser("bench", help="time each scene per frame against manim's floor, in one run")
+    bn.add_argument("names", nargs="*", metavar="NAME", help="scenes to time (default: all)")
+    bn.add_argument("-q", "--quality", default="l", help="l (480p15, default) or h (1080p60)")
+    bn.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from landscapes.stories import get_story
+    from scenes.catalog import CATALOG, SECTIONS
+
+    width = max(len(n) for n in CATALOG)
+    cwidth = max(len(e.cls) for e in CATALOG.values())
+    for section, title in SECTIONS.items():
+        entries = [e for e in CATALOG.values() if e.section == section]
+        if not entries:
+            continue
+        print(f"# {title}")
+        for e in entries:
+            print(f"{e.name:<{width}}  {e.cls:<{cwidth}}  {get_story(e.name).line}")
+    return 0
+
+
+def cmd_trajectory(args: argparse.Namespace) -> int:
+    if args.format not in ("json", "csv"):
+        raise SettingsError(f"--format {args.format!r}: choose json or csv")
+    from landscapes.optimizers import run
+
+    tr = run(settings_from_args(args.name, args))
+    if args.format == "json":
+        print(json.dumps(tr.to_dict(), allow_nan=False))
+    else:
+        sys.stdout.write(tr.to_csv())
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from scenes.cli.render import render_command
+
+    return render_command(args)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from scenes.cli.bench import bench_command
+
+    return bench_command(args)
+
+
+def cmd_gallery(args: argparse.Namespace) -> int:
+    from scenes.cli.gallery import gallery_command
+
+    return gallery_command(args)
+
+
+COMMANDS = {
+    "list": cmd_list,
+    "trajectory": cmd_trajectory,
+    "render": cmd_render,
+    "gallery": cmd_gallery,
+    "bench": cmd_bench,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    raw = list(sys.argv[1:] if argv is None else argv)
+    verbose = "--verbose" in raw
+    try:
+        # --verbose is welcome anywhere on the line, not only before the command
+        args = build_parser().parse_args(join_negative_values([a for a in raw if a != "--verbose"]))
+        args.verbose = verbose
+        return COMMANDS[args.command](args)
+    except SettingsError as exc:
+        print(f"roll: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("roll: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        if verbose:
+            raise
+        print(
+            f"roll: internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def run_main() -> NoReturn:
+    sys.exit(main())

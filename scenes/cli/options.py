@@ -1,0 +1,141 @@
+"""The flags every command shares, and turning them into validated settings.
+
+Shared by `trajectory`, `render`, `gallery` and `bench`; it imports no command, so each
+command module can use it without importing the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from typing import TYPE_CHECKING, NoReturn
+
+from landscapes.errors import SettingsError
+
+if TYPE_CHECKING:  # the module itself stays light: `roll --help` imports no torch
+    from landscapes.settings import Settings
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with the project's error contract: one line on stderr, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise SettingsError(message)
+
+
+NEGATIVE_OK = ("--start", "--domain")
+
+
+def join_negative_values(argv: list[str]) -> list[str]:
+    """`--start -5,-2` -> `--start=-5,-2`: argparse would take `-5,-2` for an option."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        tok = argv[i]
+        if (
+            tok in NEGATIVE_OK
+            and i + 1 < len(argv)
+            and argv[i + 1].startswith("-")
+            and _numberish(argv[i + 1])
+        ):
+            out.append(f"{tok}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+def _numberish(text: str) -> bool:
+    return len(text) > 1 and (text[1].isdigit() or text[1] == ".")
+
+
+def add_run_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("settings (default: the scene's own story)")
+    g.add_argument("--optimizer", help="gd, sgd, momentum or adam")
+    g.add_argument("--lr", type=float, help="learning rate, > 0")
+    g.add_argument("--start", help="start point: X or X,Y (negative values work: --start -0.5)")
+    g.add_argument("--steps", type=int, help="maximum number of steps, 1 to 1,000,000")
+    g.add_argument("--noise", type=float, help="gradient noise scale (sgd, momentum, adam), >= 0")
+    g.add_argument("--seed", type=int, help="seed of the noise generator (and of basins' random starts)")
+    g.add_argument(
+        "--function", help="expression in x (and y) for custom or compare, e.g. 'x*cos(0.15*pi*x)'"
+    )
+    g.add_argument("--domain", help="bounds a,b (or a,b,c,d): the ball stops at the edge")
+    g.add_argument("--landscape", help="compare: f, g, cube, saddle or tanh; basins: f or g")
+
+
+def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
+    """The story's settings with the command line's overrides applied and validated."""
+    from landscapes.functions import CHAPTER
+    from landscapes.settings import parse_domain, parse_start
+    from landscapes.stories import LANDSCAPE_STARTS, get_story
+
+    story = get_story(name)
+    function, landscape = getattr(args, "function", None), getattr(args, "landscape", None)
+    domain = parse_domain(args.domain) if getattr(args, "domain", None) else None
+    start = parse_start(args.start) if args.start is not None else None
+    base = story.settings
+    if function is not None and name not in ("custom", "compare"):
+        raise SettingsError(f"--function works with `custom` and `compare`, not with the scene {name!r}")
+    if landscape is not None:
+        allowed = {"compare": tuple(CHAPTER), "basins": ("f", "g")}.get(name)
+        if allowed is None:
+            raise SettingsError(f"--landscape works with `compare` and `basins`; {name!r} has its own")
+        if landscape not in allowed:
+            raise SettingsError(f"--landscape {landscape!r}: choose one of {', '.join(allowed)} for {name}")
+        if function is not None:
+            raise SettingsError("give --landscape or --function, not both")
+        # replace, not override: override keeps a field it is given None for
+        start0 = LANDSCAPE_STARTS[landscape]
+        base = replace(base, landscape=landscape, function=None, domain=None, start=start0)
+    if name == "custom" and function is None:
+        raise SettingsError("custom: give --function EXPR, e.g. --function 'x*cos(0.15*pi*x)'")
+    if function is not None:
+        base = base.override(landscape="custom", function=function)
+        base = replace(base, domain=domain)  # a new function keeps no domain it was not given
+        base = base.override(start=start or _default_start(base.landscape_obj.dim, domain))
+    elif domain is not None:
+        base = base.override(domain=domain)
+    settings = base.override(
+        start=start, optimizer=args.optimizer, lr=args.lr, steps=args.steps, noise=args.noise, seed=args.seed
+    )
+    settings.validate()
+    return settings
+
+
+def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
+    """Scene options (--optimizers, --balls, --spread), refused where the scene has no use for them."""
+    from landscapes.settings import OPTIMIZERS
+
+    options: dict[str, object] = {}
+    optimizers = getattr(args, "optimizers", None)
+    if optimizers is not None:
+        if name != "compare":
+            raise SettingsError(f"--optimizers works with `compare`, not with {name!r}")
+        chosen = tuple(dict.fromkeys(o.strip() for o in optimizers.split(",") if o.strip()))
+        bad = [o for o in chosen if o not in OPTIMIZERS]
+        if bad or not chosen:
+            raise SettingsError(
+                f"--optimizers {optimizers!r}: choose from {', '.join(OPTIMIZERS)}, e.g. gd,adam"
+            )
+        options["optimizers"] = chosen
+    balls, spread = getattr(args, "balls", None), getattr(args, "spread", None)
+    if (balls is not None or spread is not None) and name != "basins":
+        raise SettingsError(f"--balls and --spread work with `basins`, not with {name!r}")
+    if balls is not None:
+        if not 1 <= balls <= 200:
+            raise SettingsError(f"--balls {balls}: give a whole number from 1 to 200")
+        options["balls"] = balls
+    if spread is not None:
+        if spread not in ("even", "random"):
+            raise SettingsError(f"--spread {spread!r}: choose even or random (random uses --seed)")
+        options["spread"] = spread
+    return options
+
+
+def _default_start(dim: int, domain: tuple[tuple[float, float], ...] | None) -> tuple[float, ...]:
+    """1.0 in each coordinate, or the domain's centre where 1.0 lies outside it."""
+    if domain is None:
+        return (1.0,) * dim
+    return tuple(1.0 if lo <= 1.0 <= hi else (lo + hi) / 2 for lo, hi in domain)

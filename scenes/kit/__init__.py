@@ -1,0 +1,13 @@
+"""The drawing kit: what every story scene is built from.
+
+story     StoryScene (title, axes or plane, balls, captions, annotations), Ball, Mark
+readouts  Readouts, the panel of live numbers as a mobject
+axes      axes with round ticks, curves sampled from a landscape
+contour   ContourPlane, the view from above (contourpy iso-lines over a light fill)
+surface   SurfaceScene, the 3D view
+numbers   LiveNumber, a number rewritten in place each frame
+mathtext  MathTex when TeX is there, Unicode text otherwise
+palette   every colour, by role, one Palette per theme
+i18n      `_`, the one translation function, and the catalogues in locale/
+labels    where annotations go, clear of what is drawn
+"""

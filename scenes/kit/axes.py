@@ -1,0 +1,138 @@
+"""Axes with round ticks, and curves sampled from a landscape: the chapter's 1D plots."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from manim import RIGHT, Axes, VGroup, VMobject
+
+from landscapes import Landscape, sample
+from scenes.kit.mathtext import math, number_class
+from scenes.kit.palette import palette
+
+TICK_FONT = 24
+LABEL_FONT = 32
+
+
+def decimals(step: float) -> int:
+    """Decimal places a tick step needs: 1 -> 0, 0.5 -> 1, 0.25 -> 2."""
+    for places in range(4):
+        if abs(step * 10**places - round(step * 10**places)) < 1e-9:
+            return places
+    return 4
+
+
+def nice_range(lo: float, hi: float, ticks: int = 6, pad: float = 0.04) -> list[float]:
+    """[start, stop, step] covering lo..hi with round ticks, a little headroom on both ends."""
+    span = max(hi - lo, 1e-9)
+    raw = span / ticks
+    mag = 10 ** np.floor(np.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    start = np.floor((lo - pad * span) / step) * step
+    stop = np.ceil((hi + pad * span) / step) * step
+    return [float(start), float(stop), float(step)]
+
+
+def to_scene(axes: Axes, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """c2p over arrays of x and y: (n, 3) scene points (axes are linear: one affine map)."""
+    o = np.asarray(axes.c2p(0.0, 0.0))
+    ex = np.asarray(axes.c2p(1.0, 0.0)) - o
+    ey = np.asarray(axes.c2p(0.0, 1.0)) - o
+    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    return o + xs[:, None] * ex + ys[:, None] * ey
+
+
+def tex_label(label: str) -> str:
+    """A word ('risk') is upright text in TeX, not a product of italic variables."""
+    return rf"\text{{{label}}}" if label.isalpha() and len(label) > 1 else label
+
+
+def story_axes(
+    x_range: Sequence[float],
+    y_range: Sequence[float],
+    width: float,
+    height: float,
+    x_label: str,
+    y_label: str,
+    left: float = -6.5,
+    centre_y: float = -0.3,
+) -> tuple[Axes, VGroup]:
+    """Axes with numbered ticks and their two labels; no label sits on a tick label."""
+    axes = Axes(
+        x_range=list(x_range),
+        y_range=list(y_range),
+        x_length=width,
+        y_length=height,
+        tips=False,
+        axis_config={
+            "color": palette().axis,
+            "stroke_width": 2,
+            "include_numbers": True,
+            "font_size": TICK_FONT,
+            "label_constructor": number_class(),
+        },
+        x_axis_config={"decimal_number_config": {"num_decimal_places": decimals(x_range[2])}},
+        y_axis_config={"decimal_number_config": {"num_decimal_places": decimals(y_range[2])}},
+    )
+    axes.move_to([left + width / 2, centre_y, 0])
+    # a tick label where the other axis crosses would sit on that axis: drop it
+    for axis, rng in ((axes.x_axis, x_range), (axes.y_axis, y_range)):
+        for num in list(axis.numbers):
+            if abs(num.get_value() - np.clip(0.0, rng[0], rng[1])) < 1e-9:
+                axis.numbers.remove(num)
+        axis.numbers.set_color(palette().text)
+    x_lab = math(x_label, x_label, font_size=LABEL_FONT, color=palette().text)
+    x_lab.next_to(axes.x_axis.get_end(), RIGHT, buff=0.15)
+    for num in axes.x_axis.numbers:  # the last tick's number may reach past the axis end
+        if num.get_right()[0] + 0.1 > x_lab.get_left()[0] and abs(num.get_y() - x_lab.get_y()) < 0.5:
+            x_lab.set_x(num.get_right()[0] + 0.12 + x_lab.width / 2)
+    y_lab = math(tex_label(y_label), y_label, font_size=LABEL_FONT, color=palette().text)
+    y_lab.next_to(axes.y_axis.get_end(), RIGHT, buff=0.15)
+    return axes, VGroup(x_lab, y_lab)
+
+
+def curve_points(axes: Axes, landscape: Landscape, x_range: Sequence[float], n: int = 600) -> np.ndarray:
+    """Scene points of the landscape's curve, clipped to the axes' value range."""
+    xs = np.linspace(x_range[0], x_range[1], n)
+    y0, y1 = axes.y_range[:2]
+    ys = np.clip(np.nan_to_num(sample(landscape, xs), nan=y0, posinf=y1, neginf=y0), y0, y1)
+    return to_scene(axes, xs, ys)
+
+
+def curve(points: np.ndarray, color: object) -> VMobject:
+    line = VMobject(stroke_color=color, stroke_width=4)
+    line.set_points_as_corners(points)
+    return line
+
+
+def value_range(landscapes: Sequence[Landscape], x_range: Sequence[float]) -> list[float]:
+    """Round y ticks around the sampled values of every landscape over x_range."""
+    xs = np.linspace(x_range[0], x_range[1], 600)
+    values = np.concatenate([sample(ls, xs) for ls in landscapes])
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        finite = np.array([-1.0, 1.0])
+    lo, hi = float(finite.min()), float(finite.max())
+    if hi - lo < 1e-9:
+        lo, hi = lo - 1.0, hi + 1.0
+    return nice_range(lo, hi)
+
+
+REACH = 50.0  # a runaway ball is followed this far from its start, then shown at the edge
+
+
+def view_range(points: np.ndarray, axis: int, domain: tuple[float, float] | None) -> list[float]:
+    """The domain if there is one, else the stretch of `axis` the points visit, padded: the
+    range a view shows, with its round tick step."""
+    if domain is not None:
+        lo, hi = domain
+    else:
+        start = points[0, axis]
+        visited = points[:, axis]
+        visited = visited[np.abs(visited - start) <= REACH]
+        lo, hi = float(visited.min()), float(visited.max())
+        pad = max(1.0, 0.15 * (hi - lo))
+        lo, hi = lo - pad, hi + pad
+    ticks = nice_range(lo, hi, ticks=6, pad=0.0)
+    return [lo, hi, ticks[2]]

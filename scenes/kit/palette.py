@@ -1,0 +1,77 @@
+"""Every colour on screen, in one object per theme.
+
+Scenes and kit parts ask `palette()` for a role ("the second ball", "a warning"), never
+for a hex value, so a new theme is one more `Palette` here and nothing else changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from manim import ManimColor
+
+
+def _c(hex_: str) -> ManimColor:
+    return ManimColor(hex_)
+
+
+@dataclass(frozen=True)
+class Palette:
+    name: str
+    background: ManimColor
+    text: ManimColor  # labels, readout names, numbers
+    axis: ManimColor
+    curve: ManimColor  # the landscape when it is the only curve
+    curves: tuple[ManimColor, ...]  # several landscapes on one axes (risk: f, g)
+    balls: tuple[ManimColor, ...]  # one per ball, in order; chosen apart from the curves
+    ball_edge: ManimColor  # the ring that keeps a ball visible on a curve of its own colour
+    note: ManimColor  # captions and annotations that tell the story
+    warn: ManimColor  # a run that diverged, left the domain or became undefined
+    neutral: ManimColor  # balls not yet told apart (basins before they settle)
+    fill_low: ManimColor  # contour plane fill at the landscape's lowest values
+    fill_high: ManimColor  # ... and at its highest
+    contour: ManimColor  # iso-lines
+    surface: tuple[ManimColor, ManimColor]  # checkerboard of a 3D surface
+    surface_edge: ManimColor
+
+
+DARK = Palette(
+    name="dark",
+    background=_c("#000000"),
+    text=_c("#ffffff"),
+    axis=_c("#c8ced6"),
+    curve=_c("#9aa5b1"),
+    curves=(_c("#ce93d8"), _c("#80cbc4")),
+    balls=(_c("#ffcc33"), _c("#4fc3f7"), _c("#ef5350"), _c("#81c784")),
+    ball_edge=_c("#ffffff"),
+    note=_c("#ffe082"),
+    warn=_c("#ef9a9a"),
+    neutral=_c("#e0e0e0"),
+    fill_low=_c("#16233a"),
+    fill_high=_c("#4a5a78"),
+    contour=_c("#b0bec5"),
+    surface=(_c("#3b6fa0"), _c("#2c5478")),
+    surface_edge=_c("#8fb3d9"),
+)
+
+PALETTES: dict[str, Palette] = {p.name: p for p in (DARK,)}
+_current = [DARK]
+
+
+def palette() -> Palette:
+    """The palette of the scene being drawn."""
+    return _current[0]
+
+
+def use_palette(name: str) -> Palette:
+    """Switch the theme for the scenes drawn from now on in this process."""
+    try:
+        _current[0] = PALETTES[name]
+    except KeyError:
+        raise ValueError(f"unknown theme {name!r}; choose one of {', '.join(PALETTES)}") from None
+    return _current[0]
+
+
+def ball_color(k: int) -> ManimColor:
+    p = palette()
+    return p.balls[k % len(p.balls)]

@@ -1,0 +1,440 @@
+"""The base of every story scene: title, axes or plane, balls with trails, the readout
+panel, captions and annotations, all driven by one ValueTracker over precomputed
+trajectories.
+
+A scene file holds its story (which balls, which beats, which words); the drawing lives
+here. Numbers come from `landscapes`: this module draws arrays and never computes a
+gradient. Every drawn ball position is a real trajectory point: the tracker's value is
+floored to a step index, never interpolated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+from manim import DOWN, ORIGIN, RIGHT, UL, Dot, Line, Scene, ValueTracker, VGroup, VMobject, linear
+
+from landscapes import Landscape, Settings, Trajectory, get_story
+from scenes.kit.axes import curve, curve_points, story_axes, to_scene, value_range
+from scenes.kit.contour import ContourPlane
+from scenes.kit.i18n import _, use_language
+from scenes.kit.labels import Box, Obstacles, box_of, place
+from scenes.kit.mathtext import flat, math, text
+from scenes.kit.palette import ball_color, palette, use_palette
+from scenes.kit.readouts import FONT, NUMBER_SIZE, Readouts, name_math, name_text, series_feed
+
+CAPTION_FONT = 30
+CAPTION_WIDTH = 13.4
+FRAME = (-7.0, -3.35, 7.0, 3.9)  # where annotations may go: the frame above the caption line
+
+
+def status_words(status: str) -> str | None:
+    """What the screen says about a run that ended off the map (None for a normal end)."""
+    words = {
+        "diverged": _("diverged: the learning rate is too large"),
+        "left_domain": _("left the domain: stopped at its edge"),
+        "undefined": _("left where f is defined: the next step has no value"),
+        "singular": _("the Hessian is singular: Newton's step is undefined"),
+    }
+    return words.get(status)
+
+
+def kind_words(kind: str) -> str:
+    """A critical point's kind (landscapes.classify) as the screen says it."""
+    return {
+        "minimum": _("minimum"),
+        "maximum": _("maximum"),
+        "saddle": _("saddle"),
+        "not critical": _("not critical"),
+    }[kind]
+
+
+def optimizer_label(s: Settings) -> str:
+    """'sgd, noise 3' / 'gd' / 'adam': how the legend names a ball's optimizer."""
+    if s.noise > 0:
+        return _("{optimizer}, noise {noise:g}").format(optimizer=optimizer_name(s.optimizer), noise=s.noise)
+    return optimizer_name(s.optimizer)
+
+
+def optimizer_name(name: str) -> str:
+    """The book's short names; a language may spell them out."""
+    return {
+        "gd": _("gd"),
+        "sgd": _("sgd"),
+        "momentum": _("momentum"),
+        "adagrad": _("adagrad"),
+        "rmsprop": _("rmsprop"),
+        "adadelta": _("adadelta"),
+        "adam": _("adam"),
+        "newton": _("newton"),
+    }.get(name, name)
+
+
+@dataclass
+class Ball:
+    """One trajectory drawn: its dot, its trail and its scene coordinates per step."""
+
+    traj: Trajectory
+    name: str
+    color: Any
+    dot: VMobject
+    trail: VMobject
+    coords: np.ndarray  # (n+1, 3) scene points, one per step
+
+    def index(self, step: float) -> int:
+        return min(int(step), len(self.coords) - 1)
+
+    @property
+    def stopped_off_the_map(self) -> bool:
+        return status_words(self.traj.status) is not None
+
+
+@dataclass(frozen=True)
+class Mark:
+    """An annotation: words with a leader line to a point in the axes' coordinates."""
+
+    x: float
+    y: float
+    words: str
+
+
+class StoryScene(Scene):
+    """A scene of one story record; `settings` overrides the story's main ball."""
+
+    story_name: ClassVar[str]
+    roll_seconds: ClassVar[float] = 9.0
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        options: Mapping[str, Any] | None = None,
+        theme: str | None = None,
+        lang: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if theme is not None:
+            use_palette(theme)
+        if lang is not None:
+            use_language(lang)
+        super().__init__(**kwargs)
+        self.camera.background_color = palette().background
+        self.story = get_story(self.story_name)
+        self.settings = settings or self.story.settings
+        self.options = dict(options or {})
+        self.landscape = self.settings.landscape_obj
+        self.trajectories = self.story.trajectories(self.settings, options)
+        self.balls: list[Ball] = []
+        self.step = ValueTracker(0)
+        self.caption_mob: VMobject | None = None
+        self.caption_text = ""
+        self.captions: list[str] = []
+        self.movers: list[tuple[VMobject, Callable[[VMobject], None]]] = []
+        self.live = VGroup()  # the panels' numbers, updated in place while rolling
+        self.axes: Any = None
+        self.plane: ContourPlane | None = None
+        self.obstacles = Obstacles()
+        self.plot_area: Box = FRAME
+        self.marks: list[VGroup] = []
+
+    # ---- static parts -------------------------------------------------------
+    def overlay(self, *mobs: VMobject) -> None:
+        """Add screen-fixed parts (title, readouts, caption); 3D scenes pin them to the frame."""
+        self.add(*mobs)
+
+    def block(self, *mobs: VMobject) -> None:
+        """Annotations keep clear of these."""
+        for m in mobs:
+            self.obstacles.add_box(box_of(m, pad=0.05))
+
+    def title(self, tex: str | None = None, plain: str | None = None) -> VMobject:
+        t = math(tex or self.landscape.latex, plain or self.landscape.plain, font_size=40)
+        t.to_corner(UL, buff=0.3)
+        self.overlay(t)
+        self.block(t)
+        return t
+
+    def plot(
+        self,
+        x_range: Sequence[float],
+        landscapes: Sequence[Landscape] | None = None,
+        y_label: str | None = None,
+        colors: Sequence[Any] | None = None,
+        width: float = 9.0,
+        height: float = 5.3,
+        x_step: float | None = None,
+    ) -> list[VMobject]:
+        """Axes fitted to the sampled curves of the landscapes, and the curves on them."""
+        from scenes.kit.axes import nice_range
+
+        lss = list(landscapes or [self.landscape])
+        colors = list(colors or [palette().curve])
+        step = x_step or nice_range(x_range[0], x_range[1], ticks=6, pad=0.0)[2]
+        y_label = y_label or ("g(x)" if lss[0].name == "g" else "f(x)")
+        self.axes, labels = story_axes(
+            [x_range[0], x_range[1], step], value_range(lss, x_range), width, height, "x", y_label
+        )
+        self.add(self.axes, labels)
+        self.block(labels, *self.axes.x_axis.numbers, *self.axes.y_axis.numbers)
+        for axis in (self.axes.x_axis, self.axes.y_axis):
+            self.obstacles.add_line(np.array([axis.get_start(), axis.get_end()]))
+        lo, hi = (
+            self.axes.c2p(x_range[0], self.axes.y_range[0]),
+            self.axes.c2p(x_range[1], self.axes.y_range[1]),
+        )
+        self.plot_area = (max(FRAME[0], lo[0] - 0.4), FRAME[1], min(FRAME[2], hi[0] + 0.3), FRAME[3])
+        curves = []
+        for k, ls in enumerate(lss):
+            pts = curve_points(self.axes, ls, x_range)
+            self.obstacles.add_line(pts)
+            curves.append(curve(pts, colors[k % len(colors)]))
+        self.add(*curves)
+        return curves
+
+    def contour_plane(
+        self,
+        x_range: Sequence[float],
+        y_range: Sequence[float],
+        width: float = 5.6,
+        height: float = 4.9,
+        left: float = -6.1,
+        centre_y: float = -0.2,
+        levels: int | Sequence[float] = 12,
+    ) -> ContourPlane:
+        """The landscape seen from above, placed left of the panel; balls move over it."""
+        plane = ContourPlane(
+            self.landscape, x_range, y_range, width, height, levels, centre=(left + width / 2, centre_y)
+        )
+        self.plane, self.axes = plane, plane.axes
+        self.add(plane)
+        self.block(plane.tick_labels, plane.x_label, plane.y_label)
+        box = plane.frame_box
+        self.plot_area = (box.get_left()[0], box.get_bottom()[1], box.get_right()[0], box.get_top()[1])
+        return plane
+
+    # ---- balls ---------------------------------------------------------------
+    def scene_points(self, traj: Trajectory) -> np.ndarray:
+        """Scene coordinates of each step, kept inside the axes so that a runaway ball stops at
+        the view's edge (its readouts still show the true numbers): (x, f) on a curve, (x, y)
+        on a plane."""
+        (x0, x1), (y0, y1) = self.axes.x_range[:2], self.axes.y_range[:2]
+        if self.plane is not None:
+            ys = traj.points[:, 1]
+        else:
+            ys = traj.values
+        return to_scene(self.axes, np.clip(traj.points[:, 0], x0, x1), np.clip(ys, y0, y1))
+
+    def make_dot(self, point: np.ndarray, radius: float, color: Any) -> VMobject:
+        return Dot(point, radius=radius, color=color).set_stroke(
+            palette().ball_edge, width=2.5, background=False
+        )
+
+    def add_ball(self, traj: Trajectory, name: str, radius: float = 0.13, color: Any = None) -> Ball:
+        color = color or ball_color(len(self.balls))
+        coords = self.scene_points(traj)
+        dot = self.make_dot(coords[0], radius, color)
+        trail = VMobject(stroke_color=color, stroke_width=2.5, stroke_opacity=0.65)
+        trail.set_points_as_corners([coords[0], coords[0]])
+        ball = Ball(traj, name, color, dot, trail, coords)
+        self.obstacles.add_line(coords)
+
+        def follow(_: VMobject) -> None:
+            i = ball.index(self.step.get_value())
+            dot.move_to(coords[i])
+            trail.set_points_as_corners(coords[: i + 1] if i > 0 else [coords[0], coords[0]])
+
+        self.movers.append((dot, follow))
+        self.balls.append(ball)
+        return ball
+
+    def index_of(self, ball: Ball) -> Callable[[], int]:
+        return lambda: ball.index(self.step.get_value())
+
+    # ---- readouts ------------------------------------------------------------
+    def readouts(
+        self,
+        top: float = 2.6,
+        dim_names: Sequence[str] = ("x",),
+        extra: dict[int, list[tuple[str, str, np.ndarray]]] | None = None,
+    ) -> Readouts:
+        """Step and learning rate, then per ball: x (y), f, gradient (and `extra` rows, as
+        (tex, plain, values per step) by ball index), updated in place."""
+        panel = Readouts(top=top)
+        n_max = self.last_step
+        panel.live(
+            name_text(_("step")), lambda: min(int(self.step.get_value()), n_max), decimals=0, sign=False
+        )
+        lrs = sorted({b.traj.settings.lr for b in self.balls})
+        lr_text = ", ".join(f"{v:g}" for v in lrs)
+        panel.row(name_math(r"\eta", "η", size=FONT + 8), name_math(lr_text, lr_text))
+        panel.gap()
+        for b, ball in enumerate(self.balls):
+            sym = "g" if ball.traj.settings.landscape == "g" else "f"
+            grad_names = (
+                [(f"{sym}'(x)", f"{sym}′(x)")]
+                if len(dim_names) == 1
+                else [(rf"\partial {sym}/\partial {n}", f"∂{sym}/∂{n}") for n in dim_names]
+            )
+            panel.header(ball.name, ball.color)
+            series: list[tuple[str, str, np.ndarray]] = [
+                (n, n, ball.traj.points[:, k]) for k, n in enumerate(dim_names)
+            ]
+            fname = f"{sym}(x)" if len(dim_names) == 1 else f"{sym}({', '.join(dim_names)})"
+            series.append((fname, fname, ball.traj.values))
+            series += [(tex, plain, ball.traj.grads[:, k]) for k, (tex, plain) in enumerate(grad_names)]
+            series += (extra or {}).get(b, [])
+            for tex, plain, arr in series:
+                panel.live(name_math(tex, plain), series_feed(arr, self.index_of(ball)))
+            panel.gap()
+        return self.add_panel(panel)
+
+    def add_panel(self, panel: Readouts) -> Readouts:
+        """Show a panel: its static rows now, its numbers as moving parts (see show_balls)."""
+        self.overlay(panel)
+        self.block(panel, *panel.numbers)
+        for num, feed in panel.feeds:
+            self.live.add(num)
+            self._live(num, feed)
+        return panel
+
+    def _live(self, num: Any, value: Callable[[], float]) -> None:
+        """Update a number in place each frame (only when its value changed)."""
+
+        def update(m: Any) -> None:
+            v = value()
+            if v != m.get_value():
+                m.set_value(v)
+
+        self.movers.append((num, update))
+
+    # ---- time ----------------------------------------------------------------
+    def show_balls(self) -> None:
+        """Trails, dots on top, then the live numbers: the moving parts, added after every
+        static part so that Cairo draws the static ones once per animation, not per frame."""
+        for ball in self.balls:
+            self.add(ball.trail)
+        for ball in self.balls:
+            self.add(ball.dot)
+        self.overlay(self.live)
+        self.wait(0.8)
+
+    @property
+    def main_ball(self) -> Ball:
+        """The ball of the story's main settings (the one `roll trajectory` prints)."""
+        return next(b for b in self.balls if b.traj.settings == self.settings)
+
+    @property
+    def last_step(self) -> int:
+        return max(len(b.coords) - 1 for b in self.balls)
+
+    def first_step(self, ball: Ball, condition: np.ndarray) -> int:
+        """First step index where `condition` holds for this ball (its last step if never)."""
+        hits = np.flatnonzero(condition)
+        return int(hits[0]) if len(hits) else len(ball.coords) - 1
+
+    def roll_to(self, step: int, seconds: float | None = None) -> None:
+        """Advance every ball to `step` (balls that stopped earlier stay at their end)."""
+        step = max(0, min(step, self.last_step))
+        now = self.step.get_value()
+        if step <= now:
+            return
+        if seconds is None:
+            seconds = max(0.5, self.roll_seconds * (step - now) / max(self.last_step, 1))
+        # updaters live only while rolling: between rolls the scene is still, and manim
+        # renders a still wait as one frame repeated. The moving parts go last, so captions
+        # and labels are drawn once per roll, not per frame.
+        self.bring_to_front(*(b.trail for b in self.balls), *(b.dot for b in self.balls), self.live)
+        for mob, fn in self.movers:
+            mob.add_updater(fn)
+        self.play(self.step.animate.set_value(step), run_time=seconds, rate_func=linear)
+        for mob, fn in self.movers:
+            mob.remove_updater(fn)
+
+    # ---- words -----------------------------------------------------------------
+    def caption(self, words: str, warn: bool = False, hold: float = 1.2) -> VMobject:
+        """Replace the caption line at the bottom and hold it a moment."""
+        self.caption_text = words
+        self.captions.append(words)
+        color = palette().warn if warn else palette().note
+        new = flat(text(words, font_size=CAPTION_FONT, color=color))
+        if new.width > CAPTION_WIDTH:
+            new.scale_to_fit_width(CAPTION_WIDTH)
+        new.to_edge(DOWN, buff=0.28)
+        self.fade(new, self.caption_mob)
+        self.caption_mob = new
+        if hold:
+            self.wait(hold)
+        return new
+
+    def conclude(
+        self, balls: Sequence[Ball], words: str, marks: Sequence[Mark] = (), hold: float = 2.0
+    ) -> bool:
+        """A beat about where balls ended: its annotations and caption, or, if one of the balls
+        stopped off the map (diverged, left the domain, undefined), the caption that says so."""
+        for ball in balls:
+            if ball.stopped_off_the_map:
+                self.caption(f"{ball.name}: {status_words(ball.traj.status)}", warn=True, hold=hold)
+                return False
+        for m in marks:
+            self.mark(m)
+        self.caption(words, hold=hold)
+        return True
+
+    def mark(self, m: Mark) -> VGroup:
+        """Words placed by the kit near (x, y), clear of what is drawn, with a leader line."""
+        color = palette().text
+        point = self.axes.c2p(m.x, m.y)
+        label = flat(text(m.words, font_size=FONT, color=color))
+        self.obstacles.add_box((point[0] - 0.2, point[1] - 0.2, point[0] + 0.2, point[1] + 0.2))
+        label.move_to(place(label.width, label.height, point, self.obstacles, self.plot_area))
+        self.block(label)
+        line = Line(label, point, buff=0.1, stroke_width=2, color=color)
+        group = VGroup(label, line)
+        self.marks.append(group)
+        self.fade(group, seconds=0.5)
+        return group
+
+    def fade(self, new: VMobject, old: VMobject | None = None, seconds: float = 0.6) -> None:
+        """Cross-fade by an opacity updater: manim's FadeIn/FadeOut deep-copy the mobject
+        (~20 ms for a caption's Text), and the new part is added last, so during the fade
+        only it and the old part are redrawn each frame."""
+        clock = [0.0]
+
+        def tick(_: VMobject, dt: float) -> None:
+            clock[0] += dt
+            a = min(1.0, clock[0] / seconds)
+            new.set_opacity(a)
+            if old is not None:
+                old.set_opacity(1.0 - a)
+
+        new.set_opacity(0.0)
+        self.overlay(new)
+        if old is not None:
+            self.bring_to_front(old)
+        new.add_updater(tick)
+        self.wait(seconds)
+        new.remove_updater(tick)
+        new.set_opacity(1.0)
+        if old is not None:
+            self.remove(old)
+
+    def legend(self, entries: Sequence[tuple[str, Any]]) -> VGroup:
+        """A row of coloured line samples with names, under the title."""
+        items = VGroup(
+            *(
+                VGroup(
+                    Line(ORIGIN, RIGHT * 0.5, color=color, stroke_width=5),
+                    text(name, font_size=FONT - 2, color=color),
+                ).arrange(RIGHT, buff=0.15)
+                for name, color in entries
+            )
+        ).arrange(RIGHT, buff=0.5)
+        items.to_corner(UL, buff=0.3).shift(DOWN * 0.7)
+        self.overlay(items)
+        self.block(items)
+        return items
+
+
+__all__ = ["Ball", "Mark", "NUMBER_SIZE", "StoryScene", "optimizer_label", "status_words"]
