@@ -1,5 +1,5 @@
 # The two commands a new user needs. Each sets up what is missing first (see scripts/bootstrap.sh).
-.PHONY: render test setup
+.PHONY: render test setup messages
 
 # Render all six scenes at low quality, as GIF and MP4, into out/.
 render: setup
@@ -13,3 +13,8 @@ test:
 
 setup:
 	@bash scripts/bootstrap.sh
+
+# Re-extract every on-screen sentence (the `_("...")` calls) into the translators' template.
+messages: setup
+	.venv/bin/pybabel extract --no-default-keywords -k _ --no-location --omit-header --sort-output \
+		-o scenes/kit/locale/roll.pot scenes

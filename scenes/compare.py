@@ -12,7 +12,7 @@ from landscapes import Settings, classify
 from scenes.kit.axes import view_range
 from scenes.kit.i18n import _
 from scenes.kit.readouts import FONT, Readouts, name_math
-from scenes.kit.story import Ball, StoryScene, kind_words, optimizer_name, status_words
+from scenes.kit.story import Ball, StoryScene, kind_words, optimizer_name, status_short
 
 
 def describe(s: Settings) -> str:
@@ -80,9 +80,8 @@ class CompareOptimizers(StoryScene):
 
     def verdict(self, ball: Ball) -> str:
         tr = ball.traj
-        words = status_words(tr.status)
-        if words:
-            return "→ " + words.split(":")[0]
+        if ball.stopped_off_the_map:
+            return "→ " + status_short(tr.status)
         kind = classify(self.landscape, tr.end).kind
         if kind == "not critical":
             return _("→ still moving, f = {f:.3f}").format(f=tr.values[-1])

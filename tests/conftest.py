@@ -1,4 +1,6 @@
-"""Shared fixtures: scenes render tiny (120 px high, 5 frames per second) to stay fast."""
+"""Shared fixtures and helpers: scenes render tiny (120 px high, 5 frames per second)."""
+
+from __future__ import annotations
 
 import pytest
 
@@ -19,3 +21,14 @@ def tiny(tmp_path):
     }
     with tempconfig(cfg):
         yield
+
+
+def render_scene(name, settings=None, options=None, cls=None, **kwargs):
+    """Build and render one scene (inside the `tiny` fixture); the class follows the landscape."""
+    from landscapes import get_story
+    from scenes.catalog import scene_class
+
+    settings = settings or get_story(name).settings
+    scene = (cls or scene_class(name, settings))(settings=settings, options=options, **kwargs)
+    scene.render()
+    return scene

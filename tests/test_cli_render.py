@@ -53,6 +53,7 @@ BAD = [
     (["render", "ripples", "--lr", "-1"], "--lr -1.0: the learning rate must be"),
     (["render", "--all", "--start", "1"], "--start 1: f(x, y) = x² − y² has 2 variable(s)"),
     (["render", "ripples", "--out", "afile"], "--out afile: this is a file; give a folder"),
+    (["render", "ripples", "--out", "/proc/nope"], "--out /proc/nope: no folder can be made in /proc"),
 ]
 
 

@@ -7,18 +7,14 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from conftest import render_scene
 
 from landscapes import Settings, classify, get_story, run
-from scenes.catalog import scene_class
 from scenes.cli.main import main
 
 
 def _render(name, settings=None, options=None):
-    story = get_story(name)
-    settings = settings or story.settings
-    scene = scene_class(name, settings)(settings=settings, options=options)
-    scene.render()
-    return scene
+    return render_scene(name, settings, options)
 
 
 def _texts(scene) -> list[str]:

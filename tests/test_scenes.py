@@ -6,6 +6,7 @@ import logging
 
 import numpy as np
 import pytest
+from conftest import render_scene
 from manim import MathTex
 
 from landscapes import STORIES, get_story, run
@@ -13,9 +14,7 @@ from scenes.catalog import scene_class
 
 
 def _render(name, settings=None, cls=None):
-    scene = (cls or scene_class(name))(settings=settings)
-    scene.render()
-    return scene
+    return render_scene(name, settings, cls=cls)
 
 
 def _expected_end(scene, ball):

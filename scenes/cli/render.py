@@ -73,6 +73,13 @@ def check_out_dir(out: str) -> Path:
         raise SettingsError(f"--out {out}: {probe} is a file, so no folder can be made under it")
     if not os.access(probe, os.W_OK | os.X_OK):
         raise SettingsError(f"--out {out}: {probe} is not writable; give a folder you can write to")
+    if not path.exists():
+        # permissions can say yes where the file system says no (/proc, a read-only mount):
+        # make and remove a folder there now, rather than fail after minutes of rendering
+        try:
+            os.rmdir(tempfile.mkdtemp(prefix=".roll-probe-", dir=probe))
+        except OSError as exc:
+            raise SettingsError(f"--out {out}: no folder can be made in {probe} ({exc.strerror})") from None
     return path
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 from manim import RIGHT, Axes, VGroup, VMobject
 
 from landscapes import Landscape, sample
-from scenes.kit.mathtext import math, number_class
+from scenes.kit.mathtext import math, number_class, text
 from scenes.kit.palette import palette
 
 TICK_FONT = 24
@@ -43,9 +44,11 @@ def to_scene(axes: Axes, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     return o + xs[:, None] * ex + ys[:, None] * ey
 
 
-def tex_label(label: str) -> str:
-    """A word ('risk') is upright text in TeX, not a product of italic variables."""
-    return rf"\text{{{label}}}" if label.isalpha() and len(label) > 1 else label
+def axis_label(label: str) -> VMobject:
+    """Math ('f(x)', 'y') as math; anything else ('risk', in any language) as words."""
+    if re.fullmatch(r"[a-zA-Z](\([a-z](, ?[a-z])*\))?", label):
+        return math(label, label, font_size=LABEL_FONT, color=palette().text)
+    return text(label, font_size=LABEL_FONT * 0.8, color=palette().text)
 
 
 def story_axes(
@@ -82,12 +85,12 @@ def story_axes(
             if abs(num.get_value() - np.clip(0.0, rng[0], rng[1])) < 1e-9:
                 axis.numbers.remove(num)
         axis.numbers.set_color(palette().text)
-    x_lab = math(x_label, x_label, font_size=LABEL_FONT, color=palette().text)
+    x_lab = axis_label(x_label)
     x_lab.next_to(axes.x_axis.get_end(), RIGHT, buff=0.15)
     for num in axes.x_axis.numbers:  # the last tick's number may reach past the axis end
         if num.get_right()[0] + 0.1 > x_lab.get_left()[0] and abs(num.get_y() - x_lab.get_y()) < 0.5:
             x_lab.set_x(num.get_right()[0] + 0.12 + x_lab.width / 2)
-    y_lab = math(tex_label(y_label), y_label, font_size=LABEL_FONT, color=palette().text)
+    y_lab = axis_label(y_label)
     y_lab.next_to(axes.y_axis.get_end(), RIGHT, buff=0.15)
     return axes, VGroup(x_lab, y_lab)
 

@@ -19,6 +19,7 @@ SOURCE = "en"
 PSEUDO = "pseudo"
 OPEN, CLOSE = "⟦", "⟧"
 _current = [SOURCE]
+SEEN: set[str] = set()  # every message asked for under the pseudo-language (for the extraction check)
 
 
 def languages() -> tuple[str, ...]:
@@ -56,6 +57,7 @@ def _(message: str) -> str:
     if lang == SOURCE:
         return message
     if lang == PSEUDO:
+        SEEN.add(message)
         return f"{OPEN}{message}{CLOSE}"
     try:
         return catalogue(lang)[message]

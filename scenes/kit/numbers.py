@@ -12,9 +12,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from manim import WHITE, ManimColor, VMobject
+from manim import ManimColor, VMobject
 
 from scenes.kit.mathtext import math, use_latex
+from scenes.kit.palette import palette
 
 CHARS = "0123456789.+-e"
 SCIENTIFIC_AT = 1e5  # from here on a value is shown as +1.2346e+07: a runaway stays readable
@@ -53,9 +54,9 @@ class LiveNumber(VMobject):
         decimals: int = 4,
         include_sign: bool = True,
         font_size: float = 34,
-        color: ManimColor = WHITE,
+        color: ManimColor | None = None,
     ) -> None:
-        super().__init__(fill_color=color, fill_opacity=1.0, stroke_width=0)
+        super().__init__(fill_color=color or palette().text, fill_opacity=1.0, stroke_width=0)
         self.glyphs = _glyphs(font_size)
         self.decimals, self.include_sign = decimals, include_sign
         self.gap = 0.06 * font_size / 48

@@ -42,6 +42,18 @@ def status_words(status: str) -> str | None:
     return words.get(status)
 
 
+def status_short(status: str) -> str:
+    """A run's end in a few words, for a legend."""
+    return {
+        "diverged": _("diverged"),
+        "left_domain": _("left the domain"),
+        "undefined": _("left where f is defined"),
+        "singular": _("singular Hessian"),
+        "converged": _("converged"),
+        "max_steps": _("still moving"),
+    }.get(status, status)
+
+
 def kind_words(kind: str) -> str:
     """A critical point's kind (landscapes.classify) as the screen says it."""
     return {
@@ -138,6 +150,7 @@ class StoryScene(Scene):
         self.obstacles = Obstacles()
         self.plot_area: Box = FRAME
         self.marks: list[VGroup] = []
+        self.curves: list[VMobject] = []
 
     # ---- static parts -------------------------------------------------------
     def overlay(self, *mobs: VMobject) -> None:
@@ -176,6 +189,7 @@ class StoryScene(Scene):
         self.axes, labels = story_axes(
             [x_range[0], x_range[1], step], value_range(lss, x_range), width, height, "x", y_label
         )
+        self.axis_labels = labels
         self.add(self.axes, labels)
         self.block(labels, *self.axes.x_axis.numbers, *self.axes.y_axis.numbers)
         for axis in (self.axes.x_axis, self.axes.y_axis):
@@ -191,6 +205,7 @@ class StoryScene(Scene):
             self.obstacles.add_line(pts)
             curves.append(curve(pts, colors[k % len(colors)]))
         self.add(*curves)
+        self.curves = curves
         return curves
 
     def contour_plane(

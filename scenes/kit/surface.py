@@ -15,7 +15,7 @@ from scenes.kit.palette import palette
 from scenes.kit.story import StoryScene
 
 SURFACE_RESOLUTION = 16  # cost grows with its square; 16 x 16 is smooth enough here
-AXIS_LABEL_FONT = 36
+AXIS_LABEL_FONT = 44
 
 
 class SurfaceScene(StoryScene, ThreeDScene):
@@ -47,7 +47,8 @@ class SurfaceScene(StoryScene, ThreeDScene):
         surface = self._surface(x_range[:2], y_range[:2], z_range[:2])
         self.add(self.axes, surface)
         self._frame_box(np.asarray(centre, dtype=float))
-        self.overlay(self._axis_labels())
+        self.axis_labels = self._axis_labels()
+        self.overlay(self.axis_labels)
         return surface
 
     def project(self, point: np.ndarray) -> np.ndarray:
