@@ -28,6 +28,8 @@ FUNCTIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "exp": torch.exp,
     "log": torch.log,
     "sqrt": torch.sqrt,
+    "sinh": torch.sinh,
+    "cosh": torch.cosh,
     "tanh": torch.tanh,
     "sigmoid": torch.sigmoid,
     "abs": torch.abs,

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from .errors import SettingsError
+from .names import LANDSCAPES
 
 TorchFn = Callable[[torch.Tensor], torch.Tensor]
 Bounds = tuple[tuple[float, float], ...]  # (lower, upper) per coordinate
@@ -63,24 +64,49 @@ def _tanh(p: torch.Tensor) -> torch.Tensor:
     return torch.tanh(p[..., 0])
 
 
+# The rest of the chapter (gd, sgd, momentum, adagrad, rmsprop, adam sections), written as the
+# book writes them. The book runs them unbounded, so they have no domain: the ill-conditioned
+# run with eta 0.6 reaches x2 = -1673 and must not be stopped at an edge.
+C_XCOS = 0.15 * math.pi
+
+
+def _square(p: torch.Tensor) -> torch.Tensor:
+    return p[..., 0] ** 2
+
+
+def _xcos(p: torch.Tensor) -> torch.Tensor:
+    x = p[..., 0]
+    return x * torch.cos(C_XCOS * x)
+
+
+def _cosh(p: torch.Tensor) -> torch.Tensor:
+    return torch.cosh(0.5 * p[..., 0])
+
+
+def _bowl(p: torch.Tensor) -> torch.Tensor:
+    return p[..., 0] ** 2 + 2 * p[..., 1] ** 2
+
+
+def _ill(p: torch.Tensor) -> torch.Tensor:
+    return 0.1 * p[..., 0] ** 2 + 2 * p[..., 1] ** 2
+
+
+_DEFINED = (
+    ("f", 1, _f, ((-1.0, 2.0),), r"f(x) = x\cos(\pi x)"),
+    ("g", 1, _g, ((-1.0, 2.0),), r"g(x) = f(x) + 0.2\cos(5\pi x)"),
+    ("cube", 1, _cube, ((-2.0, 2.0),), r"f(x) = x^3"),
+    ("saddle", 2, _saddle, ((-1.0, 1.0), (-1.0, 1.0)), r"f(x, y) = x^2 - y^2"),
+    ("tanh", 1, _tanh, ((-2.0, 5.0),), r"f(x) = \tanh(x)"),
+    ("square", 1, _square, None, r"f(x) = x^2"),
+    ("xcos", 1, _xcos, None, r"f(x) = x\cos(0.15\pi x)"),
+    ("cosh", 1, _cosh, None, r"f(x) = \cosh(0.5x)"),
+    ("bowl", 2, _bowl, None, r"f(x_1, x_2) = x_1^2 + 2x_2^2"),
+    ("ill", 2, _ill, None, r"f(x_1, x_2) = 0.1x_1^2 + 2x_2^2"),
+)
+# the plain formulas live in names.LANDSCAPES, which `--help` reads without torch
 CHAPTER: dict[str, Landscape] = {
-    ls.name: ls
-    for ls in (
-        Landscape("f", 1, _f, ((-1.0, 2.0),), r"f(x) = x\cos(\pi x)", "f(x) = x·cos(πx)"),
-        Landscape(
-            "g",
-            1,
-            _g,
-            ((-1.0, 2.0),),
-            r"g(x) = f(x) + 0.2\cos(5\pi x)",
-            "g(x) = f(x) + 0.2·cos(5πx)",
-        ),
-        Landscape("cube", 1, _cube, ((-2.0, 2.0),), r"f(x) = x^3", "f(x) = x³"),
-        Landscape(
-            "saddle", 2, _saddle, ((-1.0, 1.0), (-1.0, 1.0)), r"f(x, y) = x^2 - y^2", "f(x, y) = x² − y²"
-        ),
-        Landscape("tanh", 1, _tanh, ((-2.0, 5.0),), r"f(x) = \tanh(x)", "f(x) = tanh(x)"),
-    )
+    name: Landscape(name, dim, fn, domain, latex, LANDSCAPES[name])
+    for name, dim, fn, domain, latex in _DEFINED
 }
 
 

@@ -1,14 +1,35 @@
-"""Roll balls downhill: torch optimizers on a batch of starts, with autograd gradients.
+"""Roll balls downhill: the book's update rules on a batch of starts, with autograd gradients.
 
 All balls of a run are one (batch, dim) float64 parameter. The chapter's functions act
 on each row separately, so the gradient of the summed values is every ball's own
-gradient, and SGD, momentum and Adam (all element-wise) treat each ball on its own.
-A ball that stops (converged, left the domain, diverged) is frozen in place while the
-others go on; its arrays end where it stopped.
+gradient (and the Hessian of the sum, row by row, every ball's own Hessian), and every
+rule is element-wise per ball. A ball that stops (converged, left the domain, diverged,
+undefined, singular) is frozen in place while the others go on; its arrays end where it
+stopped.
+
+Each rule is written as the book's code writes it (d2l, "Optimization Algorithms"), in the
+same order of operations, so the book's printed numbers come out to the printed digit:
+
+    gd, sgd   x <- x - eta*g                      (sgd: g plus seeded Gaussian noise)
+    momentum  v <- beta*v + g;  x <- x - eta*v    (= torch.optim.SGD, momentum, dampening 0)
+    adagrad   s <- s + g^2;  x <- x - eta/sqrt(s + 1e-6)*g      (torch.optim: eps outside sqrt)
+    rmsprop   s <- gamma*s + (1-gamma)*g^2;  x <- x - eta/sqrt(s + 1e-6)*g    (same)
+    adadelta  s <- rho*s + (1-rho)*g^2;  g' <- sqrt(delta + 1e-5)/sqrt(s + 1e-5)*g;
+              x <- x - g';  delta <- rho*delta + (1-rho)*g'*g'   (no learning rate)
+    adam      v <- b1*v + (1-b1)*g;  s <- b2*s + (1-b2)*g^2;  t = 1, 2, ...;
+              x <- x - eta*(v/(1-b1^t))/(sqrt(s/(1-b2^t)) + 1e-6)
+    newton    x <- x - eta*g/f'' (1D), x <- x - eta*H^-1 g (2D); H by autograd, even where
+              it is not positive definite; a singular H ends the ball's run (`singular`)
+
+They are written out rather than taken from torch.optim: adagrad and rmsprop put epsilon
+elsewhere there, adam differs in rounding (lerp, scaled eps), every rule's state is kept
+per step, and a schedule changes the rate at every step. The tests hold momentum, adam and
+adadelta against torch.optim, where the maths is the same.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,24 +37,36 @@ import torch
 
 from .errors import SettingsError
 from .functions import Landscape
+from .names import STATE_NAMES
 from .settings import Settings, check_start
 from .trajectory import Trajectory
 
 DIVERGE_AT = 1e100  # beyond this |x| a run counts as diverged: no drawing can show it
 NOISE_CHUNK = 256  # noise is drawn per ball in fixed chunks, so batch and single runs agree
+ADAGRAD_EPS = RMSPROP_EPS = ADAM_EPS = 1e-6  # the book's epsilons
+ADADELTA_EPS = 1e-5
 
 
-def _optimizer(param: torch.Tensor, s: Settings) -> torch.optim.Optimizer | None:
-    """torch.optim for the stateful rules; None for plain steps, done in place in the loop.
+def schedule_factor(schedule: str, k: int) -> float:
+    """The factor on eta of step k (k = 0 is the first step), as the book's sgd section has it.
 
-    A plain step is the chapter's x <- x - lr * grad, the same in-place add that
-    torch.optim.SGD does; taking it directly skips ~45 us of optimizer bookkeeping per step.
+    The book keeps a global t = 1 and its schedule functions advance it before use
+    (`t += 1; return math.exp(-0.1 * t)`), so the first step uses t = 2: step k uses t = k + 2.
     """
-    if s.optimizer in ("gd", "sgd"):
-        return None
-    if s.optimizer == "momentum":
-        return torch.optim.SGD([param], lr=s.lr, momentum=s.momentum, foreach=False)
-    return torch.optim.Adam([param], lr=s.lr, foreach=False)
+    if schedule == "constant":
+        return 1.0
+    t = k + 2
+    if schedule == "exponential":
+        return math.exp(-0.1 * t)
+    return (1 + 0.1 * t) ** (-0.5)
+
+
+def learning_rate(s: Settings, k: int) -> float:
+    """The rate of step k: eta times the schedule's factor (the book's eta_t = eta * lr());
+    1 for adadelta, whose step x <- x - g' has no rate (torch.optim.Adadelta's lr = 1)."""
+    if s.optimizer == "adadelta":
+        return 1.0
+    return s.lr * schedule_factor(s.schedule, k)
 
 
 class _Noise:
@@ -92,15 +125,50 @@ def run(settings: Settings) -> Trajectory:
     return run_batch(settings)[0]
 
 
+def _hessians(grad: torch.Tensor, param: torch.Tensor) -> np.ndarray:
+    """Every ball's Hessian (batch, dim, dim) from a gradient taken with create_graph=True.
+
+    A gradient that does not depend on the point (a linear f) has no graph: its Hessian is 0.
+    """
+    batch, dim = param.shape
+    out = np.zeros((batch, dim, dim))
+    if not grad.requires_grad:
+        return out
+    for k in range(dim):
+        (row,) = torch.autograd.grad(grad[:, k].sum(), param, retain_graph=k < dim - 1, allow_unused=True)
+        if row is not None:
+            out[:, k, :] = row.numpy()
+    return out
+
+
+def _singular(h: np.ndarray) -> np.ndarray:
+    """Per ball: is the Hessian not invertible (numpy's matrix_rank tolerance; 1D: f'' == 0)?"""
+    if h.shape[-1] == 1:  # the same test for a 1x1 matrix, without the SVD's cost
+        return h[:, 0, 0] == 0
+    sv = np.linalg.svd(h, compute_uv=False)
+    return sv[:, -1] <= sv[:, 0] * h.shape[-1] * np.finfo(np.float64).eps
+
+
 def _roll(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[int]) -> list[Trajectory]:
-    # The update itself (autograd gradient, noise, optimizer step) is torch; the bookkeeping
-    # (checks, records, the edge point) reads the same memory through numpy views, whose
-    # per-call cost on a few numbers is a fraction of a torch op's.
+    # The gradient (and Newton's Hessian) is torch autograd; the update and the bookkeeping
+    # (checks, records, the edge point) act on the same memory through numpy views, whose
+    # per-call cost on a few numbers is a fraction of a torch op's. Non-finite numbers are
+    # expected here (they become statuses), so numpy's warnings about them are off in this
+    # loop and nowhere else.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        return _roll_quietly(ls, s, start, seeds)
+
+
+def _roll_quietly(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[int]) -> list[Trajectory]:
     batch, dim = start.shape
     steps = s.steps
     points = np.empty((steps + 1, batch, dim))
     values = np.empty((steps + 1, batch))
     grads = np.empty((steps + 1, batch, dim))
+    names = STATE_NAMES[s.optimizer]
+    state = {name: np.zeros((batch, dim)) for name in names}
+    states = {name: np.empty((steps + 1, batch, dim)) for name in names}
+    lrs = np.empty(steps + 1)
     lengths = [0] * batch
     status = [""] * batch
     active = np.ones(batch, dtype=bool)
@@ -112,7 +180,7 @@ def _roll(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[int]) -> 
 
     param = start.clone().requires_grad_(True)
     p = param.detach().numpy()  # a live view: it sees every in-place update of param
-    opt = _optimizer(param, s)
+    newton = s.optimizer == "newton"
     noise = _Noise(seeds, dim, s) if s.noise > 0 else None
     tol2 = s.tol * s.tol
 
@@ -124,37 +192,50 @@ def _roll(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[int]) -> 
     all_active = True
     for t in range(steps + 1):
         val = ls.fn(param)
-        (grad,) = torch.autograd.grad(val.sum(), param)
-        v, g = val.detach().numpy(), grad.numpy()
+        (grad,) = torch.autograd.grad(val.sum(), param, create_graph=newton)
+        v, g = val.detach().numpy(), grad.detach().numpy()
         sq = (g * g).sum(axis=-1)
         # one check per step; the cases are told apart only when something happened
-        bad = ~(np.isfinite(v + sq) & (np.abs(p).max(axis=-1) < DIVERGE_AT))
+        far = ~(np.abs(p).max(axis=-1) < DIVERGE_AT)  # NaN too
+        bad = far | ~np.isfinite(v + sq)
         scale = noise.scale_at(t) if noise else 0.0
         settled = sq < tol2 if scale == 0.0 else False
+        lr = learning_rate(s, t)
         if t == steps or (bad | settled | pending_edge).any():
             if t == 0 and bad.any():
                 raise SettingsError(f"--start: {ls.plain} or its gradient is not defined at the start")
+            # NaN at a finite point, or an infinite slope where the value is finite: f is not
+            # defined there (sqrt or log of a negative number); an infinite value is overflow
+            nan = np.isnan(v) | np.isnan(g).any(axis=-1) | (np.isinf(g).any(axis=-1) & np.isfinite(v))
+            stop(bad & ~far & nan, "undefined", t)
             stop(bad, "diverged", t)
             stop(pending_edge, "left_domain", t + 1)
             stop(settled, "converged", t + 1)
             if t == steps:
                 stop(active, "max_steps", t + 1)
             all_active = bool(active.all())
-            if not active.any():
-                points[t], values[t], grads[t] = p, v, g
-                break
-        points[t], values[t], grads[t] = p, v, g
+        points[t], values[t], grads[t], lrs[t] = p, v, g, lr
+        for name in names:
+            states[name][t] = state[name]
+        if not active.any():
+            break
         prev = p.copy()
-        step_grad = grad + scale * noise.draw(t) if scale else grad
-        if opt is None:
-            param.data.add_(step_grad, alpha=-s.lr)  # .data: the same in-place add, untracked
+        step_grad = g + scale * noise.draw(t).numpy() if scale else g
+        if newton:
+            h = _hessians(grad, param)
+            broken = ~np.isfinite(h).all(axis=(1, 2))
+            stop(broken, "undefined", t + 1)
+            stop(_singular(np.where(broken[:, None, None], 1.0, h)), "singular", t + 1)
+            all_active = bool(active.all())
+            if not active.any():
+                break
+            _newton_step(p, step_grad, h, lr, active)
         else:
-            param.grad = step_grad
-            opt.step()
+            _step(s, p, step_grad, state, lr, t)
         if not all_active:
             p[~active] = prev[~active]
         if bounded:
-            outside = ((p < lo) | (p > hi)).any(axis=-1) & active
+            outside = ((p < lo) | (p > hi)).any(axis=-1) & active & np.isfinite(p).all(axis=-1)
             if outside.any():
                 p[outside] = _edge_point(prev[outside], p[outside], lo, hi)
                 pending_edge |= outside
@@ -166,9 +247,56 @@ def _roll(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[int]) -> 
             grads=grads[: lengths[i], i].copy(),
             status=status[i],
             settings=s if len(seeds) == 1 else s.override(start=tuple(start[i].tolist()), seed=seeds[i]),
+            state={name: states[name][: lengths[i], i].copy() for name in names},
+            lrs=lrs[: lengths[i]].copy(),
         )
         for i in range(batch)
     ]
+
+
+def _step(s: Settings, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float, k: int) -> None:
+    """One step of a first-order rule, in place on p and the state, in the book's operation order."""
+    name = s.optimizer
+    if name in ("gd", "sgd"):
+        p -= lr * g
+    elif name == "momentum":
+        v = state["v"]
+        v[...] = s.momentum * v + g
+        p -= lr * v
+    elif name == "adagrad":
+        st = state["s"]
+        st += g * g
+        p -= lr / np.sqrt(st + ADAGRAD_EPS) * g
+    elif name == "rmsprop":
+        st = state["s"]
+        st[...] = s.gamma * st + (1 - s.gamma) * (g * g)
+        p -= lr / np.sqrt(st + RMSPROP_EPS) * g
+    elif name == "adadelta":
+        st, delta = state["s"], state["delta"]
+        st[...] = s.rho * st + (1 - s.rho) * (g * g)
+        g2 = (np.sqrt(delta + ADADELTA_EPS) / np.sqrt(st + ADADELTA_EPS)) * g
+        p -= g2
+        delta[...] = s.rho * delta + (1 - s.rho) * g2 * g2
+    elif name == "adam":
+        v, st = state["v"], state["s"]
+        v[...] = s.beta1 * v + (1 - s.beta1) * g
+        st[...] = s.beta2 * st + (1 - s.beta2) * (g * g)
+        t = k + 1  # the book's hyperparams['t'] starts at 1
+        v_hat = v / (1 - s.beta1**t)
+        s_hat = st / (1 - s.beta2**t)
+        p -= lr * v_hat / (np.sqrt(s_hat) + ADAM_EPS)
+    else:  # pragma: no cover - Settings.validate refuses any other name
+        raise AssertionError(name)
+
+
+def _newton_step(p: np.ndarray, g: np.ndarray, h: np.ndarray, lr: float, active: np.ndarray) -> None:
+    """x <- x - eta*H^-1 g for the active balls (the book's 1D form: x -= eta*f'(x)/f''(x))."""
+    if p.shape[1] == 1:
+        step = lr * g / h[:, :, 0]
+        p[active] -= step[active]
+        return
+    idx = np.flatnonzero(active)
+    p[idx] -= lr * np.linalg.solve(h[idx], g[idx][..., None])[..., 0]
 
 
 def endpoints(trajectories: Sequence[Trajectory]) -> np.ndarray:

@@ -12,11 +12,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .errors import SettingsError
+from .names import HYPERPARAMETERS, OPTIMIZERS, SCHEDULES
 
 if TYPE_CHECKING:  # torch is imported only when a landscape is needed: `roll list` stays fast
     from .functions import Bounds, Landscape
 
-OPTIMIZERS = ("gd", "sgd", "momentum", "adam")
 MAX_STEPS = 1_000_000
 
 
@@ -34,8 +34,31 @@ class Settings:
     function: str | None = None
     domain: Bounds | None = None
     anneal: bool = True
-    momentum: float = 0.9
+    momentum: float = 0.9  # momentum's beta (JSON also `beta`, flag --beta)
     tol: float = 1e-8
+    gamma: float = 0.9  # rmsprop's leak
+    rho: float = 0.9  # adadelta's leak
+    beta1: float = 0.9  # adam's first moment
+    beta2: float = 0.999  # adam's second moment
+    schedule: str = "constant"  # the learning rate over the steps (the book's sgd section)
+
+    @property
+    def beta(self) -> float:
+        """Momentum's beta, the book's name for the `momentum` field."""
+        return self.momentum
+
+    @property
+    def hyperparameters(self) -> dict[str, Any]:
+        """The hyper-parameters in force for this optimizer, the book's names, in the book's order."""
+        names = HYPERPARAMETERS.get(self.optimizer, ())
+        out: dict[str, Any] = {"optimizer": self.optimizer}
+        for name in names:
+            if name == "noise":
+                if self.noise > 0:
+                    out.update(noise=self.noise, anneal=self.anneal, seed=self.seed)
+            else:
+                out[name] = getattr(self, name)
+        return out
 
     @cached_property
     def landscape_obj(self) -> Landscape:
@@ -60,8 +83,10 @@ class Settings:
         given = {k: v for k, v in changes.items() if v is not None}
         if "start" in given:
             given["start"] = tuple(float(v) for v in given["start"])
-        if given.get("optimizer") == "gd" and "noise" not in given:
+        if given.get("optimizer") in ("gd", "newton") and "noise" not in given:
             given["noise"] = 0.0
+        if "beta" in given:  # the book's name for momentum's beta
+            given["momentum"] = given.pop("beta")
         return replace(self, **given)
 
     def validate(self) -> Landscape:
@@ -80,10 +105,23 @@ class Settings:
             raise SettingsError(f"--noise {self.noise}: the noise scale must be a finite number >= 0")
         if self.optimizer == "gd" and self.noise > 0:
             raise SettingsError("--noise: plain gradient descent (gd) has no noise; use --optimizer sgd")
+        if self.optimizer == "newton" and self.noise > 0:
+            raise SettingsError("--noise: newton takes the exact gradient and Hessian; drop --noise")
         if not isinstance(self.seed, int) or not 0 <= self.seed < 2**63:
             raise SettingsError(f"--seed {self.seed}: give a whole number from 0 to 2**63-1")
-        if not 0 <= self.momentum < 1:
-            raise SettingsError(f"momentum {self.momentum}: must be in [0, 1)")
+        for name, value, closed, example in (
+            ("beta", self.momentum, False, 0.9),
+            ("gamma", self.gamma, False, 0.9),
+            ("rho", self.rho, True, 0.9),
+            ("beta1", self.beta1, False, 0.9),
+            ("beta2", self.beta2, False, 0.999),
+        ):
+            low_ok = _finite(value) and (0 < value if closed else 0 <= value)
+            if not (low_ok and value < 1):
+                where = "(0, 1)" if closed else "[0, 1)"
+                raise SettingsError(f"--{name} {value}: give a number in {where}, e.g. --{name} {example}")
+        if self.schedule not in SCHEDULES:
+            raise SettingsError(f"--schedule {self.schedule!r}: choose one of {', '.join(SCHEDULES)}")
         ls = self.landscape_obj
         check_start(ls, self.start)
         return ls
@@ -92,6 +130,11 @@ class Settings:
     def from_dict(cls, d: dict[str, Any]) -> Settings:
         """The inverse of to_dict (lists back to tuples)."""
         fields = dict(d)
+        beta = fields.pop("beta", None)  # the book's name for momentum, written beside it
+        if beta is not None:
+            fields.setdefault("momentum", beta)
+            if fields["momentum"] != beta:
+                raise SettingsError(f"beta {beta} and momentum {fields['momentum']} disagree; give one")
         fields["start"] = tuple(fields["start"])
         if fields.get("domain") is not None:
             fields["domain"] = tuple(tuple(b) for b in fields["domain"])
@@ -101,6 +144,7 @@ class Settings:
         d = asdict(self)
         d["start"] = list(self.start)
         d["domain"] = [list(b) for b in self.domain] if self.domain else None
+        d["beta"] = self.momentum
         return d
 
 

@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .settings import Settings
 
-STATUSES = ("converged", "max_steps", "left_domain", "diverged")
+# converged: gradient norm below tol; max_steps: every step taken; left_domain: stopped on the
+# domain's edge; diverged: the next point is beyond 1e100 or its value overflows; undefined: the
+# next point is outside where f is defined (NaN value or gradient at a finite point, e.g.
+# sqrt of a negative number); singular: Newton's Hessian cannot be inverted at the last point
+STATUSES = ("converged", "max_steps", "left_domain", "diverged", "undefined", "singular")
 
 
 @dataclass(frozen=True)
 class Trajectory:
-    """points (n+1, d), values (n+1,), grads (n+1, d), float64, all finite."""
+    """points (n+1, d), values (n+1,), grads (n+1, d), float64, all finite.
+
+    state: the optimizer's state under the book's names (momentum `v`; adagrad and rmsprop `s`;
+    adadelta `s` and `delta`; adam `v` and `s`, not bias-corrected), each (n+1, d): row 0 is
+    the initial zeros, row t the state after the update that produced points[t].
+    lrs (n+1,): lrs[t] is the learning rate of the step that leaves points[t] (for the last
+    point, the rate the next step would use); adadelta, which has none, steps with 1.
+    """
 
     points: np.ndarray
     values: np.ndarray
     grads: np.ndarray
     status: str
     settings: Settings
+    state: dict[str, np.ndarray] = field(default_factory=dict)
+    lrs: np.ndarray | None = None
 
     @property
     def steps(self) -> int:
@@ -32,24 +45,41 @@ class Trajectory:
         return self.points[-1]
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form: `points`, `values`, `grads`, `status`, plus the settings."""
+        """The JSON form: the arrays, `status`, the settings and the hyper-parameters in force."""
         ls = self.settings.landscape_obj
         return {
             "points": self.points.tolist(),
             "values": self.values.tolist(),
             "grads": self.grads.tolist(),
+            "state": {name: arr.tolist() for name, arr in self.state.items()},
+            "lrs": [] if self.lrs is None else self.lrs.tolist(),
             "status": self.status,
             "steps_taken": self.steps,
             "formula": ls.plain,
+            "hyperparameters": self.settings.hyperparameters,
             **self.settings.to_dict(),
         }
 
     def to_csv(self) -> str:
+        """One comment line with the hyper-parameters in force, a header, a row per point."""
         names = ["x", "y"][: self.points.shape[1]]
+        hyper = " ".join(f"{k}={_cell(v)}" for k, v in self.settings.hyperparameters.items())
         header = ["step", *names, "f", *(f"grad_{n}" for n in names)]
-        rows = [",".join(header)]
+        header += [f"{s}_{n}" for s in self.state for n in names]
+        header += ["lr"] if self.lrs is not None else []
+        rows = [f"# {hyper}", ",".join(header)]
         for t in range(len(self.points)):
             cells = [str(t), *map(repr, self.points[t].tolist()), repr(float(self.values[t]))]
             cells += list(map(repr, self.grads[t].tolist()))
+            for arr in self.state.values():
+                cells += list(map(repr, arr[t].tolist()))
+            if self.lrs is not None:
+                cells.append(repr(float(self.lrs[t])))
             rows.append(",".join(cells))
         return "\n".join(rows) + "\n"
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return repr(v) if isinstance(v, float) else str(v)

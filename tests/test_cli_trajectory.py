@@ -89,8 +89,9 @@ def test_custom_function_with_negative_domain(capsys):
 def test_csv_has_one_row_per_point(capsys):
     assert main(["trajectory", "saddle-surface", "--steps", "4", "--format", "csv"]) == 0
     rows = capsys.readouterr().out.splitlines()
-    assert rows[0] == "step,x,y,f,grad_x,grad_y" and len(rows) == 6
-    x, y = (float(v) for v in rows[1].split(",")[1:3])
+    assert rows[0] == "# optimizer=gd lr=0.05 schedule=constant", "the hyper-parameters in force"
+    assert rows[1] == "step,x,y,f,grad_x,grad_y,lr" and len(rows) == 7
+    x, y = (float(v) for v in rows[2].split(",")[1:3])
     assert (x, y) == (0.95, 0.002)
 
 
@@ -102,7 +103,10 @@ def test_diverging_run_reports_its_status(capsys):
 
 BAD = [
     (["trajectory", "nope"], "unknown scene 'nope'; choose one of: risk"),
-    (["trajectory", "ripples", "--optimizer", "rmsprop"], "--optimizer 'rmsprop': choose one of gd, sgd"),
+    (
+        ["trajectory", "ripples", "--optimizer", "lbfgs"],
+        "--optimizer 'lbfgs': choose one of gd, sgd, momentum, adagrad, rmsprop, adadelta, adam, newton",
+    ),
     (["trajectory", "ripples", "--lr", "0"], "--lr 0.0: the learning rate must be a finite number > 0"),
     (["trajectory", "ripples", "--lr", "-1"], "--lr -1.0: the learning rate must be"),
     (["trajectory", "ripples", "--lr", "nan"], "--lr nan: the learning rate must be a finite number"),
