@@ -35,6 +35,7 @@ _WHERE = {
     "parse_start": "settings",
     "STORIES": "stories",
     "EXTRAS": "stories",
+    "REST_OF_CHAPTER": "stories",
     "LANDSCAPE_STARTS": "stories",
     "SCENES": "stories",
     "Story": "stories",

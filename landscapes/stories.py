@@ -33,7 +33,8 @@ class Story:
         """Settings of every ball in the scene, main ball first."""
         main = settings or self.settings
         opts = {**self.options, **(options or {})}
-        if "optimizers" in opts:  # one ball per optimizer; gradient noise is sgd's alone
+        if "optimizers" in opts:  # one ball per optimizer, each with the main ball's hyper-parameters;
+            # gradient noise is sgd's alone
             return [
                 main.override(optimizer=o, noise=main.noise if o == "sgd" else 0.0)
                 for o in opts["optimizers"]
@@ -106,6 +107,101 @@ STORIES: dict[str, Story] = {
 }
 
 
+# The rest of the chapter (gd, sgd, momentum, adagrad, rmsprop, adadelta/adam sections): the
+# book's own toy runs, from the book's starts, for the book's number of steps (tol 0: no early
+# stop, so the arrays hold exactly the epochs the book prints). The numbers in the lines are
+# what the book prints and what these settings give (tests/test_book_numbers.py).
+BOOK_2D_START = (-5.0, -2.0)  # d2l.train_2d's x1, x2
+REST_OF_CHAPTER: dict[str, Story] = {
+    s.name: s
+    for s in (
+        Story(
+            "learning-rate",
+            "x² from 10, 10 steps: η 0.05 crawls to 3.486784, 0.2 arrives at 0.060466, "
+            "1.1 overshoots ever wider to 61.917364",
+            Settings("square", (10.0,), lr=0.2, steps=10, tol=0.0),
+            companions=({"lr": 0.05}, {"lr": 1.1}),
+        ),
+        Story(
+            "overshoot",
+            "x·cos(0.15πx) from 10, η 2: big steps jump past the near minimum into a poor one, x = -1.528166",
+            Settings("xcos", (10.0,), lr=2.0, steps=10, tol=0.0),
+        ),
+        Story(
+            "gd-2d",
+            "x1² + 2·x2² from (-5, -2), η 0.1, 20 steps: straight down the valley to (-0.057646, -0.000073)",
+            Settings("bowl", BOOK_2D_START, lr=0.1, steps=20, tol=0.0),
+        ),
+        Story(
+            "newton",
+            "cosh(0.5x) from 10: Newton reaches 0 in 10 steps where gd (η 0.1) crawls; on "
+            "x·cos(0.15πx) Newton with η 1 walks to a maximum (26.8341), η 0.5 to a minimum (7.2699)",
+            Settings("cosh", (10.0,), optimizer="newton", lr=1.0, steps=10, tol=0.0),
+            companions=(
+                {"optimizer": "gd", "lr": 0.1},
+                {"landscape": "xcos"},
+                {"landscape": "xcos", "lr": 0.5},
+            ),
+        ),
+        Story(
+            "sgd-schedules",
+            "x1² + 2·x2², unit gradient noise, η 0.1, 50 steps: a constant rate keeps jittering; "
+            "exponential decay freezes short of the minimum, polynomial decay settles near it",
+            Settings(
+                "bowl",
+                BOOK_2D_START,
+                optimizer="sgd",
+                lr=0.1,
+                steps=50,
+                noise=1.0,
+                anneal=False,
+                seed=0,
+            ),
+            companions=({"schedule": "exponential"}, {"schedule": "polynomial"}),
+        ),
+        Story(
+            "ill-conditioned",
+            "0.1·x1² + 2·x2² from (-5, -2): gd η 0.4 crawls along x1 to (-0.943467, -0.000073); "
+            "η 0.6 blows up along x2 to (-0.387814, -1673.365109)",
+            Settings("ill", BOOK_2D_START, lr=0.4, steps=20, tol=0.0),
+            companions=({"lr": 0.6},),
+        ),
+        Story(
+            "momentum",
+            "0.1·x1² + 2·x2²: momentum η 0.6 β 0.5 arrives at (0.007188, 0.002553) where gd η 0.6 "
+            "blew up; β 0.25 stops at (-0.126340, -0.186632)",
+            Settings("ill", BOOK_2D_START, optimizer="momentum", lr=0.6, momentum=0.5, steps=20, tol=0.0),
+            companions=({"beta": 0.25}, {"optimizer": "gd"}),
+        ),
+        Story(
+            "adagrad",
+            "0.1·x1² + 2·x2²: adagrad η 0.4 slows as s grows, (-2.382563, -0.158591); "
+            "η 2 arrives, (-0.002295, -0.000000)",
+            Settings("ill", BOOK_2D_START, optimizer="adagrad", lr=0.4, steps=20, tol=0.0),
+            companions=({"lr": 2.0},),
+        ),
+        Story(
+            "rmsprop",
+            "0.1·x1² + 2·x2², η 0.4, γ 0.9: the leaky average keeps the steps alive, (-0.010599, 0.000000), "
+            "where adagrad's stall at -2.382563",
+            Settings("ill", BOOK_2D_START, optimizer="rmsprop", lr=0.4, gamma=0.9, steps=20, tol=0.0),
+            companions=({"optimizer": "adagrad"},),
+        ),
+        Story(
+            "adam",
+            "0.1·x1² + 2·x2², 50 steps: adam (η 0.4) strides in at η per coordinate; adadelta, "
+            "with no learning rate, creeps; beside gd η 0.4 and momentum η 0.6 β 0.5",
+            Settings("ill", BOOK_2D_START, optimizer="adam", lr=0.4, steps=50, tol=0.0),
+            companions=(
+                {"optimizer": "adadelta"},
+                {"optimizer": "gd"},
+                {"optimizer": "momentum", "lr": 0.6, "beta": 0.5},
+            ),
+        ),
+    )
+}
+
+
 EXTRAS: dict[str, Story] = {
     s.name: s
     for s in (
@@ -130,7 +226,7 @@ EXTRAS: dict[str, Story] = {
         ),
     )
 }
-SCENES: dict[str, Story] = {**STORIES, **EXTRAS}
+SCENES: dict[str, Story] = {**STORIES, **REST_OF_CHAPTER, **EXTRAS}
 # where a ball starts on each chapter landscape when a scene is moved onto it (--landscape)
 LANDSCAPE_STARTS: dict[str, tuple[float, ...]] = {
     "f": (-0.9,),
@@ -138,6 +234,11 @@ LANDSCAPE_STARTS: dict[str, tuple[float, ...]] = {
     "cube": (1.5,),
     "saddle": (0.95, 0.002),
     "tanh": (4.0,),
+    "square": (10.0,),
+    "xcos": (10.0,),
+    "cosh": (10.0,),
+    "bowl": BOOK_2D_START,
+    "ill": BOOK_2D_START,
 }
 
 

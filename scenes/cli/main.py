@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from landscapes.errors import SettingsError
-from scenes.cli.options import Parser, add_run_flags, join_negative_values, settings_from_args
+from scenes.cli.options import Parser, add_run_flags, join_negative_values, run_epilog, settings_from_args
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,7 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("list", help="name, class and story of every scene")
 
-    tr = sub.add_parser("trajectory", help="print the numbers a render would animate")
+    tr = sub.add_parser(
+        "trajectory",
+        help="print the numbers a render would animate",
+        epilog=run_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     tr.add_argument("name", metavar="NAME|custom", help="a scene name, or `custom` with --function")
     add_run_flags(tr)
     tr.add_argument("--format", default="json", help="json (default) or csv")
@@ -46,7 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
     add_run_flags(rd)
     sc = rd.add_argument_group("scene options")
-    sc.add_argument("--optimizers", help="compare: a list such as gd,sgd,momentum,adam")
+    sc.add_argument(
+        "--optimizers",
+        help="compare: a list of gd, sgd, momentum, adagrad, rmsprop, adadelta, adam, newton, e.g. gd,adam",
+    )
     sc.add_argument("--balls", type=int, help="basins: how many balls (default 20)")
     sc.add_argument("--spread", help="basins: even (default) or random starts")
     rd.add_argument(

@@ -50,19 +50,84 @@ def _numberish(text: str) -> bool:
     return len(text) > 1 and (text[1].isdigit() or text[1] == ".")
 
 
+# the hyper-parameter flags, under the book's names: flag -> (Settings field, help)
+HYPER_FLAGS = {
+    "beta": ("momentum", "momentum's beta in [0, 1) (default 0.9)"),
+    "gamma": ("gamma", "rmsprop's gamma in [0, 1) (default 0.9)"),
+    "rho": ("rho", "adadelta's rho in (0, 1) (default 0.9)"),
+    "beta1": ("beta1", "adam's beta1 in [0, 1) (default 0.9)"),
+    "beta2": ("beta2", "adam's beta2 in [0, 1) (default 0.999)"),
+}
+
+
 def add_run_flags(p: argparse.ArgumentParser) -> None:
+    from landscapes.names import LANDSCAPES, OPTIMIZERS, SCHEDULES
+
     g = p.add_argument_group("settings (default: the scene's own story)")
-    g.add_argument("--optimizer", help="gd, sgd, momentum or adam")
-    g.add_argument("--lr", type=float, help="learning rate, > 0")
+    g.add_argument("--optimizer", help=f"{', '.join(OPTIMIZERS[:-1])} or {OPTIMIZERS[-1]}")
+    g.add_argument("--lr", type=float, help="learning rate eta, > 0 (every optimizer but adadelta)")
+    g.add_argument(
+        "--schedule",
+        help=f"the rate over the steps: {', '.join(SCHEDULES)} (eta·exp(-0.1t), eta·(1 + 0.1t)^-0.5, "
+        "t = 2, 3, … as the book counts)",
+    )
+    for flag, (_, text) in HYPER_FLAGS.items():
+        g.add_argument(f"--{flag}", type=float, help=text)
     g.add_argument("--start", help="start point: X or X,Y (negative values work: --start -0.5)")
     g.add_argument("--steps", type=int, help="maximum number of steps, 1 to 1,000,000")
-    g.add_argument("--noise", type=float, help="gradient noise scale (sgd, momentum, adam), >= 0")
+    g.add_argument("--noise", type=float, help="gradient noise scale (not gd or newton), >= 0")
     g.add_argument("--seed", type=int, help="seed of the noise generator (and of basins' random starts)")
     g.add_argument(
         "--function", help="expression in x (and y) for custom or compare, e.g. 'x*cos(0.15*pi*x)'"
     )
     g.add_argument("--domain", help="bounds a,b (or a,b,c,d): the ball stops at the edge")
-    g.add_argument("--landscape", help="compare: f, g, cube, saddle or tanh; basins: f or g")
+    g.add_argument(
+        "--landscape",
+        help=f"compare: {', '.join(LANDSCAPES)} (formulas: roll trajectory --help); basins: f or g",
+    )
+
+
+def run_epilog() -> str:
+    """The chapter's landscapes with their formulas, and each optimizer's hyper-parameters."""
+    from landscapes.names import HYPERPARAMETERS, LANDSCAPES
+
+    width = max(map(len, [*LANDSCAPES, *HYPERPARAMETERS]))
+    lines = ["landscapes (--landscape with compare; the stories use them by name):"]
+    lines += [f"  {name:<{width}}  {formula}" for name, formula in LANDSCAPES.items()]
+    lines += ["", "optimizers and the flags they take:"]
+    for name, hyper in HYPERPARAMETERS.items():
+        lines.append(f"  {name:<{width}}  {' '.join('--' + h for h in hyper)}")
+    return "\n".join(lines)
+
+
+def _hyper_flags_given(args: argparse.Namespace) -> list[str]:
+    """The hyper-parameter flags on the command line, in the book's order (lr and schedule first)."""
+    names = ["lr", "schedule", "noise", *HYPER_FLAGS]
+    return [n for n in names if getattr(args, n, None) is not None]
+
+
+def _refuse_foreign_flags(name: str, args: argparse.Namespace, optimizer: str, story_options: dict) -> None:
+    """A hyper-parameter flag the chosen optimizer does not have is refused, naming who takes it."""
+    from landscapes.names import HYPERPARAMETERS, OPTIMIZERS
+
+    chosen: tuple[str, ...] = (optimizer,)
+    listed = getattr(args, "optimizers", None)
+    if name == "compare":  # every ball has its own optimizer: the flag must reach one of them
+        if listed is not None:
+            chosen = tuple(o.strip() for o in listed.split(",") if o.strip() in OPTIMIZERS)
+        else:
+            chosen = tuple(story_options.get("optimizers", chosen))
+    for flag in _hyper_flags_given(args):
+        if flag == "noise" or any(flag in HYPERPARAMETERS.get(o, ()) for o in chosen):
+            continue  # noise is checked with its value (gd and newton refuse it)
+        if flag in ("lr", "schedule"):
+            raise SettingsError(
+                f"--{flag}: adadelta has no learning rate (its step is sqrt(Δx + 1e-5)/sqrt(s + 1e-5)·g); "
+                f"drop --{flag} or choose another optimizer"
+            )
+        takers = [o for o in OPTIMIZERS if flag in HYPERPARAMETERS[o]]
+        fix = f"add {takers[0]} to --optimizers" if name == "compare" else f"add --optimizer {takers[0]}"
+        raise SettingsError(f"--{flag}: only {' and '.join(takers)} takes it; {fix}")
 
 
 def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
@@ -76,6 +141,7 @@ def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
     domain = parse_domain(args.domain) if getattr(args, "domain", None) else None
     start = parse_start(args.start) if args.start is not None else None
     base = story.settings
+    _refuse_foreign_flags(name, args, args.optimizer or base.optimizer, dict(story.options))
     if function is not None and name not in ("custom", "compare"):
         raise SettingsError(f"--function works with `custom` and `compare`, not with the scene {name!r}")
     if landscape is not None:
@@ -97,8 +163,16 @@ def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
         base = base.override(start=start or _default_start(base.landscape_obj.dim, domain))
     elif domain is not None:
         base = base.override(domain=domain)
+    hyper = {field: getattr(args, flag, None) for flag, (field, _) in HYPER_FLAGS.items()}
     settings = base.override(
-        start=start, optimizer=args.optimizer, lr=args.lr, steps=args.steps, noise=args.noise, seed=args.seed
+        start=start,
+        optimizer=args.optimizer,
+        lr=args.lr,
+        steps=args.steps,
+        noise=args.noise,
+        seed=args.seed,
+        schedule=getattr(args, "schedule", None),
+        **hyper,
     )
     settings.validate()
     return settings
