@@ -198,6 +198,8 @@ def _roll_quietly(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[i
         # one check per step; the cases are told apart only when something happened
         far = ~(np.abs(p).max(axis=-1) < DIVERGE_AT)  # NaN too
         bad = far | ~np.isfinite(v + sq)
+        for st in state.values():  # a state that overflowed (adagrad's sum of g²) is divergence too
+            bad |= ~np.isfinite(st).all(axis=-1)
         scale = noise.scale_at(t) if noise else 0.0
         settled = sq < tol2 if scale == 0.0 else False
         lr = learning_rate(s, t)

@@ -9,10 +9,11 @@ import numpy as np
 
 from .settings import Settings
 
-# converged: gradient norm below tol; max_steps: every step taken; left_domain: stopped on the
-# domain's edge; diverged: the next point is beyond 1e100 or its value overflows; undefined: the
-# next point is outside where f is defined (NaN value or gradient at a finite point, e.g.
-# sqrt of a negative number); singular: Newton's Hessian cannot be inverted at the last point
+# converged: gradient norm below tol; max_steps: every step taken; left_domain: stopped on
+# the domain's edge; diverged: the next point is beyond 1e100, or its value, gradient or the
+# optimizer's state overflows; undefined: the next point is outside where f is defined (NaN
+# value or gradient at a finite point, e.g. sqrt of a negative number); singular: Newton's
+# Hessian cannot be inverted at the last point
 STATUSES = ("converged", "max_steps", "left_domain", "diverged", "undefined", "singular")
 
 

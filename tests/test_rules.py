@@ -395,3 +395,44 @@ def test_decayed_schedules_settle_and_polynomial_ends_nearer_than_constant():
     # so x1 keeps about e^(-2*0.86) = 18% of its -5 ("still very far away", the book says)
     assert np.sum(exp_d > const_d) >= 90
     assert 0.6 < np.median(exp_d) < 1.1
+
+
+def test_an_overflowing_state_is_divergence_with_printable_arrays():
+    """adagrad's s sums g²: with g = 1e154 it overflows at the second step, while x stays small."""
+    import json
+
+    tr = run(Settings("custom", (1.0,), function="1e154*x", optimizer="adagrad", lr=1.0, steps=5))
+    assert tr.status == "diverged" and tr.steps == 1 and tr.state["s"][-1, 0] == 1e308
+    json.dumps(tr.to_dict(), allow_nan=False)
+
+
+FUZZ_FUNCTIONS = ["sqrt(x)", "log(x)", "1/x", "exp(x)", "tan(x)", "1e154*x", "x**4 - 1e300*y**2", "log(x*y)"]
+
+
+@pytest.mark.parametrize(
+    "optimizer", ["gd", "sgd", "momentum", "adagrad", "rmsprop", "adadelta", "adam", "newton"]
+)
+def test_no_start_or_rate_gives_a_warning_or_a_non_finite_number(optimizer):
+    import json
+
+    from landscapes import SettingsError
+
+    seen = set()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for function in FUZZ_FUNCTIONS:
+            dim = 2 if "y" in function else 1
+            for x0 in (0.0, 0.5, -2.0, 700.0):
+                for lr in (1e-3, 1.0, 1e308):
+                    s = Settings(
+                        "custom", (x0,) * dim, function=function, optimizer=optimizer, lr=lr, steps=40
+                    )
+                    if optimizer == "sgd":
+                        s = s.override(noise=1.0)
+                    try:
+                        tr = run(s)
+                    except SettingsError:
+                        continue  # not defined at the start
+                    json.dumps(tr.to_dict(), allow_nan=False)
+                    seen.add(tr.status)
+    assert seen - {"max_steps", "converged"}, "the runs did reach the abnormal endings"
