@@ -15,6 +15,12 @@ if TYPE_CHECKING:
 
 SECTIONS = {
     "intro": "Optimization and deep learning",
+    "gd": "Gradient descent",
+    "sgd": "Stochastic gradient descent",
+    "momentum": "Momentum",
+    "adagrad": "Adagrad",
+    "rmsprop": "RMSProp",
+    "adam": "Adadelta and Adam",
     "beyond": "Beyond the chapter",
 }
 
@@ -42,6 +48,16 @@ CATALOG: dict[str, Entry] = {
         Entry("cubic-saddle", "cubic_saddle", "CubicSaddle"),
         Entry("saddle-surface", "saddle_surface", "SaddleSurface", cost=2.0),
         Entry("vanishing-gradient", "vanishing_gradient", "VanishingGradient"),
+        Entry("learning-rate", "learning_rate", "LearningRate", section="gd"),
+        Entry("overshoot", "overshoot", "Overshoot", section="gd"),
+        Entry("gd-2d", "gd_2d", "GradientDescent2D", section="gd"),
+        Entry("newton", "newton", "NewtonsMethod", section="gd"),
+        Entry("sgd-schedules", "sgd_schedules", "SGDSchedules", section="sgd"),
+        Entry("ill-conditioned", "ill_conditioned", "IllConditioned", section="momentum"),
+        Entry("momentum", "momentum", "Momentum", section="momentum"),
+        Entry("adagrad", "adagrad", "Adagrad", section="adagrad"),
+        Entry("rmsprop", "rmsprop", "RMSProp", section="rmsprop"),
+        Entry("adam", "adam", "AdadeltaAndAdam", section="adam"),
         Entry("compare", "compare", "CompareOptimizers", "CompareOptimizersPlane", section="beyond"),
         Entry("basins", "basins", "Basins", section="beyond"),
         Entry("custom", "custom", "CustomLandscape", "CustomSurface", section="beyond"),

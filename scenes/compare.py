@@ -8,21 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from landscapes import Settings, classify
+from landscapes import classify
 from scenes.kit.axes import view_range
 from scenes.kit.i18n import _
 from scenes.kit.readouts import FONT, Readouts, name_math
-from scenes.kit.story import Ball, StoryScene, kind_words, optimizer_name, status_short
-
-
-def describe(s: Settings) -> str:
-    """'gd η=0.02' / 'sgd η=0.02 σ=3': the legend's settings for one ball."""
-    out = f"{optimizer_name(s.optimizer)} η={s.lr:g}"
-    if s.optimizer == "momentum":
-        out += f" β={s.momentum:g}"
-    if s.noise:
-        out += f" σ={s.noise:g}"
-    return out
+from scenes.kit.story import Ball, StoryScene, kind_words, optimizer_name, settings_label, status_short
 
 
 class CompareOptimizers(StoryScene):
@@ -42,7 +32,7 @@ class CompareOptimizers(StoryScene):
 
     def compare(self) -> None:
         for traj in self.trajectories:
-            self.add_ball(traj, describe(traj.settings))
+            self.add_ball(traj, settings_label(traj.settings))
         self.legend_panel()
         self.show_balls()
         names = ", ".join(optimizer_name(t.settings.optimizer) for t in self.trajectories)

@@ -17,6 +17,8 @@ class CubicSaddle(StoryScene):
         self.title()
         self.plot(self.landscape.domain[0])
         ball = self.add_ball(traj, optimizer_label(traj.settings))
+        self.show_tangent(ball)
+        self.show_step(ball)
         f2 = curvatures(self.landscape, traj.points)[:, 0]
         self.readouts(extra={0: [("f''(x)", "f″(x)", f2)]})
         self.show_balls()

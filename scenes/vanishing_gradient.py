@@ -14,7 +14,10 @@ class VanishingGradient(StoryScene):
         self.title()
         self.plot(self.landscape.domain[0])
         crawl = self.add_ball(crawl_traj, _("start x = {x:g}").format(x=crawl_traj.points[0, 0]))
-        self.add_ball(steep_traj, _("start x = {x:g}").format(x=steep_traj.points[0, 0]))
+        steep = self.add_ball(steep_traj, _("start x = {x:g}").format(x=steep_traj.points[0, 0]))
+        self.show_tangent(crawl)
+        for ball in (crawl, steep):
+            self.show_step(ball)
         self.readouts()
         self.show_balls()
         self.mark(Mark(crawl_traj.points[0, 0], crawl_traj.values[0], _("vanishing gradient")))

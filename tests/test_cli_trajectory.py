@@ -18,28 +18,6 @@ def _json(capsys, *argv):
     return json.loads(capsys.readouterr().out)
 
 
-def test_list_names_every_scene(capsys):
-    assert main(["list"]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert [ln for ln in out if ln.startswith("#")] == [
-        "# Optimization and deep learning",
-        "# Beyond the chapter",
-    ]
-    lines = [ln for ln in out if not ln.startswith("#")]
-    assert [ln.split()[0] for ln in lines] == [
-        "risk",
-        "local-minimum",
-        "ripples",
-        "cubic-saddle",
-        "saddle-surface",
-        "vanishing-gradient",
-        "compare",
-        "basins",
-        "custom",
-    ]
-    assert "EscapingRipples" in lines[2]
-
-
 def test_trajectory_without_flags_is_the_story_run(capsys):
     out = _json(capsys, "trajectory", "ripples")
     tr = run(get_story("ripples").settings)

@@ -34,8 +34,8 @@ class ContourPlane(VGroup):
         width: float = 6.0,
         height: float = 5.2,
         levels: int | Sequence[float] = LEVELS,
-        x_label: str = "x",
-        y_label: str = "y",
+        x_label: tuple[str, str] = ("x", "x"),
+        y_label: tuple[str, str] = ("y", "y"),
         centre: Sequence[float] = (0.0, 0.0),
     ) -> None:
         super().__init__()
@@ -69,9 +69,9 @@ class ContourPlane(VGroup):
         self.frame_box = Rectangle(width=width, height=height, stroke_color=p.axis, stroke_width=2)
         self.frame_box.move_to(self.axes.c2p((x_range[0] + x_range[1]) / 2, (y_range[0] + y_range[1]) / 2))
         self.ticks, self.tick_labels = self._ticks(x_range, y_range)
-        self.x_label = math(x_label, x_label, font_size=LABEL_FONT)
+        self.x_label = math(*x_label, font_size=LABEL_FONT)
         self.x_label.next_to(self.tick_labels, DOWN, buff=0.12).set_x(self.frame_box.get_center()[0])
-        self.y_label = math(y_label, y_label, font_size=LABEL_FONT)
+        self.y_label = math(*y_label, font_size=LABEL_FONT)
         self.y_label.next_to(self.tick_labels, LEFT, buff=0.15).set_y(self.frame_box.get_center()[1])
         self.add(
             self.fill, line_group, self.frame_box, self.ticks, self.tick_labels, self.x_label, self.y_label

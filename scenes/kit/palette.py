@@ -33,6 +33,8 @@ class Palette:
     contour: ManimColor  # iso-lines
     surface: tuple[ManimColor, ManimColor]  # checkerboard of a 3D surface
     surface_edge: ManimColor
+    tangent: ManimColor  # the tangent at a ball: its slope is f′
+    gradient: ManimColor  # the step the gradient alone would take (beside momentum's)
 
 
 DARK = Palette(
@@ -52,6 +54,8 @@ DARK = Palette(
     contour=_c("#b0bec5"),
     surface=(_c("#3b6fa0"), _c("#2c5478")),
     surface_edge=_c("#8fb3d9"),
+    tangent=_c("#ffffff"),
+    gradient=_c("#ffffff"),
 )
 
 PALETTES: dict[str, Palette] = {p.name: p for p in (DARK,)}

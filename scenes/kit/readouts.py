@@ -72,12 +72,15 @@ class Readouts(VGroup):
         return num
 
     def cells(
-        self, cells: Sequence[tuple[VMobject, Feed, Sequence[float]]], size: float = NUMBER_SIZE - 6
+        self,
+        cells: Sequence[tuple[VMobject, Feed, Sequence[float]]],
+        size: float = NUMBER_SIZE - 6,
+        decimals: int = 3,
     ) -> None:
         """Several name/number pairs on one row, each as wide as its widest value needs
         (`values` are every value the number will show), so they never run together."""
         gap_in, gap_out = 0.14, 0.4
-        nums = [self._number(feed, 3, True, size) for _, feed, _ in cells]
+        nums = [self._number(feed, decimals, True, size) for _, feed, _ in cells]
         widths = [n.widest(vals) for n, (_, _, vals) in zip(nums, cells, strict=True)]
         total = sum(lab.width + gap_in + w for (lab, _, _), w in zip(cells, widths, strict=True))
         total += gap_out * (len(cells) - 1)

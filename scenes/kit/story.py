@@ -19,12 +19,14 @@ from manim import DOWN, ORIGIN, RIGHT, UL, Dot, Line, Scene, ValueTracker, VGrou
 
 from landscapes import Landscape, Settings, Trajectory, get_story
 from scenes.kit.axes import curve, curve_points, story_axes, to_scene, value_range
+from scenes.kit.bars import StateBars
 from scenes.kit.contour import ContourPlane
 from scenes.kit.i18n import _, use_language
 from scenes.kit.labels import Box, Obstacles, box_of, place
 from scenes.kit.mathtext import flat, math, text
 from scenes.kit.palette import ball_color, palette, use_palette
-from scenes.kit.readouts import FONT, NUMBER_SIZE, Readouts, name_math, name_text, series_feed
+from scenes.kit.readouts import FONT, NUMBER_SIZE, PANEL_X, Readouts, name_math, name_text, series_feed
+from scenes.kit.step import StepArrow, Tangent
 
 CAPTION_FONT = 30
 CAPTION_WIDTH = 13.4
@@ -71,6 +73,40 @@ def optimizer_label(s: Settings) -> str:
     return optimizer_name(s.optimizer)
 
 
+SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "rho": "ρ", "beta1": "β1", "beta2": "β2", "noise": "σ"}
+
+
+def schedule_name(name: str) -> str:
+    return {
+        "constant": _("constant η"),
+        "exponential": _("exponential decay"),
+        "polynomial": _("polynomial decay"),
+    }.get(name, name)
+
+
+def settings_label(s: Settings) -> str:
+    """'momentum η=0.6 β=0.5': an optimizer and every hyper-parameter in force, the book's symbols."""
+    parts = [optimizer_name(s.optimizer)]
+    for key, value in s.hyperparameters.items():
+        if key in ("optimizer", "anneal", "seed"):
+            continue
+        if key == "schedule":
+            if value != "constant":
+                parts.append(schedule_name(value))
+            continue
+        parts.append(f"{SYMBOLS.get(key, key)}={value:g}")
+    return " ".join(parts)
+
+
+def coordinate_names(landscape: Landscape) -> list[tuple[str, str]]:
+    """(tex, plain) of each coordinate: the book writes x1, x2 for its 2D examples."""
+    if landscape.dim == 1:
+        return [("x", "x")]
+    if "x1" in landscape.plain:
+        return [("x_1", "x₁"), ("x_2", "x₂")]
+    return [("x", "x"), ("y", "y")]
+
+
 def optimizer_name(name: str) -> str:
     """The book's short names; a language may spell them out."""
     return {
@@ -95,6 +131,7 @@ class Ball:
     dot: VMobject
     trail: VMobject
     coords: np.ndarray  # (n+1, 3) scene points, one per step
+    beads: VMobject | None = None  # on a plane: a dot at every visited point
 
     def index(self, step: float) -> int:
         return min(int(step), len(self.coords) - 1)
@@ -118,6 +155,9 @@ class StoryScene(Scene):
 
     story_name: ClassVar[str]
     roll_seconds: ClassVar[float] = 9.0
+    # True: a runaway ball stops at the view's edge (readouts keep the true numbers).
+    # False: it leaves the view, as the numbers say; its trail is cut at the edge.
+    clip_to_view: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -151,6 +191,8 @@ class StoryScene(Scene):
         self.plot_area: Box = FRAME
         self.marks: list[VGroup] = []
         self.curves: list[VMobject] = []
+        self.pointers: list[VMobject] = []  # step arrows, tangents, state bars: moving, under the balls
+        self.past_balls: list[Ball] = []
 
     # ---- static parts -------------------------------------------------------
     def overlay(self, *mobs: VMobject) -> None:
@@ -219,8 +261,17 @@ class StoryScene(Scene):
         levels: int | Sequence[float] = 12,
     ) -> ContourPlane:
         """The landscape seen from above, placed left of the panel; balls move over it."""
+        x_label, y_label = coordinate_names(self.landscape)
         plane = ContourPlane(
-            self.landscape, x_range, y_range, width, height, levels, centre=(left + width / 2, centre_y)
+            self.landscape,
+            x_range,
+            y_range,
+            width,
+            height,
+            levels,
+            x_label=x_label,
+            y_label=y_label,
+            centre=(left + width / 2, centre_y),
         )
         self.plane, self.axes = plane, plane.axes
         self.add(plane)
@@ -235,11 +286,17 @@ class StoryScene(Scene):
         the view's edge (its readouts still show the true numbers): (x, f) on a curve, (x, y)
         on a plane."""
         (x0, x1), (y0, y1) = self.axes.x_range[:2], self.axes.y_range[:2]
-        if self.plane is not None:
-            ys = traj.points[:, 1]
-        else:
-            ys = traj.values
-        return to_scene(self.axes, np.clip(traj.points[:, 0], x0, x1), np.clip(ys, y0, y1))
+        xs = traj.points[:, 0]
+        ys = traj.points[:, 1] if self.plane is not None else traj.values
+        if self.clip_to_view:
+            xs, ys = np.clip(xs, x0, x1), np.clip(ys, y0, y1)
+        return to_scene(self.axes, xs, ys)
+
+    def view_box(self) -> Box:
+        """The plot's box in scene units: where a ball is in view."""
+        (x0, x1), (y0, y1) = self.axes.x_range[:2], self.axes.y_range[:2]
+        lo, hi = self.axes.c2p(x0, y0), self.axes.c2p(x1, y1)
+        return (lo[0], lo[1], hi[0], hi[1])
 
     def make_dot(self, point: np.ndarray, radius: float, color: Any) -> VMobject:
         return Dot(point, radius=radius, color=color).set_stroke(
@@ -251,18 +308,166 @@ class StoryScene(Scene):
         coords = self.scene_points(traj)
         dot = self.make_dot(coords[0], radius, color)
         trail = VMobject(stroke_color=color, stroke_width=2.5, stroke_opacity=0.65)
-        trail.set_points_as_corners([coords[0], coords[0]])
         ball = Ball(traj, name, color, dot, trail, coords)
         self.obstacles.add_line(coords)
+        segments = trail_segments(coords, None if self.clip_to_view else self.view_box())
+        inside = (
+            in_box(coords, self.view_box()) if not self.clip_to_view else np.ones(len(coords), dtype=bool)
+        )
+        rings = None
+        if self.plane is not None:  # the path as dots joined by lines, as the book draws it
+            rings = bead_paths(coords, radius * 0.4)
+            ball.beads = VMobject(fill_color=color, fill_opacity=0.9, stroke_width=0)
 
         def follow(_: VMobject) -> None:
             i = ball.index(self.step.get_value())
             dot.move_to(coords[i])
-            trail.set_points_as_corners(coords[: i + 1] if i > 0 else [coords[0], coords[0]])
+            dot.set_opacity(1.0 if inside[i] else 0.0)  # gone from view: the numbers say where
+            if i:
+                trail.points = segments[:i].reshape(-1, 3)
+            else:
+                trail.clear_points()
+            if rings is not None:
+                ball.beads.points = rings[: i + 1][inside[: i + 1]].reshape(-1, 3)
 
+        follow(dot)
         self.movers.append((dot, follow))
         self.balls.append(ball)
         return ball
+
+    def new_act(self, landscape: Landscape) -> None:
+        """Clear the screen for the story's next part, on another landscape; the balls drawn so
+        far are kept in `past_balls`."""
+        self.past_balls.extend(self.balls)
+        self.remove(*self.mobjects)
+        self.balls, self.movers, self.pointers, self.marks, self.curves = [], [], [], [], []
+        self.live = VGroup()
+        self.step = ValueTracker(0)
+        self.caption_mob = None
+        self.obstacles = Obstacles()
+        self.plane = None
+        self.landscape = landscape
+
+    def ball_readouts(
+        self,
+        left: float = PANEL_X,
+        top: float = 2.75,
+        width: float = 3.3,
+        show_lr: bool = False,
+    ) -> Readouts:
+        """Step, then per ball its optimizer with every hyper-parameter in force and one row of
+        live coordinates and f (and the learning rate in force, for schedules)."""
+        panel = Readouts(left=left, top=top, width=width, row=0.42)
+        n_max = self.last_step
+        panel.live(
+            name_text(_("step")), lambda: min(int(self.step.get_value()), n_max), decimals=0, sign=False
+        )
+        panel.gap(0.08)
+        names = coordinate_names(self.landscape)
+        for ball in self.balls:
+            tr = ball.traj
+            panel.header(ball.name, ball.color, size=FONT - 6)
+            index = self.index_of(ball)
+            cols = [(tex, plain, tr.points[:, k]) for k, (tex, plain) in enumerate(names)]
+            cols.append(("f", "f", tr.values))
+            panel.cells(
+                [
+                    (name_math(tex, plain, size=FONT - 2), series_feed(arr, index), arr)
+                    for tex, plain, arr in cols
+                ]
+            )
+            if show_lr and tr.lrs is not None:  # the rate in force: a row of its own, 4 decimals
+                panel.cells(
+                    [(name_math(r"\eta", "η", size=FONT - 2), series_feed(tr.lrs, index), tr.lrs)], decimals=4
+                )
+            panel.gap(0.08)
+        return self.add_panel(panel)
+
+    @property
+    def every_ball(self) -> list[Ball]:
+        """The balls of every part of the story so far."""
+        return [*self.past_balls, *self.balls]
+
+    # ---- the step made visible -------------------------------------------------------
+    def show_step(self, ball: Ball, color: Any = None) -> StepArrow:
+        """An arrow from the ball to its next trajectory point: the step it is about to take."""
+        arrow = StepArrow(color or ball.color)
+        box = None if self.clip_to_view else self.view_box()
+        inside = in_box(ball.coords, box) if box is not None else np.ones(len(ball.coords), dtype=bool)
+        # a step out of view ends at the view's edge, pointing the way the ball went
+        ends = ball.coords[1:] if box is None else trail_segments(ball.coords, box)[:, -1]
+
+        def point(_: VMobject) -> None:
+            i = ball.index(self.step.get_value())
+            if i + 1 < len(ball.coords) and inside[i]:
+                arrow.put(ball.coords[i], ends[i])
+            else:
+                arrow.hide()
+
+        return self._pointer(arrow, point)
+
+    def show_gradient_step(self, ball: Ball, color: Any = None) -> StepArrow:
+        """An arrow to where −η·g alone would take the ball (on a plane): beside momentum's real
+        step, it shows what the velocity adds."""
+        if self.plane is None:
+            raise ValueError("the gradient's own step is drawn on a contour plane")
+        tr = ball.traj
+        lrs = getattr(tr, "lrs", None)
+        lrs = np.full(len(tr.points), tr.settings.lr) if lrs is None else np.asarray(lrs)
+        ends = tr.points - lrs[:, None] * tr.grads
+        targets = to_scene(self.axes, ends[:, 0], ends[:, 1])
+        arrow = StepArrow(color or palette().gradient, width=3.0)
+
+        def point(_: VMobject) -> None:
+            i = ball.index(self.step.get_value())
+            if i + 1 < len(ball.coords):
+                arrow.put(ball.coords[i], targets[i])
+            else:
+                arrow.hide()
+
+        arrow.targets = targets
+        return self._pointer(arrow, point)
+
+    def show_tangent(self, ball: Ball, color: Any = None, length: float = 2.2) -> Tangent:
+        """The tangent at the ball on a curve: its slope is f′ there (flat where f′ = 0)."""
+        o = np.asarray(self.axes.c2p(0.0, 0.0))
+        ux = np.asarray(self.axes.c2p(1.0, 0.0)) - o
+        uy = np.asarray(self.axes.c2p(0.0, 1.0)) - o
+        slopes = ball.traj.grads[:, 0]
+        line = Tangent(color or palette().tangent, length=length)
+
+        def point(_: VMobject) -> None:
+            i = ball.index(self.step.get_value())
+            line.put(ball.coords[i], ux[:2] + slopes[i] * uy[:2])
+
+        return self._pointer(line, point)
+
+    def show_state(
+        self,
+        ball: Ball,
+        name: str,
+        origin: Sequence[float],
+        scale_max: float | None = None,
+        height: float = 1.3,
+    ) -> StateBars:
+        """Bars of one optimizer state (e.g. adagrad's s) per coordinate, following the ball."""
+        values = ball.traj.state[name]
+        dims = values.shape[1]
+        names = [(f"{name}_{k + 1}", f"{name}{k + 1}") for k in range(dims)]
+        bars = StateBars(values, names, ball.color, origin, height=height, scale_max=scale_max)
+        self.overlay(bars)
+        self.block(bars, *bars.numbers)
+        for bar in bars.bars:
+            self.pointers.append(bar)
+        self.live.add(*bars.numbers)
+        self.movers.append((bars.bars[0], bars.follower(self.index_of(ball))))
+        return bars
+
+    def _pointer(self, mob: VMobject, point: Callable[[VMobject], None]) -> VMobject:
+        point(mob)
+        self.pointers.append(mob)
+        self.movers.append((mob, point))
+        return mob
 
     def index_of(self, ball: Ball) -> Callable[[], int]:
         return lambda: ball.index(self.step.get_value())
@@ -329,7 +534,8 @@ class StoryScene(Scene):
         """Trails, dots on top, then the live numbers: the moving parts, added after every
         static part so that Cairo draws the static ones once per animation, not per frame."""
         for ball in self.balls:
-            self.add(ball.trail)
+            self.add(ball.trail, *([ball.beads] if ball.beads is not None else []))
+        self.add(*self.pointers)
         for ball in self.balls:
             self.add(ball.dot)
         self.overlay(self.live)
@@ -360,7 +566,13 @@ class StoryScene(Scene):
         # updaters live only while rolling: between rolls the scene is still, and manim
         # renders a still wait as one frame repeated. The moving parts go last, so captions
         # and labels are drawn once per roll, not per frame.
-        self.bring_to_front(*(b.trail for b in self.balls), *(b.dot for b in self.balls), self.live)
+        self.bring_to_front(
+            *(b.trail for b in self.balls),
+            *(b.beads for b in self.balls if b.beads is not None),
+            *self.pointers,
+            *(b.dot for b in self.balls),
+            self.live,
+        )
         for mob, fn in self.movers:
             mob.add_updater(fn)
         self.play(self.step.animate.set_value(step), run_time=seconds, rate_func=linear)
@@ -450,6 +662,46 @@ class StoryScene(Scene):
         self.overlay(items)
         self.block(items)
         return items
+
+
+def in_box(coords: np.ndarray, box: Box, margin: float = 1e-6) -> np.ndarray:
+    x, y = coords[:, 0], coords[:, 1]
+    return (x >= box[0] - margin) & (x <= box[2] + margin) & (y >= box[1] - margin) & (y <= box[3] + margin)
+
+
+def trail_segments(coords: np.ndarray, box: Box | None) -> np.ndarray:
+    """The trail as one straight cubic segment per step, (n, 4, 3); with a box, each segment is
+    cut to the part inside it (Liang-Barsky), or collapsed to a point if none is."""
+    a, b = coords[:-1], coords[1:]
+    if box is not None:
+        d = b - a
+        t0, t1 = np.zeros(len(a)), np.ones(len(a))
+        for p, q in (
+            (-d[:, 0], a[:, 0] - box[0]),
+            (d[:, 0], box[2] - a[:, 0]),
+            (-d[:, 1], a[:, 1] - box[1]),
+            (d[:, 1], box[3] - a[:, 1]),
+        ):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = q / p
+            parallel = p == 0
+            t0 = np.where(~parallel & (p < 0), np.maximum(t0, r), t0)
+            t1 = np.where(~parallel & (p > 0), np.minimum(t1, r), t1)
+            t1 = np.where(parallel & (q < 0), -1.0, t1)  # parallel and outside
+        gone = t0 > t1
+        t0, t1 = np.where(gone, 0.0, t0), np.where(gone, 0.0, t1)
+        a, b = a + t0[:, None] * d, a + t1[:, None] * d
+    thirds = np.linspace(0.0, 1.0, 4)[None, :, None]
+    return a[:, None, :] + thirds * (b - a)[:, None, :]
+
+
+def bead_paths(coords: np.ndarray, radius: float) -> np.ndarray:
+    """A small filled circle at every point, (n+1, m, 3), for the path-as-dots view."""
+    from manim import Circle
+
+    ring = Circle(radius=radius).points
+    ring = ring - ring.mean(axis=0)
+    return coords[:, None, :] + ring[None, :, :]
 
 
 __all__ = ["Ball", "Mark", "NUMBER_SIZE", "StoryScene", "optimizer_label", "status_words"]

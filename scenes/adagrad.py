@@ -1,0 +1,46 @@
+"""Adagrad on 0.1·x1² + 2·x2²: s ← s + g², x ← x − η·g/√(s + ε). Where gradients have been
+large, s is large and the step small; s only grows, so η 0.4 slows to a stall and η 2 arrives."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scenes.kit.i18n import _
+from scenes.kit.story import StoryScene, settings_label
+
+X1, X2 = [-5.5, 1.5, 1], [-3, 3, 1]
+
+
+class Adagrad(StoryScene):
+    story_name = "adagrad"
+    clip_to_view = False
+    roll_seconds = 10.0
+
+    def construct(self) -> None:
+        self.title()
+        self.contour_plane(X1, X2)
+        balls = [self.add_ball(t, settings_label(t.settings)) for t in self.trajectories]
+        for ball in balls:
+            self.show_step(ball)
+        panel = self.ball_readouts(left=0.75, width=6.0)
+        top = float(max(np.sqrt(b.traj.state["s"].max()) for b in balls))
+        for k, ball in enumerate(balls):
+            self.show_state(ball, "s", origin=(1.0 + 2.6 * k, panel.bottom - 2.3), scale_max=top, height=1.8)
+        self.show_balls()
+        self.caption(_("bars: √s per coordinate, the divisor of each step; s ← s + g²"), hold=1.2)
+        self.roll_to(4, seconds=4.0)
+        self.caption(_("x2's gradients were large: its s grew, its steps shrank"), hold=1.2)
+        self.roll_to(self.last_step)
+        slow, fast = sorted(balls, key=lambda b: b.traj.settings.lr)
+        self.conclude(
+            balls,
+            _("η = {a:g} stalls at ({x1:.6f}, {x2:.6f}); η = {b:g} arrives at ({y1:.6f}, {y2:.6f})").format(
+                a=slow.traj.settings.lr,
+                x1=slow.traj.end[0],
+                x2=slow.traj.end[1],
+                b=fast.traj.settings.lr,
+                y1=fast.traj.end[0],
+                y2=fast.traj.end[1],
+            ),
+            hold=2.5,
+        )

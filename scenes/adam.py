@@ -1,0 +1,42 @@
+"""Adadelta and Adam on 0.1·x1² + 2·x2², beside gradient descent and momentum."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scenes.kit.i18n import _
+from scenes.kit.story import StoryScene, optimizer_name, settings_label
+
+X1, X2 = [-5.5, 1.5, 1], [-3, 3, 1]
+
+
+class AdadeltaAndAdam(StoryScene):
+    story_name = "adam"
+    clip_to_view = False
+    roll_seconds = 11.0
+
+    def construct(self) -> None:
+        self.title()
+        self.contour_plane(X1, X2)
+        balls = [self.add_ball(t, settings_label(t.settings), radius=0.11) for t in self.trajectories]
+        self.show_step(balls[0])
+        self.ball_readouts(left=0.75, width=6.0)
+        self.show_balls()
+        self.caption(
+            _("adam: momentum's v and rmsprop's s, bias-corrected; adadelta: no learning rate at all"),
+            hold=1.5,
+        )
+        self.roll_to(10, seconds=4.0)
+        self.caption(_("adam's first steps are about η long in each coordinate"), hold=1.2)
+        self.roll_to(self.last_step)
+        dist = ", ".join(
+            _("{name} {d:.3f}").format(
+                name=optimizer_name(b.traj.settings.optimizer), d=np.linalg.norm(b.traj.end)
+            )
+            for b in balls
+        )
+        self.conclude(
+            balls,
+            _("distance from the minimum after {n} steps: {list}").format(n=self.last_step, list=dist),
+            hold=3.0,
+        )

@@ -1,0 +1,43 @@
+"""RMSProp on 0.1·x1² + 2·x2²: s ← γ·s + (1 − γ)·g², a leaky average, so s stops growing
+and the steps stay alive where adagrad's stall."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scenes.kit.i18n import _
+from scenes.kit.story import StoryScene, settings_label
+
+X1, X2 = [-5.5, 1.5, 1], [-3, 3, 1]
+
+
+class RMSProp(StoryScene):
+    story_name = "rmsprop"
+    clip_to_view = False
+    roll_seconds = 10.0
+
+    def construct(self) -> None:
+        self.title()
+        self.contour_plane(X1, X2)
+        balls = [self.add_ball(t, settings_label(t.settings)) for t in self.trajectories]
+        for ball in balls:
+            self.show_step(ball)
+        panel = self.ball_readouts(left=0.75, width=6.0)
+        top = float(max(np.sqrt(b.traj.state["s"].max()) for b in balls))
+        for k, ball in enumerate(balls):
+            self.show_state(ball, "s", origin=(1.0 + 2.6 * k, panel.bottom - 2.3), scale_max=top, height=1.8)
+        self.show_balls()
+        self.caption(
+            _("bars: √s per coordinate; rmsprop's s forgets old gradients, adagrad's only adds"), hold=1.2
+        )
+        self.roll_to(6, seconds=4.0)
+        self.caption(_("as the gradients shrink, rmsprop's s shrinks too: its steps stay long"), hold=1.2)
+        self.roll_to(self.last_step)
+        rms, ada = balls
+        self.conclude(
+            balls,
+            _("rmsprop reaches ({x1:.6f}, {x2:.6f}); adagrad stalls at ({y1:.6f}, {y2:.6f})").format(
+                x1=rms.traj.end[0], x2=rms.traj.end[1], y1=ada.traj.end[0], y2=ada.traj.end[1]
+            ),
+            hold=2.5,
+        )
