@@ -137,6 +137,16 @@ def scene_modules(graph: dict[str, set[str]]) -> list[str]:
     ]
 
 
+def is_story(module: str) -> bool:
+    """A scene file: scenes/<story>.py, not the kit, the catalogue or the floors."""
+    parts = module.split(".")
+    return (
+        len(parts) == 2
+        and parts[0] == "scenes"
+        and parts[1] not in ("kit", "cli", "catalog", "floors", "__main__")
+    )
+
+
 def layering_faults(root: Path) -> list[str]:
     graph, raw = import_graph(root)
     faults = [f"import cycle: {' <-> '.join(c)}" for c in cycles(graph)]
@@ -164,6 +174,10 @@ def layering_faults(root: Path) -> list[str]:
                     and getattr(node, "id", getattr(node, "attr", "")) == word
                 ):
                     faults.append(f"{m} names {word}")
+    stories = {m for m in scene_modules(graph) if is_story(m)}
+    for m in stories:
+        for other in sorted(graph[m] & stories):
+            faults.append(f"scene file {m} imports another scene file, {other}: move the helper into the kit")
     for m in scene_modules(graph):
         bad = sorted(w for w in reach(graph, m) | {m} if w.startswith(CLI_PACKAGE) or w in parsers)
         if bad:
@@ -184,7 +198,8 @@ def test_the_check_sees_a_cycle_and_a_scene_reaching_the_command_line(tmp_path):
         "landscapes/a.py": "from .b import x\n",
         "landscapes/b.py": "def f():\n    from .a import y\nimport manim\nNAME = 'RiskScene'\n",
         "scenes/__init__.py": "",
-        "scenes/risk.py": "from scenes.kit import StoryScene\n",
+        "scenes/risk.py": "from scenes.kit import StoryScene\nfrom scenes.custom import view_range\n",
+        "scenes/custom.py": "",
         "scenes/kit.py": (
             "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from scenes.cli.main import main\n"
             "from scenes.helper import h\n"
@@ -201,3 +216,6 @@ def test_the_check_sees_a_cycle_and_a_scene_reaching_the_command_line(tmp_path):
     assert "landscapes.b names a scene class: 'RiskScene'" in faults
     assert any(f.startswith("scene module scenes.risk reaches the command line") for f in faults)
     assert any(f.startswith("scene module scenes.kit reaches") for f in faults)
+    assert any(
+        f.startswith("scene file scenes.risk imports another scene file, scenes.custom") for f in faults
+    )

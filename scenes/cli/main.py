@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rd = sub.add_parser("render", help="render scenes to video, GIF or a last-frame PNG")
     rd.add_argument("names", nargs="*", metavar="NAME", help="scene names (see `roll list`)")
-    rd.add_argument("--all", action="store_true", help="render the chapter's six scenes")
+    rd.add_argument("--all", action="store_true", help="render the chapter's sixteen scenes")
     rd.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k (2160p60)")
     rd.add_argument("--format", default="mp4", help="mp4 (default), gif, png (last frame) or webm")
     rd.add_argument("--out", default="out", help="folder for the results, under stable names (default out/)")
