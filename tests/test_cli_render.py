@@ -18,12 +18,20 @@ def test_render_gif_at_the_smallest_quality(tmp_path):
     proc = roll("render", "cubic-saddle", "--format", "gif", "-q", "l", "--out", str(out), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     gif = out / "cubic-saddle.gif"
-    assert proc.stdout.splitlines() == [str(gif)]
+    assert proc.stdout.splitlines() == [
+        str(gif),
+        str(out / "cubic-saddle.srt"),
+        str(out / "cubic-saddle.vtt"),
+    ]
     with Image.open(gif) as im:
         assert im.format == "GIF" and im.n_frames > 10
         assert im.size[1] == 480
     assert (tmp_path / "media").is_dir(), "manim's own tree stays where manim puts it"
-    assert [p.name for p in out.iterdir()] == ["cubic-saddle.gif"], "no temporary files left behind"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "cubic-saddle.gif",
+        "cubic-saddle.srt",
+        "cubic-saddle.vtt",
+    ], "the result and its subtitles, no temporary files left behind"
 
 
 def test_render_png_is_the_last_frame_and_not_blank(tmp_path, capsys, monkeypatch):

@@ -39,7 +39,7 @@ def test_index_and_readme_list_every_scene_and_file():
     stories = list(SCENES.values())
     page, readme = index_html(stories, "l"), readme_md(stories, "l")
     for st in stories:
-        for ext in ("gif", "png", "json"):
+        for ext in ("gif", "png", "json", "srt", "vtt"):
             assert f'href="{st.name}.{ext}"' in page and f"]({st.name}.{ext})" in readme
         assert f'src="{st.name}.gif"' in page and f'src="{st.name}.png"' in page
         assert st.line in readme
@@ -53,7 +53,8 @@ def test_gallery_renders_and_every_image_loads_in_chromium(tmp_path):
     proc = roll("gallery", "cubic-saddle", "basins", "--out", str(gallery), "--jobs", "2", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     names = ["cubic-saddle", "basins"]
-    expected = {f"{n}.{ext}" for n in names for ext in ("gif", "png", "json")} | {"index.html", "README.md"}
+    expected = {f"{n}.{ext}" for n in names for ext in ("gif", "png", "json", "srt", "vtt")}
+    expected |= {"index.html", "README.md"}
     assert {p.name for p in gallery.iterdir()} == expected
     for n in names:
         with Image.open(gallery / f"{n}.gif") as im:

@@ -46,7 +46,8 @@ def index_html(stories: Sequence[Story], quality: str) -> str:
     <img src="{name}.gif" alt="{name}: {html.escape(st.line)}" width="854" height="480" loading="lazy">
     <p class="settings">{html.escape(settings_line(st.settings))}</p>
     <p class="files"><a href="{name}.gif">GIF</a> · <a href="{name}.png">last frame (PNG)</a> ·
-      <a href="{name}.json">numbers (JSON)</a> · re-render: <code>{html.escape(_command(st))}</code></p>
+      <a href="{name}.json">numbers (JSON)</a> · subtitles: <a href="{name}.srt">SRT</a>,
+      <a href="{name}.vtt">WebVTT</a> · re-render: <code>{html.escape(_command(st))}</code></p>
     <img class="still" src="{name}.png" alt="{name}: last frame" width="427" height="240" loading="lazy">
   </section>""")
     body = "\n".join(cards)
@@ -79,7 +80,8 @@ Rendered at quality {html.escape(quality)} ({html.escape(QUALITY_NAMES[quality].
 def readme_md(stories: Sequence[Story], quality: str) -> str:
     rows = [
         f"| `{st.name}` | {st.line} | {settings_line(st.settings)} | "
-        f"[GIF]({st.name}.gif) · [PNG]({st.name}.png) · [JSON]({st.name}.json) |"
+        f"[GIF]({st.name}.gif) · [PNG]({st.name}.png) · [JSON]({st.name}.json) · "
+        f"subtitles [SRT]({st.name}.srt), [WebVTT]({st.name}.vtt) |"
         for st in stories
     ]
     return "\n".join(

@@ -28,6 +28,7 @@ from landscapes.settings import Settings
 from landscapes.stories import get_story
 from scenes.catalog import CHAPTER, cost, scene_class
 from scenes.cli.options import options_from_args, settings_from_args
+from scenes.cli.subtitles import srt_to_vtt
 
 QUALITY_NAMES = {
     "l": "low_quality",
@@ -164,6 +165,13 @@ def publish(job: Job, produced: Sequence[str]) -> list[str]:
         str(write_atomic(out_dir / f"{job.name}.{fmt}", Path(src).read_bytes()))
         for src, fmt in zip(produced, job.formats, strict=True)
     ]
+    # a video's subtitles: manim's NAME.srt beside it in the media tree, and WebVTT from it
+    videos = [Path(src) for src, fmt in zip(produced, job.formats, strict=True) if fmt in ("mp4", "webm", "gif")]
+    cues = next((v.with_suffix(".srt") for v in videos if v.with_suffix(".srt").exists()), None)
+    if cues is not None:
+        text = cues.read_text(encoding="utf-8")
+        written.append(str(write_atomic(out_dir / f"{job.name}.srt", text.encode())))
+        written.append(str(write_atomic(out_dir / f"{job.name}.vtt", srt_to_vtt(text).encode())))
     if job.save_trajectory:
         written.append(str(write_atomic(out_dir / f"{job.name}.json", trajectory_json(job).encode())))
     return written

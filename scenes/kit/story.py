@@ -193,6 +193,8 @@ class StoryScene(Scene):
         self.curves: list[VMobject] = []
         self.pointers: list[VMobject] = []  # step arrows, tangents, state bars: moving, under the balls
         self.past_balls: list[Ball] = []
+        # the story's beats: each caption opens one (a manim section, a subtitle cue, a slide)
+        self.beats: list[tuple[str, float]] = []  # (caption, time it appears)
 
     # ---- static parts -------------------------------------------------------
     def overlay(self, *mobs: VMobject) -> None:
@@ -582,6 +584,7 @@ class StoryScene(Scene):
     # ---- words -----------------------------------------------------------------
     def caption(self, words: str, warn: bool = False, hold: float = 1.2) -> VMobject:
         """Replace the caption line at the bottom and hold it a moment."""
+        self.open_beat(words)
         self.caption_text = words
         self.captions.append(words)
         color = palette().warn if warn else palette().note
@@ -594,6 +597,26 @@ class StoryScene(Scene):
         if hold:
             self.wait(hold)
         return new
+
+    def open_beat(self, words: str) -> None:
+        """A caption opens a beat: the previous beat's subtitle cue ends here, and from the
+        second caption on a new manim section starts (the first section holds the lead-in)."""
+        now = self.renderer.time
+        if self.beats:
+            self._close_cue(now)
+            self.next_section(f"beat-{len(self.beats) + 1:02d}")
+        self.beats.append((words, now))
+
+    def _close_cue(self, now: float) -> None:
+        words, start = self.beats[-1]
+        if now > start:
+            self.add_subcaption(words, duration=now - start, offset=start - now)
+
+    def tear_down(self) -> None:
+        """The last caption's cue lasts to the end of the video."""
+        if self.beats:
+            self._close_cue(self.renderer.time)
+        super().tear_down()
 
     def conclude(
         self, balls: Sequence[Ball], words: str, marks: Sequence[Mark] = (), hold: float = 2.0

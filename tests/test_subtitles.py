@@ -1,0 +1,91 @@
+"""Beats and subtitles: each caption opens a beat; the subtitle cues are the captions, in
+order, timed as they appear on screen; every video result gets NAME.srt and NAME.vtt."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import srt
+from conftest import render_scene
+
+from scenes.cli.main import main
+from scenes.cli.subtitles import srt_to_vtt
+
+
+@pytest.fixture
+def tiny_movie(tmp_path):
+    from manim import tempconfig
+
+    cfg = {
+        "pixel_height": 120,
+        "pixel_width": 214,
+        "frame_rate": 5,
+        "media_dir": str(tmp_path / "media"),
+        "disable_caching": True,
+        "verbosity": "WARNING",
+        "progress_bar": "none",
+        "save_sections": True,
+    }
+    with tempconfig(cfg):
+        yield
+
+
+@pytest.mark.parametrize("name", ["ripples", "newton", "saddle-surface"])
+def test_cues_are_the_captions_timed_as_on_screen(tiny_movie, name):
+    from scenes.catalog import scene_class
+
+    first_drawn: dict[int, float] = {}
+    base = scene_class(name)
+
+    class Recording(base):
+        def fade(self, new, old=None, seconds=0.6):
+            if new is not None and len(self.captions) and id(new) not in first_drawn:
+                key = len(self.captions) - 1
+                new.add_updater(lambda m, dt: first_drawn.setdefault(key, self.renderer.time))
+            super().fade(new, old, seconds)
+
+    scene = render_scene(name, cls=Recording)
+    writer = scene.renderer.file_writer
+    cues = list(srt.parse(writer.movie_file_path.with_suffix(".srt").read_text(encoding="utf-8")))
+    assert [c.content for c in cues] == scene.captions, "a cue per caption, in order"
+    starts = [c.start.total_seconds() for c in cues]
+    ends = [c.end.total_seconds() for c in cues]
+    assert starts == sorted(starts) and all(e > s for s, e in zip(starts, ends, strict=True))
+    assert ends[-1] <= scene.renderer.time + 1e-6 and starts[0] >= 0
+    frame = 1 / 5
+    for k, start in enumerate(starts):
+        assert abs(first_drawn[k] - start) <= frame + 1e-9, f"cue {k} starts with its caption's first frame"
+    # the beats are manim's sections: one per caption, the first with the lead-in
+    sections = [s for s in writer.sections if s.video is not None]
+    assert len(sections) == len(scene.captions)
+
+
+def test_vtt_has_the_same_cues():
+    text = (
+        "1\n00:00:01,000 --> 00:00:02,500\nfirst caption\n\n"
+        "2\n00:00:02,500 --> 00:01:03,040\nη = 1.1: |x| = 61.9\n\n"
+    )
+    vtt = srt_to_vtt(text)
+    assert vtt.startswith("WEBVTT\n")
+    stamps = re.findall(r"(\d\d:\d\d:\d\d\.\d\d\d) --> (\d\d:\d\d:\d\d\.\d\d\d)", vtt)
+    assert stamps == [("00:00:01.000", "00:00:02.500"), ("00:00:02.500", "00:01:03.040")]
+    assert "first caption" in vtt and "η = 1.1: |x| = 61.9" in vtt
+
+
+def test_a_video_result_gets_srt_and_vtt_beside_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", "cubic-saddle", "--format", "mp4", "--out", "out"]) == 0
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "cubic-saddle.mp4",
+        "cubic-saddle.srt",
+        "cubic-saddle.vtt",
+    ]
+    cues = list(srt.parse((out / "cubic-saddle.srt").read_text(encoding="utf-8")))
+    assert cues and cues[0].content == "plain gradient descent towards the flat point x = 0"
+    assert (out / "cubic-saddle.vtt").read_text(encoding="utf-8") == srt_to_vtt(
+        (out / "cubic-saddle.srt").read_text(encoding="utf-8")
+    )
+    printed = capsys.readouterr().out.split()
+    assert "out/cubic-saddle.vtt" in printed
