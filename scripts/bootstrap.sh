@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 PACKAGES="libcairo2-dev libpango1.0-dev pkg-config texlive-latex-base texlive-latex-recommended \
 texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super-minimal"
 PYTHON=${PYTHON:-python3}
-# the tests also check the gallery page in a real browser
-[ "${1:-}" = "test" ] && PACKAGES="$PACKAGES chromium"
+# the tests also check the gallery page and the HTML deck in a real browser, and open the pptx
+# deck in LibreOffice Impress (drawn to PDF, read back with poppler's pdfinfo and pdftoppm)
+[ "${1:-}" = "test" ] && PACKAGES="$PACKAGES chromium libreoffice-impress poppler-utils"
 
 missing=""
 for pkg in $PACKAGES; do

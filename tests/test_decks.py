@@ -1,0 +1,433 @@
+"""The deck writers (`roll slides`): a pptx read back with python-pptx and drawn by LibreOffice,
+and an HTML deck driven in Debian's headless Chromium over the DevTools protocol.
+
+The clips are tiny real videos made here with PyAV (a square moving across 64x36 px), so these
+tests need no manim render: VP9 in webm for the browser, H.264 in mp4 for PowerPoint.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from fractions import Fraction
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+from support import ROOT
+
+from scenes.cli.decks import (
+    ASSETS,
+    Beat,
+    DeckScene,
+    autoplay_timing_xml,
+    html_deck,
+    mp4_duration_ms,
+    write_html,
+    write_pptx,
+)
+
+W, H, FPS, FRAMES = 64, 36, 12, 24  # two seconds
+COLOURS = [(255, 200, 0), (0, 220, 120), (240, 60, 200)]
+BACKGROUND = (20, 30, 60)
+CAPTIONS = [
+    "The ball starts on a rippled slope.",
+    "Momentum carries it past the first dip <and> on.",
+    "A second start ends in the other basin.",
+]
+
+
+def frame(i: int, colour: tuple[int, int, int]) -> np.ndarray:
+    a = np.empty((H, W, 3), np.uint8)
+    a[:] = BACKGROUND
+    x = i * (W - 12) // (FRAMES - 1)
+    a[12:24, x : x + 12] = colour
+    return a
+
+
+def make_clip(path: Path, codec: str, colour: tuple[int, int, int]) -> Path:
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream(codec, rate=Fraction(FPS))
+        stream.width, stream.height, stream.pix_fmt = W, H, "yuv420p"
+        for i in range(FRAMES):
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame(i, colour), format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return path
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory) -> dict[str, list[Beat]]:
+    """Three beats' clips and posters, as mp4 (for pptx) and webm (for html)."""
+    d = tmp_path_factory.mktemp("clips")
+    beats: dict[str, list[Beat]] = {"mp4": [], "webm": []}
+    for k, (colour, caption) in enumerate(zip(COLOURS, CAPTIONS, strict=True)):
+        poster = d / f"beat{k}.png"
+        Image.fromarray(frame(0, colour)).save(poster)
+        for ext, codec in (("mp4", "libx264"), ("webm", "libvpx-vp9")):
+            beats[ext].append(Beat(caption, make_clip(d / f"beat{k}.{ext}", codec, colour), poster))
+    return beats
+
+
+def deck(beats: list[Beat]) -> list[DeckScene]:
+    return [
+        DeckScene(
+            "ripples", "Escaping ripples", "Momentum carries the ball over the ripples.", tuple(beats[:2])
+        ),
+        DeckScene("basins", "Two basins", "Where you start decides where you end.", (beats[2],)),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# pptx
+
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+NS = {
+    "p": P[1:-1],
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+}
+VIDEO_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/video"
+
+
+def test_mp4_duration_is_read_from_the_header(media):
+    clip = media["mp4"][0].clip
+    with av.open(str(clip)) as container:
+        expected = container.duration / 1000  # microseconds -> ms
+    assert mp4_duration_ms(clip) == pytest.approx(expected, abs=1)
+    assert mp4_duration_ms(media["webm"][0].clip) is None  # not an MP4: no invented length
+
+
+def test_pptx_reads_back_title_and_one_autoplaying_movie_per_beat(media, tmp_path):
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+    from pptx.util import Emu
+
+    scenes = deck(media["mp4"])
+    dest = write_pptx(scenes, tmp_path / "out" / "slides.pptx")
+    assert dest == tmp_path / "out" / "slides.pptx"
+    assert [p.name for p in dest.parent.iterdir()] == ["slides.pptx"]  # no temporary file left
+    prs = Presentation(str(dest))
+    assert (prs.slide_width, prs.slide_height) == (Emu(12192000), Emu(6858000))  # 16:9
+    slides = list(prs.slides)
+    assert len(slides) == sum(1 + len(s.beats) for s in scenes)
+    it = iter(slides)
+    for scene in scenes:
+        title = next(it)
+        assert title.shapes.title.text == scene.title
+        assert scene.line in [s.text_frame.text for s in title.shapes if s.has_text_frame]
+        assert title.background.fill.fore_color.rgb == (0, 0, 0)
+        for beat in scene.beats:
+            slide = next(it)
+            movies = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.MEDIA]
+            assert len(movies) == 1 and len(slide.shapes) == 1
+            movie = movies[0]
+            assert (movie.left, movie.top, movie.width, movie.height) == (
+                0,
+                0,
+                prs.slide_width,
+                prs.slide_height,
+            )
+            assert movie.poster_frame.blob == beat.poster.read_bytes()  # its own first frame
+            link = movie._element.find(".//a:videoFile", NS).get(f"{{{NS['r']}}}link")
+            rel = slide.part.rels[link]
+            assert rel.reltype == VIDEO_REL and rel.target_part.blob == beat.clip.read_bytes()
+            assert slide.notes_slide.notes_text_frame.text == beat.caption
+
+            # the timing starts this movie by itself when the slide opens
+            (timing,) = slide._element.findall(f"{P}timing")
+            (cmd,) = timing.iterfind(".//p:cmd", NS)
+            assert cmd.get("type") == "call" and cmd.get("cmd") == "playFrom(0.0)"
+            assert cmd.find(".//p:spTgt", NS).get("spid") == str(movie.shape_id)
+            effect = cmd.getparent().getparent()
+            assert effect.get("presetClass") == "mediacall" and effect.get("nodeType") == "afterEffect"
+            step = timing.find(".//p:seq/p:cTn[@nodeType='mainSeq']/p:childTnLst/p:par/p:cTn", NS)
+            begin = step.find("p:stCondLst/p:cond[@evt='onBegin']/p:tn", NS)
+            assert begin is not None and begin.get("val") == "2"  # with the main sequence, no click
+            assert timing.find(".//p:cond[@evt='onClick']", NS) is None
+            assert cmd.find(".//p:cTn", NS).get("dur") == str(mp4_duration_ms(beat.clip))
+            media_node = timing.find(".//p:video/p:cMediaNode", NS)
+            assert media_node.find(".//p:spTgt", NS).get("spid") == str(movie.shape_id)
+            assert media_node.get("showWhenStopped") != "0"  # the last frame stays
+            ids = [int(c.get("id")) for c in timing.iter(f"{P}cTn")]
+            assert len(ids) == len(set(ids))
+
+
+def test_timing_xml_targets_one_shape_and_has_no_invented_length():
+    from lxml import etree
+
+    xml = etree.fromstring(autoplay_timing_xml(7, None))
+    assert {e.get("spid") for e in xml.iter(f"{P}spTgt")} == {"7"}
+    assert xml.find(".//p:cmd/p:cBhvr/p:cTn", NS).get("dur") == "indefinite"
+
+
+def test_pptx_opens_in_libreoffice_and_draws_the_poster(media, tmp_path):
+    libreoffice, pdftoppm = shutil.which("libreoffice"), shutil.which("pdftoppm")
+    assert libreoffice and pdftoppm, "LibreOffice or poppler is missing: `make test` installs them"
+    scenes = deck(media["mp4"])
+    pptx = write_pptx(scenes, tmp_path / "slides.pptx", theme="light")
+    proc = subprocess.run(
+        [
+            libreoffice,
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            str(pptx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    pdf = tmp_path / "pdf" / "slides.pdf"
+    assert proc.returncode == 0 and pdf.is_file(), proc.stdout + proc.stderr
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert int(re.search(r"^Pages:\s+(\d+)", info, re.M)[1]) == 5
+
+    def page(n: int) -> np.ndarray:
+        stem = tmp_path / f"page{n}"
+        subprocess.run(
+            [pdftoppm, "-png", "-r", "30", "-f", str(n), "-l", str(n), "-singlefile", str(pdf), str(stem)]
+        )
+        return np.asarray(Image.open(f"{stem}.png").convert("RGB"), dtype=int)
+
+    title = page(1)
+    assert (title == 255).all(axis=2).mean() > 0.8  # the light theme's white background...
+    assert (title.sum(axis=2) < 200).any()  # ...and dark text on it
+    beat = page(2)  # the movie fills the slide with its poster: the clip's background and square
+    assert (np.abs(beat - BACKGROUND).sum(axis=2) < 40).mean() > 0.7
+    assert (np.abs(beat - COLOURS[0]).sum(axis=2) < 40).any()
+
+
+def test_a_missing_clip_or_theme_fails_before_anything_is_written(media, tmp_path):
+    good = deck(media["mp4"])
+    broken = [DeckScene("x", "X", "line", (Beat("c", tmp_path / "nope.mp4", media["mp4"][0].poster),))]
+    with pytest.raises(FileNotFoundError, match="nope.mp4"):
+        write_pptx(broken, tmp_path / "a.pptx")
+    with pytest.raises(FileNotFoundError):
+        write_html(broken, tmp_path / "html")
+    with pytest.raises(ValueError, match="unknown theme"):
+        write_pptx(good, tmp_path / "b.pptx", theme="sepia")
+    with pytest.raises(ValueError, match="at least one scene"):
+        write_html([], tmp_path / "html")
+    assert not any(tmp_path.iterdir())
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+
+
+def test_html_page_names_only_files_beside_it_and_rewrites_cleanly(media, tmp_path):
+    scenes = deck(media["webm"])
+    page = write_html(scenes, tmp_path, theme="light")
+    assert page == tmp_path / "slides.html"
+    text = page.read_text(encoding="utf-8")
+    refs = re.findall(r'(?:src|poster)="([^"]*)"', text)
+    assert len(refs) == 2 * 3
+    for ref in refs:
+        assert not urlsplit(ref).scheme and not ref.startswith("/")
+        assert (tmp_path / unquote(ref)).is_file()
+    assert "http" not in text.replace("http-equiv", "")  # nothing from a network
+    assert text.count('class="slide ') == 5
+    videos = re.findall(r"<video [^>]*>", text)
+    assert len(videos) == 3 and all(
+        'muted playsinline preload="auto"' in v and "loop" not in v for v in videos
+    )
+    assert re.findall(r'href="([^"]*)"', text) == ["data:,"]  # no favicon request either
+    assert "&lt;and&gt;" in text  # captions are text, not markup
+    assert "background: #FFFFFF" in text and "color: #111111" in text
+    assert {p.name for p in (tmp_path / ASSETS).iterdir()} == {
+        f"{stem}.{ext}"
+        for stem in ("01-ripples-01", "01-ripples-02", "02-basins-01")
+        for ext in ("webm", "png")
+    }
+    write_html(scenes[1:], tmp_path)  # a shorter deck leaves no stale clip behind
+    assert sorted(p.name for p in (tmp_path / ASSETS).iterdir()) == ["01-basins-01.png", "01-basins-01.webm"]
+    assert {p.name for p in tmp_path.iterdir()} == {ASSETS, "slides.html"}
+    dark = html_deck(scenes)[0]  # the default theme: light text on black
+    assert "background: #000000" in dark and "color: #EEEEEE" in dark and "#FFFFFF" not in dark
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--hide-scrollbars",
+    "--window-size=1280,720",
+    # every host but the deck's own server is unknown: a request to a CDN would fail
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+
+
+class DevTools:
+    """Chromium driven over its DevTools protocol with one websocket: tiny, and no browser
+    download or driver version to match (Debian's chromium is the one under test)."""
+
+    def __init__(self, chromium: str, profile: Path) -> None:
+        import websocket
+
+        self.proc = subprocess.Popen(
+            [
+                chromium,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                "--remote-debugging-port=0",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + 30
+        while not (port_file.is_file() and port_file.read_text().strip()):
+            assert time.monotonic() < deadline and self.proc.poll() is None, "chromium did not start"
+            time.sleep(0.05)
+        port = int(port_file.read_text().split()[0])
+        no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        targets = json.load(no_proxy.open(f"http://127.0.0.1:{port}/json/list", timeout=10))
+        url = next(t["webSocketDebuggerUrl"] for t in targets if t["type"] == "page")
+        self.ws = websocket.create_connection(url, timeout=30, suppress_origin=True)
+        self.events: list[dict] = []
+        self.next_id = 0
+
+    def send(self, method: str, **params) -> dict:
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                assert "error" not in message, message
+                return message["result"]
+            self.events.append(message)
+
+    def js(self, expression: str):
+        """The value of an expression, promises awaited."""
+        result = self.send("Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True)
+        assert "exceptionDetails" not in result, result
+        return result["result"].get("value")
+
+    def key(self, key: str, code: int) -> None:
+        for kind in ("keyDown", "keyUp"):
+            self.send("Input.dispatchKeyEvent", type=kind, key=key, code=key, windowsVirtualKeyCode=code)
+
+    def click(self, x: int, y: int) -> None:
+        for kind in ("mousePressed", "mouseReleased"):
+            self.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
+
+    def close(self) -> None:
+        self.ws.close()
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
+# what the reader sees: the counter, the visible slide's text, and its clip's state once it has
+# played for a while (or null when the slide has no clip)
+STATE = """(async () => {
+  const slide = document.querySelector(".slide:not([hidden])");
+  const video = slide.querySelector("video");
+  const shown = document.querySelectorAll(".slide:not([hidden])").length;
+  const others = [...document.querySelectorAll("video")].filter(v => v !== video);
+  let clip = null;
+  if (video) {
+    const t0 = performance.now();
+    while (video.currentTime < 0.5 && !video.error && performance.now() - t0 < 8000)
+      await new Promise(r => setTimeout(r, 50));
+    clip = {time: video.currentTime, width: video.videoWidth, loop: video.loop,
+            error: video.error && video.error.code, src: video.getAttribute("src")};
+  }
+  return {counter: document.getElementById("counter").textContent, hash: location.hash, shown,
+          text: slide.innerText.trim(), clip, othersPaused: others.every(v => v.paused)};
+})()"""
+
+
+def test_html_deck_plays_offline_in_chromium(media, tmp_path):
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is missing: `make test` installs it"
+    scenes = deck(media["webm"])
+    site = tmp_path / "site"
+    write_html(scenes, site)
+
+    requested: list[str] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            requested.append(unquote(urlsplit(self.path).path))
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Handler, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_port}"
+    browser = DevTools(chromium, tmp_path / "chromium")
+    try:
+        browser.send("Network.enable")
+        browser.send("Page.enable")
+        browser.send("Page.navigate", url=f"{origin}/slides.html#2")
+        browser.js("new Promise(r => document.readyState === 'complete' ? r() : addEventListener('load', r))")
+
+        first = browser.js(STATE)  # #2 opens the first beat, and its clip plays
+        assert first["counter"] == "2 / 5" and first["shown"] == 1 and first["text"] == CAPTIONS[0]
+        clip = first["clip"]
+        assert clip["error"] is None and clip["width"] == W and clip["time"] >= 0.5 and not clip["loop"]
+
+        browser.key("ArrowRight", 39)  # the next beat, its clip from the start; the first one stops
+        second = browser.js(STATE)
+        assert second["counter"] == "3 / 5" and second["hash"] == "#3" and second["text"] == CAPTIONS[1]
+        assert second["clip"]["src"].endswith("01-ripples-02.webm") and second["clip"]["time"] >= 0.5
+        assert second["othersPaused"]
+        ended = browser.js(
+            """new Promise(r => { const v = document.querySelector('.slide:not([hidden]) video');
+            v.ended ? r(true) : v.addEventListener('ended', () => r(true));
+            setTimeout(() => r(false), 8000); })"""
+        )
+        assert ended  # it stops at its end, on its last frame (no loop, no rewind)
+        assert browser.js("document.querySelector('.slide:not([hidden]) video').currentTime") > 1.9
+
+        browser.click(1000, 360)  # a click advances: the second scene's title slide
+        title = browser.js(STATE)
+        assert title["counter"] == "4 / 5" and title["clip"] is None and "Two basins" in title["text"]
+        browser.click(40, 360)  # a click on the left edge goes back
+        assert browser.js(STATE)["counter"] == "3 / 5"
+        browser.key("ArrowLeft", 37)
+        assert browser.js(STATE)["counter"] == "2 / 5"
+        urls = [
+            e["params"]["request"]["url"]
+            for e in browser.events
+            if e.get("method") == "Network.requestWillBeSent"
+        ]
+    finally:
+        browser.close()
+        server.shutdown()
+    assert urls and all(u.startswith(origin + "/") for u in urls), urls
+    assert requested and "/slides.html" in requested
+    for path in requested:
+        assert (site / path.lstrip("/")).resolve().is_relative_to(site.resolve()), path
+        assert (site / path.lstrip("/")).is_file(), path
+    assert any(p.endswith(".webm") for p in requested)
+
+
+def test_the_writers_import_without_manim_or_pptx():
+    """The command line imports this module on every run: it stays quick."""
+    code = "import sys, scenes.cli.decks; print(sorted({'manim', 'pptx', 'av'} & set(sys.modules)))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert proc.stdout.strip() == "[]"
