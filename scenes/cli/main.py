@@ -63,6 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write NAME.json (what `roll trajectory` prints) beside each result",
     )
 
+    sl = sub.add_parser("slides", help="a deck: a title slide per scene, then a slide per beat (caption)")
+    sl.add_argument("names", nargs="*", metavar="NAME", help="scene names (see `roll list`)")
+    sl.add_argument("--all", action="store_true", help="the chapter's sixteen scenes")
+    sl.add_argument("--to", required=True, help="pptx (PowerPoint, LibreOffice Impress) or html (offline)")
+    sl.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k")
+    sl.add_argument("--out", default="slides", help="folder for slides.pptx or slides.html (default slides/)")
+    sl.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
+    sl.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
+    add_run_flags(sl)
+
     ga = sub.add_parser(
         "gallery", help="every scene as GIF + last-frame PNG + JSON, with index.html and README.md"
     )
@@ -120,6 +130,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench_command(args)
 
 
+def cmd_slides(args: argparse.Namespace) -> int:
+    from scenes.cli.slides import slides_command
+
+    return slides_command(args)
+
+
 def cmd_gallery(args: argparse.Namespace) -> int:
     from scenes.cli.gallery import gallery_command
 
@@ -130,6 +146,7 @@ COMMANDS = {
     "list": cmd_list,
     "trajectory": cmd_trajectory,
     "render": cmd_render,
+    "slides": cmd_slides,
     "gallery": cmd_gallery,
     "bench": cmd_bench,
 }

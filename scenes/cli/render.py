@@ -11,13 +11,14 @@ and never touches the previous one. SIGINT/SIGTERM stop every worker and exit 13
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import queue
 import signal
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -53,6 +54,7 @@ class Job:
     media_dir: str
     progress: bool
     save_trajectory: bool = False
+    sections: bool = False  # also write each beat (manim section) as its own clip, for decks
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -125,9 +127,21 @@ def tex_cache(media_dir: str, name: str) -> Path:
     return Path(media_dir) / "tex-cache" / name
 
 
+class _QuietWebm(logging.Filter):
+    """manim warns on every webm render that the format "can be slower": not news to a user
+    who asked for it, and its log line lands on stdout, where `render` prints its results."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Output format set as webm")
+
+
 def render_job(job: Job) -> list[str]:
     """Render one scene in each requested format into manim's media tree; returns the files."""
     from manim import tempconfig
+
+    quiet = logging.getLogger("manim")
+    if not any(isinstance(f, _QuietWebm) for f in quiet.filters):
+        quiet.addFilter(_QuietWebm())
 
     settings = Settings.from_dict(job.settings)
     cls = scene_class(job.name, settings)
@@ -143,6 +157,7 @@ def render_job(job: Job) -> list[str]:
             "write_to_movie": fmt != "png",
             "preview": False,
             "tex_dir": str(tex_cache(job.media_dir, job.name)),
+            "save_sections": job.sections and fmt in ("mp4", "webm"),
         }
         if fmt == "gif":
             # manim builds a GIF from its h264 segments; at the default crf their encoder noise
@@ -166,7 +181,9 @@ def publish(job: Job, produced: Sequence[str]) -> list[str]:
         for src, fmt in zip(produced, job.formats, strict=True)
     ]
     # a video's subtitles: manim's NAME.srt beside it in the media tree, and WebVTT from it
-    videos = [Path(src) for src, fmt in zip(produced, job.formats, strict=True) if fmt in ("mp4", "webm", "gif")]
+    videos = [
+        Path(src) for src, fmt in zip(produced, job.formats, strict=True) if fmt in ("mp4", "webm", "gif")
+    ]
     cues = next((v.with_suffix(".srt") for v in videos if v.with_suffix(".srt").exists()), None)
     if cues is not None:
         text = cues.read_text(encoding="utf-8")
@@ -235,16 +252,23 @@ def render_command(args: argparse.Namespace) -> int:
     return run_jobs(jobs, args.jobs, args.verbose)[0]
 
 
-def run_jobs(jobs: Sequence[Job], workers: int, verbose: bool = False) -> tuple[int, list[str]]:
-    """Render and publish every job; returns the exit code and the scenes finished."""
+Deliver = Callable[[Job, Sequence[str]], list[str]]
+
+
+def run_jobs(
+    jobs: Sequence[Job], workers: int, verbose: bool = False, deliver: Deliver | None = None
+) -> tuple[int, list[str]]:
+    """Render every job and hand its files to `deliver` (default: publish them into --out) in
+    this process; returns the exit code and the scenes finished."""
+    deliver = deliver or publish
     finished: list[str] = []
     failures: list[str] = []
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         if workers == 1 or len(jobs) == 1:
-            _render_serial(jobs, finished, failures, verbose)
+            _render_serial(jobs, finished, failures, verbose, deliver)
         else:
-            _render_parallel(jobs, workers, finished, failures)
+            _render_parallel(jobs, workers, finished, failures, deliver)
     except Interrupted as stop:
         done = ", ".join(finished) or "nothing"
         print(f"roll: interrupted by {stop}; finished: {done}", file=sys.stderr)
@@ -260,12 +284,14 @@ def run_jobs(jobs: Sequence[Job], workers: int, verbose: bool = False) -> tuple[
     return 0, finished
 
 
-def _render_serial(jobs: Sequence[Job], finished: list[str], failures: list[str], verbose: bool) -> None:
+def _render_serial(
+    jobs: Sequence[Job], finished: list[str], failures: list[str], verbose: bool, deliver: Deliver
+) -> None:
     for job in jobs:
         print(f"roll: rendering {job.name} ({', '.join(job.formats)}, -q {job.quality})", file=sys.stderr)
         t = time.perf_counter()
         try:
-            paths = publish(job, render_job(job))
+            paths = deliver(job, render_job(job))
         except Exception as exc:  # noqa: BLE001 - report it and go on with the other scenes
             if verbose:
                 raise
@@ -291,7 +317,9 @@ def _worker(tasks: Any, results: Any) -> None:
             results.put((job.name, False, f"{type(exc).__name__}: {exc}"))
 
 
-def _render_parallel(jobs: Sequence[Job], workers: int, finished: list[str], failures: list[str]) -> None:
+def _render_parallel(
+    jobs: Sequence[Job], workers: int, finished: list[str], failures: list[str], deliver: Deliver
+) -> None:
     # fork, not spawn: require_manim() has already imported manim and torch here, so a
     # forked worker starts at once instead of paying ~2.5 s of imports (measured: --all -q l
     # with 2 jobs took 22.3 s spawned, 19.0 s forked). Nothing before this point has run a
@@ -331,7 +359,7 @@ def _render_parallel(jobs: Sequence[Job], workers: int, finished: list[str], fai
                     return
             pending.discard(name)
             if ok:
-                _report_done(by_name[name], publish(by_name[name], payload), time.perf_counter() - started)
+                _report_done(by_name[name], deliver(by_name[name], payload), time.perf_counter() - started)
                 finished.append(name)
             else:
                 failures.append(_failure(name, payload))

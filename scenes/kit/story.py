@@ -627,9 +627,11 @@ class StoryScene(Scene):
             if ball.stopped_off_the_map:
                 self.caption(f"{ball.name}: {status_words(ball.traj.status)}", warn=True, hold=hold)
                 return False
+        # the caption first: it opens the beat, and the beat's annotations belong to it
+        self.caption(words, hold=0)
         for m in marks:
             self.mark(m)
-        self.caption(words, hold=hold)
+        self.wait(max(hold - 0.5 * len(marks), 0.3))
         return True
 
     def mark(self, m: Mark) -> VGroup:

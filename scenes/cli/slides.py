@@ -1,0 +1,120 @@
+"""`roll slides NAME...|--all --to pptx|html --out DIR`: a deck to present the story beat by beat.
+
+Each scene renders once with manim's sections on (a section per caption: the kit opens one
+at every caption), so the deck's slides, the subtitle cues and the speaker notes all come
+from the same captions. The clips are the sections' own videos; a slide's poster is its
+clip's first frame. pptx takes H.264 mp4, the HTML deck VP9 webm (what Chromium plays
+everywhere).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from landscapes.errors import SettingsError
+from landscapes.stories import get_story
+from scenes.catalog import CHAPTER, SECTIONS, entry
+from scenes.cli.render import QUALITY_NAMES, Job, check_out_dir, require_manim, run_jobs
+
+TARGETS = {"pptx": "mp4", "html": "webm"}
+
+
+def plan(args: argparse.Namespace) -> list[Job]:
+    from scenes.cli.options import options_from_args, settings_from_args
+
+    if args.to not in TARGETS:
+        raise SettingsError(f"--to {args.to!r}: choose pptx or html")
+    if args.all and args.names:
+        raise SettingsError("give scene names or --all, not both")
+    if not args.all and not args.names:
+        raise SettingsError(f"name a scene ({', '.join(CHAPTER[:3])}, …) or use --all")
+    names = list(CHAPTER) if args.all else list(dict.fromkeys(args.names))
+    for name in names:
+        entry(name)
+    if args.quality not in QUALITY_NAMES:
+        raise SettingsError(f"-q {args.quality!r}: choose one of {', '.join(QUALITY_NAMES)}")
+    if args.jobs is None or args.jobs < 1:
+        raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")
+    out = check_out_dir(args.out)
+    fmt = TARGETS[args.to]
+    return [
+        Job(
+            name,
+            settings_from_args(name, args).to_dict(),
+            options_from_args(name, args),
+            args.quality,
+            (fmt,),
+            str(out),
+            args.media_dir,
+            progress=False,
+            sections=True,
+        )
+        for name in names
+    ]
+
+
+def first_frame(clip: Path, dest: Path) -> Path:
+    """The clip's first frame as a PNG: the slide's poster."""
+    import av
+
+    with av.open(str(clip)) as container:
+        frame = next(container.decode(video=0))
+        frame.to_image().save(dest)
+    return dest
+
+
+def beats_of(job: Job, produced: Sequence[str]) -> list[tuple[str, Path]]:
+    """(caption, clip) per beat, from manim's section index and the scene's subtitle cues
+    (both written by the same captions)."""
+    import srt
+
+    movie = Path(produced[0])
+    index = json.loads((movie.parent / "sections" / f"{movie.stem}.json").read_text(encoding="utf-8"))
+    clips = [movie.parent / "sections" / s["video"] for s in index]
+    cues = [c.content for c in srt.parse(movie.with_suffix(".srt").read_text(encoding="utf-8"))]
+    if len(cues) != len(clips):
+        raise RuntimeError(f"{job.name}: {len(clips)} sections but {len(cues)} captions")
+    return list(zip(cues, clips, strict=True))
+
+
+def title_of(name: str) -> str:
+    e = entry(name)
+    return f"{SECTIONS[e.section]}: {name.replace('-', ' ')}"
+
+
+def slides_command(args: argparse.Namespace) -> int:
+    from scenes.cli.decks import Beat, DeckScene, write_html, write_pptx
+
+    jobs = plan(args)
+    require_manim()
+    collected: dict[str, list[tuple[str, Path]]] = {}
+
+    def collect(job: Job, produced: Sequence[str]) -> list[str]:
+        collected[job.name] = beats_of(job, produced)
+        return []
+
+    code, finished = run_jobs(jobs, args.jobs, verbose=args.verbose, deliver=collect)
+    if code not in (0, 1) or not finished:
+        return code
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    posters = Path(args.media_dir) / "posters"
+    posters.mkdir(parents=True, exist_ok=True)
+    scenes = []
+    for job in jobs:
+        if job.name not in collected:
+            continue
+        beats = tuple(
+            Beat(caption, clip, first_frame(clip, posters / f"{job.name}-{k:02d}.png"))
+            for k, (caption, clip) in enumerate(collected[job.name])
+        )
+        scenes.append(DeckScene(job.name, title_of(job.name), get_story(job.name).line, beats))
+    if args.to == "pptx":
+        path = write_pptx(scenes, out / "slides.pptx")
+    else:
+        path = write_html(scenes, out)
+    print(path, flush=True)
+    return code
