@@ -24,17 +24,17 @@ def test_the_readme_names_the_two_commands():
 def test_readme_command_is_valid(argv, monkeypatch, tmp_path, capsys):
     monkeypatch.chdir(tmp_path)
     planned = []
-    monkeypatch.setattr(
-        render, "run_jobs", lambda jobs, workers, verbose=False: (planned.extend(jobs), (0, []))[1]
-    )
-    monkeypatch.setattr(
-        gallery, "run_jobs", lambda jobs, workers, verbose=False: (planned.extend(jobs), (0, []))[1]
-    )
+    def plan_only(jobs, workers, verbose=False, deliver=None):
+        planned.extend(jobs)
+        return 0, []
+
+    monkeypatch.setattr(render, "run_jobs", plan_only)
+    monkeypatch.setattr(gallery, "run_jobs", plan_only)
     if argv[0] == "bench":
         from scenes.cli.main import build_parser
 
         build_parser().parse_args(argv)  # parsing only: a bench renders every scene
         return
     assert main(argv) == 0, capsys.readouterr().err
-    if argv[0] in ("render", "gallery"):
+    if argv[0] in ("render", "gallery", "slides"):
         assert planned, "the command plans at least one scene"

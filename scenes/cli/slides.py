@@ -17,7 +17,8 @@ from pathlib import Path
 from landscapes.errors import SettingsError
 from landscapes.stories import get_story
 from scenes.catalog import CHAPTER, SECTIONS, entry
-from scenes.cli.render import QUALITY_NAMES, Job, check_out_dir, require_manim, run_jobs
+from scenes.cli import render
+from scenes.cli.render import QUALITY_NAMES, Job, check_out_dir, require_manim
 
 TARGETS = {"pptx": "mp4", "html": "webm"}
 
@@ -96,7 +97,7 @@ def slides_command(args: argparse.Namespace) -> int:
         collected[job.name] = beats_of(job, produced)
         return []
 
-    code, finished = run_jobs(jobs, args.jobs, verbose=args.verbose, deliver=collect)
+    code, finished = render.run_jobs(jobs, args.jobs, verbose=args.verbose, deliver=collect)
     if code not in (0, 1) or not finished:
         return code
     out = Path(args.out)
