@@ -24,6 +24,7 @@ def test_the_readme_names_the_two_commands():
 def test_readme_command_is_valid(argv, monkeypatch, tmp_path, capsys):
     monkeypatch.chdir(tmp_path)
     planned = []
+
     def plan_only(jobs, workers, verbose=False, deliver=None):
         planned.extend(jobs)
         return 0, []
