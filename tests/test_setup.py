@@ -44,7 +44,8 @@ def test_not_root_with_packages_missing_prints_the_apt_line_and_stops(tmp_path):
     assert line == (
         "apt-get update && apt-get install -y --no-install-recommends libcairo2-dev libpango1.0-dev "
         "pkg-config texlive-latex-base texlive-latex-recommended texlive-latex-extra "
-        "texlive-fonts-recommended dvisvgm cm-super-minimal chromium libreoffice-impress poppler-utils"
+        "texlive-fonts-recommended dvisvgm cm-super-minimal fonts-noto-cjk "
+        "chromium libreoffice-impress poppler-utils"
     )
     assert "run as root" in proc.stderr
     assert not (tmp_path / "repo" / ".venv").exists(), "stops before anything else"

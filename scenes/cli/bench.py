@@ -18,6 +18,7 @@ from typing import Any
 from landscapes.errors import SettingsError
 from landscapes.stories import get_story
 from scenes.catalog import CHAPTER, cost, entry, scene_class
+from scenes.cli.options import check_look
 from scenes.cli.render import QUALITY_NAMES, tex_cache
 
 
@@ -36,7 +37,9 @@ def _timed_render(make_scene: Any, config: dict[str, Any]) -> tuple[int, float]:
     return frames, seconds
 
 
-def bench(names: list[str], quality: str, media_dir: str) -> dict[str, Any]:
+def bench(
+    names: list[str], quality: str, media_dir: str, theme: str = "dark", lang: str = "en"
+) -> dict[str, Any]:
     from manim import config as live
     from manim import tempconfig
 
@@ -52,7 +55,7 @@ def bench(names: list[str], quality: str, media_dir: str) -> dict[str, Any]:
     }
     with tempconfig(base):
         fps = live.frame_rate
-    result: dict[str, Any] = {"quality": quality, "scenes": {}}
+    result: dict[str, Any] = {"quality": quality, "theme": theme, "lang": lang, "scenes": {}}
     from landscapes.optimizers import run
 
     run(get_story("cubic-saddle").settings.override(steps=2))  # the first call pays torch's warm-up
@@ -63,7 +66,10 @@ def bench(names: list[str], quality: str, media_dir: str) -> dict[str, Any]:
         t = time.perf_counter()
         story.trajectories()
         trajectory_ms = (time.perf_counter() - t) * 1000
-        frames, seconds = _timed_render(scene_class(name), {**base, "tex_dir": str(tex_cache("media", name))})
+        cls = scene_class(name)
+        frames, seconds = _timed_render(
+            lambda cls=cls: cls(theme=theme, lang=lang), {**base, "tex_dir": str(tex_cache("media", name))}
+        )
         kind = "3d" if cost(name) > 1 else "2d"
         floor_frames, floor_seconds = _timed_render(floor_class(kind == "3d", frames / fps), base)
         floor_ms = floor_seconds * 1000 / floor_frames
@@ -105,7 +111,7 @@ def bench_command(args: argparse.Namespace) -> int:
     # movies go to a temporary folder and are not cached; TeX output is cached by content in
     # media/tex-cache, the same cache `roll render` uses, as in any real re-render
     with tempfile.TemporaryDirectory(prefix="roll-bench-") as media:
-        result = bench(names, args.quality, media)
+        result = bench(names, args.quality, media, *check_look(args))
     if args.json:
         print(json.dumps(result))
     else:

@@ -12,6 +12,7 @@ from landscapes.errors import SettingsError
 from landscapes.settings import Settings
 from landscapes.stories import SCENES, Story, get_story
 from scenes.catalog import entry
+from scenes.cli.options import check_look
 from scenes.cli.render import QUALITY_NAMES, Job, check_out_dir, require_manim, run_jobs, write_atomic
 
 FORMATS = ("gif", "png")
@@ -36,7 +37,10 @@ def _command(story: Story) -> str:
     return f"roll render {story.name}{extra} -q h"
 
 
-def index_html(stories: Sequence[Story], quality: str) -> str:
+LOOK = {"dark": "dark theme", "light": "light theme", "en": "English", "zh": "Chinese (中文)"}
+
+
+def index_html(stories: Sequence[Story], quality: str, theme: str = "dark", lang: str = "en") -> str:
     cards = []
     for st in stories:
         name = html.escape(st.name)
@@ -70,14 +74,16 @@ def index_html(stories: Sequence[Story], quality: str) -> str:
 <body>
 <h1>Optimization landscapes</h1>
 <p>A ball rolling down the loss landscapes of d2l's "Optimization and Deep Learning" chapter.
-Rendered at quality {html.escape(quality)} ({html.escape(QUALITY_NAMES[quality].replace("_", " "))}).</p>
+Rendered at quality {html.escape(quality)} ({html.escape(QUALITY_NAMES[quality].replace("_", " "))}),
+<span class="look">{LOOK[theme]}, {LOOK[lang]}</span>
+(<code>--theme {theme} --lang {lang}</code>).</p>
 {body}
 </body>
 </html>
 """
 
 
-def readme_md(stories: Sequence[Story], quality: str) -> str:
+def readme_md(stories: Sequence[Story], quality: str, theme: str = "dark", lang: str = "en") -> str:
     rows = [
         f"| `{st.name}` | {st.line} | {settings_line(st.settings)} | "
         f"[GIF]({st.name}.gif) · [PNG]({st.name}.png) · [JSON]({st.name}.json) · "
@@ -88,7 +94,9 @@ def readme_md(stories: Sequence[Story], quality: str) -> str:
         [
             "# Optimization landscapes: scene gallery",
             "",
-            f"Every scene as a GIF (quality `{quality}`), its last frame as a PNG for handouts, and the",
+            f"Every scene as a GIF (quality `{quality}`, {LOOK[theme]}, {LOOK[lang]}: "
+            f"`--theme {theme} --lang {lang}`),",
+            "its last frame as a PNG for handouts, and the",
             "numbers behind it as JSON (what `roll trajectory NAME` prints).",
             "Open `index.html` to see them all.",
             "",
@@ -108,6 +116,7 @@ def gallery_command(args: argparse.Namespace) -> int:
     names = list(dict.fromkeys(args.names)) or list(SCENES)
     stories = [get_story(n) for n in names]
     out = check_out_dir(args.out)
+    theme, lang = check_look(args)
     require_manim()
     jobs = [
         Job(
@@ -120,6 +129,8 @@ def gallery_command(args: argparse.Namespace) -> int:
             args.media_dir,
             progress=False,
             save_trajectory=True,
+            theme=theme,
+            lang=lang,
         )
         for st in stories
     ]
@@ -128,8 +139,8 @@ def gallery_command(args: argparse.Namespace) -> int:
     if done and code in (0, 1):  # an interrupted gallery gets no index: it would look complete
         out.mkdir(parents=True, exist_ok=True)
         for name, text in (
-            ("index.html", index_html(done, args.quality)),
-            ("README.md", readme_md(done, args.quality)),
+            ("index.html", index_html(done, args.quality, theme, lang)),
+            ("README.md", readme_md(done, args.quality, theme, lang)),
         ):
             print(write_atomic(out / name, text.encode()), flush=True)
     return code

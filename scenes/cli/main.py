@@ -17,7 +17,14 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from landscapes.errors import SettingsError
-from scenes.cli.options import Parser, add_run_flags, join_negative_values, run_epilog, settings_from_args
+from scenes.cli.options import (
+    Parser,
+    add_look_flags,
+    add_run_flags,
+    join_negative_values,
+    run_epilog,
+    settings_from_args,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--out", default="out", help="folder for the results, under stable names (default out/)")
     rd.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
     rd.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
+    add_look_flags(rd)
     add_run_flags(rd)
     sc = rd.add_argument_group("scene options")
     sc.add_argument(
@@ -71,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--out", default="slides", help="folder for slides.pptx or slides.html (default slides/)")
     sl.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
     sl.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
+    add_look_flags(sl)
     add_run_flags(sl)
 
     ga = sub.add_parser(
@@ -81,11 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     ga.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k")
     ga.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
     ga.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
+    add_look_flags(ga)
 
     bn = sub.add_parser("bench", help="time each scene per frame against manim's floor, in one run")
     bn.add_argument("names", nargs="*", metavar="NAME", help="scenes to time (default: all)")
     bn.add_argument("-q", "--quality", default="l", help="l (480p15, default) or h (1080p60)")
     bn.add_argument("--json", action="store_true", help="print one JSON object")
+    add_look_flags(bn)
     return parser
 
 

@@ -213,3 +213,36 @@ def _default_start(dim: int, domain: tuple[tuple[float, float], ...] | None) -> 
     if domain is None:
         return (1.0,) * dim
     return tuple(1.0 if lo <= 1.0 <= hi else (lo + hi) / 2 for lo, hi in domain)
+
+
+THEMES = ("dark", "light")
+CJK_FONT = "Noto Sans CJK SC"
+
+
+def add_look_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--theme", default="dark", help="dark (default) or light (white background)")
+    p.add_argument("--lang", default="en", help="en (default) or zh (Chinese captions and labels)")
+
+
+def check_look(args: argparse.Namespace) -> tuple[str, str]:
+    """The theme and language asked for, refused in one line if unknown or not installed."""
+    from scenes.kit.i18n import languages
+
+    theme, lang = getattr(args, "theme", "dark"), getattr(args, "lang", "en")
+    if theme not in THEMES:
+        raise SettingsError(f"--theme {theme!r}: choose dark or light")
+    if lang not in languages():
+        raise SettingsError(f"--lang {lang!r}: choose one of {', '.join(languages())}")
+    if lang == "zh" and not font_installed(CJK_FONT):
+        raise SettingsError(
+            f"--lang zh: the font {CJK_FONT!r} is missing (Debian's fonts-noto-cjk); "
+            "run `make render` to install it"
+        )
+    return theme, lang
+
+
+def font_installed(family: str) -> bool:
+    """Whether pango can use this font family (a missing one silently renders boxes)."""
+    import manimpango
+
+    return family in manimpango.list_fonts()

@@ -28,7 +28,7 @@ from landscapes.errors import SettingsError
 from landscapes.settings import Settings
 from landscapes.stories import get_story
 from scenes.catalog import CHAPTER, cost, scene_class
-from scenes.cli.options import options_from_args, settings_from_args
+from scenes.cli.options import check_look, options_from_args, settings_from_args
 from scenes.cli.subtitles import srt_to_vtt
 
 QUALITY_NAMES = {
@@ -55,6 +55,8 @@ class Job:
     progress: bool
     save_trajectory: bool = False
     sections: bool = False  # also write each beat (manim section) as its own clip, for decks
+    theme: str = "dark"
+    lang: str = "en"
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -103,6 +105,7 @@ def plan_jobs(args: argparse.Namespace) -> list[Job]:
     if args.jobs is None or args.jobs < 1:
         raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")
     out = check_out_dir(args.out)
+    theme, lang = check_look(args)
     progress = args.jobs == 1 and sys.stderr.isatty()
     return [
         Job(
@@ -115,6 +118,8 @@ def plan_jobs(args: argparse.Namespace) -> list[Job]:
             args.media_dir,
             progress,
             args.save_trajectory,
+            theme=theme,
+            lang=lang,
         )
         for name in names
     ]
@@ -165,7 +170,7 @@ def render_job(job: Job) -> list[str]:
             # 2.3 MB lossless, measured at -q l)
             cfg["video_encoder_options"] = {"crf": "0"}
         with tempconfig(cfg):
-            scene = cls(settings=settings, options=job.options)
+            scene = cls(settings=settings, options=job.options, theme=job.theme, lang=job.lang)
             scene.render()
             writer = scene.renderer.file_writer
             produced.append(str(writer.image_file_path if fmt == "png" else writer.movie_file_path))

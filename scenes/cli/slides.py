@@ -24,7 +24,7 @@ TARGETS = {"pptx": "mp4", "html": "webm"}
 
 
 def plan(args: argparse.Namespace) -> list[Job]:
-    from scenes.cli.options import options_from_args, settings_from_args
+    from scenes.cli.options import check_look, options_from_args, settings_from_args
 
     if args.to not in TARGETS:
         raise SettingsError(f"--to {args.to!r}: choose pptx or html")
@@ -40,6 +40,7 @@ def plan(args: argparse.Namespace) -> list[Job]:
     if args.jobs is None or args.jobs < 1:
         raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")
     out = check_out_dir(args.out)
+    theme, lang = check_look(args)
     fmt = TARGETS[args.to]
     return [
         Job(
@@ -52,6 +53,8 @@ def plan(args: argparse.Namespace) -> list[Job]:
             args.media_dir,
             progress=False,
             sections=True,
+            theme=theme,
+            lang=lang,
         )
         for name in names
     ]
@@ -114,8 +117,8 @@ def slides_command(args: argparse.Namespace) -> int:
         )
         scenes.append(DeckScene(job.name, title_of(job.name), get_story(job.name).line, beats))
     if args.to == "pptx":
-        path = write_pptx(scenes, out / "slides.pptx")
+        path = write_pptx(scenes, out / "slides.pptx", theme=args.theme)
     else:
-        path = write_html(scenes, out)
+        path = write_html(scenes, out, theme=args.theme)
     print(path, flush=True)
     return code
