@@ -5,11 +5,19 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture(scope="session")
+def tex_dir(tmp_path_factory):
+    """One TeX cache for the whole run: manim names its files by content, so tests share
+    compiled labels instead of running latex again for every scene."""
+    return tmp_path_factory.mktemp("tex")
+
+
 @pytest.fixture
-def tiny(tmp_path):
+def tiny(tmp_path, tex_dir):
     from manim import tempconfig
 
     cfg = {
+        "tex_dir": str(tex_dir),
         "pixel_height": 120,
         "pixel_width": 214,
         "frame_rate": 5,

@@ -45,7 +45,7 @@ def at_step(scene, i: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
+def rendered(tmp_path_factory, tex_dir):
     from manim import tempconfig
 
     cfg = {
@@ -53,6 +53,7 @@ def rendered(tmp_path_factory):
         "pixel_width": 214,
         "frame_rate": 5,
         "media_dir": str(tmp_path_factory.mktemp("media")),
+        "tex_dir": str(tex_dir),
         "write_to_movie": False,
         "disable_caching": True,
         "verbosity": "WARNING",

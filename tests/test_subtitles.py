@@ -14,7 +14,7 @@ from scenes.cli.subtitles import srt_to_vtt
 
 
 @pytest.fixture
-def tiny_movie(tmp_path):
+def tiny_movie(tmp_path, tex_dir):
     from manim import tempconfig
 
     cfg = {
@@ -22,6 +22,7 @@ def tiny_movie(tmp_path):
         "pixel_width": 214,
         "frame_rate": 5,
         "media_dir": str(tmp_path / "media"),
+        "tex_dir": str(tex_dir),
         "disable_caching": True,
         "verbosity": "WARNING",
         "progress_bar": "none",

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from manim import MathTex, Text, VMobject
 
+from scenes.kit.i18n import language
 from scenes.kit.palette import palette
 
 _log = logging.getLogger("roll")
@@ -35,11 +36,26 @@ def use_latex() -> bool:
 
 
 TEXT_FONT = "DejaVu Sans"  # clear at 480p; pango falls back to a default font where it is missing
+FONTS = {"zh": "Noto Sans CJK SC"}  # without it pango picks a Japanese face for Chinese text
+
+
+def text_font() -> str:
+    """The font for words in the current language."""
+    return FONTS.get(language(), TEXT_FONT)
+
+
+def require_font(lang: str) -> None:
+    """A missing font draws empty boxes with only a log warning: refuse instead."""
+    import manimpango
+
+    font = FONTS.get(lang)
+    if font is not None and font not in manimpango.list_fonts():
+        raise RuntimeError(f"the font {font!r} for {lang} is missing (fonts-noto-cjk): run `make render`")
 
 
 def text(s: str, **kwargs: Any) -> Text:
-    """Text in the scenes' sans-serif font."""
-    kwargs.setdefault("font", TEXT_FONT)
+    """Text in the scenes' sans-serif font (the language's own font where it needs one)."""
+    kwargs.setdefault("font", text_font())
     kwargs.setdefault("color", palette().text)
     return Text(s, **kwargs)
 

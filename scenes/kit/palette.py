@@ -58,7 +58,30 @@ DARK = Palette(
     gradient=_c("#ffffff"),
 )
 
-PALETTES: dict[str, Palette] = {p.name: p for p in (DARK,)}
+# For white slides and the book's look: dark text, colours deep enough for white (each ball
+# at least 3:1 against the background, text at least 4.5:1: tests/test_themes.py computes it)
+LIGHT = Palette(
+    name="light",
+    background=_c("#ffffff"),
+    text=_c("#1a1a1a"),
+    axis=_c("#37474f"),
+    curve=_c("#607d8b"),
+    curves=(_c("#8e24aa"), _c("#00897b")),
+    balls=(_c("#c77800"), _c("#0072b2"), _c("#c62828"), _c("#2e7d32")),
+    ball_edge=_c("#1a1a1a"),
+    note=_c("#6a4500"),
+    warn=_c("#b71c1c"),
+    neutral=_c("#616161"),
+    fill_low=_c("#b9cfe8"),
+    fill_high=_c("#f4f7fb"),
+    contour=_c("#4f6475"),
+    surface=(_c("#9dbfe3"), _c("#80a9d6")),
+    surface_edge=_c("#2c5478"),
+    tangent=_c("#000000"),
+    gradient=_c("#000000"),
+)
+
+PALETTES: dict[str, Palette] = {p.name: p for p in (DARK, LIGHT)}
 _current = [DARK]
 
 
@@ -79,3 +102,18 @@ def use_palette(name: str) -> Palette:
 def ball_color(k: int) -> ManimColor:
     p = palette()
     return p.balls[k % len(p.balls)]
+
+
+def luminance(color: ManimColor) -> float:
+    """WCAG 2 relative luminance of an sRGB colour."""
+    channels = []
+    for c in color.to_rgb():
+        channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    r, g, b = channels
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: ManimColor, b: ManimColor) -> float:
+    """WCAG contrast ratio, 1 to 21."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)

@@ -23,7 +23,7 @@ from scenes.kit.bars import StateBars
 from scenes.kit.contour import ContourPlane
 from scenes.kit.i18n import _, use_language
 from scenes.kit.labels import Box, Obstacles, box_of, place
-from scenes.kit.mathtext import flat, math, text
+from scenes.kit.mathtext import flat, math, require_font, text
 from scenes.kit.palette import ball_color, palette, use_palette
 from scenes.kit.readouts import FONT, NUMBER_SIZE, PANEL_X, Readouts, name_math, name_text, series_feed
 from scenes.kit.step import StepArrow, Tangent
@@ -170,6 +170,7 @@ class StoryScene(Scene):
         if theme is not None:
             use_palette(theme)
         if lang is not None:
+            require_font(lang)
             use_language(lang)
         super().__init__(**kwargs)
         self.camera.background_color = palette().background
