@@ -52,7 +52,7 @@ def test_html_deck_keeps_every_asset_beside_it(tmp_path, monkeypatch, capsys):
     assert main(["slides", "vanishing-gradient", "--to", "html", "--out", "deck"]) == 0
     page = (tmp_path / "deck" / "slides.html").read_text(encoding="utf-8")
     assert "http://" not in page and "https://" not in page, "nothing from a network"
-    clips = sorted(p for p in (tmp_path / "deck").rglob("*.webm"))
+    clips = sorted(p for p in (tmp_path / "deck").rglob("*.mp4"))
     assert len(clips) >= 2
     for clip in clips:
         assert clip.relative_to(tmp_path / "deck").as_posix() in page

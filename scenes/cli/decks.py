@@ -26,7 +26,7 @@ class Beat:
     """One step of a scene's story: the caption that opens it and the clip that shows it."""
 
     caption: str  # the caption that opens the beat (speaker notes)
-    clip: Path  # the beat's video clip (mp4 H.264 for pptx, webm VP9 for html)
+    clip: Path  # the beat's video clip (H.264 mp4 from roll slides; the HTML deck plays webm too)
     poster: Path  # a PNG of the clip's first frame
 
 
