@@ -1,0 +1,148 @@
+"""The scenes in a Jupyter notebook: `animate("risk")` renders one and shows it inline.
+
+    from scenes.notebook import animate
+    animate("risk")                                   # the story as the chapter tells it
+    animate("learning-rate", lr=0.05, theme="light")  # a setting changed, on white
+    animate("ripples", quality="m", lang="zh")        # 720p30, the chapter's Chinese terms
+
+The video is embedded in the notebook (base64), so a saved notebook plays anywhere without
+its media folder. `quality` is manim's letter (`l` 480p15 by default, `m`, `h`, `p`, `k`) or
+`tiny` (214x120 at 2 frames per second, for tests); without one, the environment variable
+ROLL_NOTEBOOK_QUALITY chooses, so one notebook runs at full size for a class and at tiny
+size in the tests. manim's own `%%manim` cell magic works on these scenes too;
+`manim_flags()` gives its quality flags under the same rule.
+
+This module imports no command-line code, and no scene imports it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from dataclasses import fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from IPython.display import Video
+
+    from landscapes.settings import Settings
+
+QUALITY_ENV = "ROLL_NOTEBOOK_QUALITY"
+# manim's quality letters -> its config's quality names, and the tests' tiny size
+QUALITIES: dict[str, dict[str, Any]] = {
+    "l": {"quality": "low_quality"},
+    "m": {"quality": "medium_quality"},
+    "h": {"quality": "high_quality"},
+    "p": {"quality": "production_quality"},
+    "k": {"quality": "fourk_quality"},
+    "tiny": {"pixel_height": 120, "pixel_width": 214, "frame_rate": 2},
+}
+HTML_ATTRIBUTES = "controls autoplay loop muted"
+_media: list[Path] = []  # this kernel's media folder, made on first use (its TeX cache is reused)
+
+
+def quality_in_force(chosen: str | None = None) -> str:
+    """The quality in force: the one given, else $ROLL_NOTEBOOK_QUALITY, else `l`."""
+    q = chosen or os.environ.get(QUALITY_ENV) or "l"
+    if q not in QUALITIES:
+        where = "" if chosen else f" (from ${QUALITY_ENV})"
+        raise ValueError(f"quality {q!r}{where}: choose one of {', '.join(QUALITIES)}")
+    return q
+
+
+def manim_flags(chosen: str | None = None) -> str:
+    """The quality as flags of manim's `%%manim` magic: `-ql`, ..., or the tiny size."""
+    q = quality_in_force(chosen)
+    if q == "tiny":
+        t = QUALITIES["tiny"]
+        return f"--resolution {t['pixel_width']},{t['pixel_height']} --frame_rate {t['frame_rate']}"
+    return f"-q{q}"
+
+
+def story_settings(name: str, **changes: Any) -> Settings:
+    """The story's settings with `changes` (Settings fields; `beta` is momentum's) applied, validated.
+
+    A one-variable start may be a plain number: `start=2` is `start=(2,)`.
+    """
+    from landscapes.errors import SettingsError
+    from landscapes.settings import Settings
+    from landscapes.stories import get_story
+
+    known = {f.name for f in fields(Settings)} | {"beta"}
+    unknown = sorted(set(changes) - known)
+    if unknown:
+        raise SettingsError(f"{', '.join(unknown)}: not a setting; choose from {', '.join(sorted(known))}")
+    if isinstance(changes.get("start"), (int, float)):
+        changes["start"] = (changes["start"],)
+    settings = get_story(name).settings.override(**changes)
+    settings.validate()
+    return settings
+
+
+def media_dir() -> Path:
+    """A folder for this kernel's renders, removed when the kernel exits."""
+    if not _media:
+        path = Path(tempfile.mkdtemp(prefix="roll-notebook-"))
+        atexit.register(shutil.rmtree, path, ignore_errors=True)
+        _media.append(path)
+    return _media[0]
+
+
+def render_video(
+    name: str,
+    quality: str | None = None,
+    theme: str = "dark",
+    lang: str = "en",
+    media: str | Path | None = None,
+    options: dict[str, Any] | None = None,
+    **settings: Any,
+) -> Path:
+    """Render one scene to MP4 under manim's media tree (`media`, or this kernel's folder); its path.
+
+    `settings` override the story's (`lr=0.05`, `start=(-4, -1)`, `beta=0.25`, ...); `options`
+    are the scene's own (compare's `optimizers`, basins' `balls` and `spread`).
+    """
+    from manim import tempconfig
+
+    from scenes.catalog import scene_class
+
+    q = quality_in_force(quality)
+    chosen = story_settings(name, **settings)
+    cls = scene_class(name, chosen)
+    cfg = {
+        **QUALITIES[q],
+        "media_dir": str(Path(media) if media is not None else media_dir()),
+        "format": "mp4",
+        "write_to_movie": True,
+        "save_last_frame": False,
+        "preview": False,
+        "verbosity": "WARNING",
+        "progress_bar": "none",
+    }
+    with tempconfig(cfg):
+        scene = cls(settings=chosen, options=options, theme=theme, lang=lang)
+        scene.render()
+        return Path(scene.renderer.file_writer.movie_file_path)
+
+
+def animate(
+    name: str,
+    quality: str | None = None,
+    theme: str = "dark",
+    lang: str = "en",
+    media: str | Path | None = None,
+    options: dict[str, Any] | None = None,
+    **settings: Any,
+) -> Video:
+    """Render one scene (see `render_video`) and return it as a video embedded in the notebook.
+
+    The video holds the file's bytes, not its path: a later render that reuses the file name
+    cannot change a video already shown.
+    """
+    from IPython.display import Video
+
+    path = render_video(name, quality, theme, lang, media, options, **settings)
+    return Video(path.read_bytes(), embed=True, mimetype="video/mp4", html_attributes=HTML_ATTRIBUTES)
