@@ -79,7 +79,8 @@ def test_bad_render_input_writes_nothing(tmp_path, monkeypatch, capsys, argv, me
 def test_parallel_jobs_give_the_same_files_as_one_job(tmp_path):
     scenes = ["cubic-saddle", "vanishing-gradient"]
     one = roll("render", *scenes, "--format", "png", "--out", "one", cwd=tmp_path)
-    two = roll("render", *scenes, "--format", "png", "--out", "two", "--jobs", "2", cwd=tmp_path)
+    # --force: the same inputs would otherwise be up to date in the cache, and nothing would render
+    two = roll("render", *scenes, "--format", "png", "--out", "two", "--jobs", "2", "--force", cwd=tmp_path)
     assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
     assert "in 2 processes" in two.stderr
     for name in scenes:

@@ -173,10 +173,24 @@ def test_interrupt_stops_everything_and_loses_nothing(old_results, jobs, sig, co
     assert f"interrupted by {signal.Signals(sig).name}; finished:" in err
     assert "Traceback" not in err
     assert _digest(old_results) == before, "no partial file, previous results intact"
+    _only_finished_scenes_are_cached(old_results.parent / "media" / "roll-cache", err)
     gone_by = time.monotonic() + 3  # multiprocessing's resource tracker exits once its pipe closes
     while [w for w in workers if _alive(w)] and time.monotonic() < gone_by:
         time.sleep(0.1)
     assert not [w for w in workers if _alive(w)], "no stray worker"
+
+
+def _only_finished_scenes_are_cached(root: Path, err: str) -> None:
+    """An interrupted render never enters the result cache, nor leaves half an entry there."""
+    finished = err.rsplit("finished: ", 1)[1].split("\n", 1)[0]
+    names = set() if finished == "nothing" else set(finished.split(", "))
+    entries = sorted(p.name for p in root.iterdir()) if root.exists() else []
+    assert not [e for e in entries if e.startswith(".")], "no temporary folder left behind"
+    cached = {e.rsplit("-", 1)[0] for e in entries if e != "CACHEDIR.TAG"}
+    assert cached == names, "only a scene that finished is in the cache"
+    for e in entries:
+        if e != "CACHEDIR.TAG":
+            assert (root / e / "manifest.json").is_file()
 
 
 # 5. missing tools -------------------------------------------------------------------------

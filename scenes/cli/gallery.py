@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import sys
 from collections.abc import Sequence
 
 from landscapes.errors import SettingsError
@@ -13,7 +14,16 @@ from landscapes.settings import Settings
 from landscapes.stories import SCENES, Story, get_story
 from scenes.catalog import entry
 from scenes.cli.options import check_look
-from scenes.cli.render import QUALITY_NAMES, Job, check_out_dir, require_manim, run_jobs, write_atomic
+from scenes.cli.render import (
+    QUALITY_NAMES,
+    Job,
+    check_out_dir,
+    require_manim,
+    run_jobs,
+    shard_of,
+    take_shard,
+    write_atomic,
+)
 
 FORMATS = ("gif", "png")
 
@@ -115,9 +125,9 @@ def gallery_command(args: argparse.Namespace) -> int:
         raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")
     names = list(dict.fromkeys(args.names)) or list(SCENES)
     stories = [get_story(n) for n in names]
+    shard = shard_of(args)
     out = check_out_dir(args.out)
     theme, lang = check_look(args)
-    require_manim()
     jobs = [
         Job(
             st.name,
@@ -131,11 +141,24 @@ def gallery_command(args: argparse.Namespace) -> int:
             save_trajectory=True,
             theme=theme,
             lang=lang,
+            force=getattr(args, "force", False),
         )
         for st in stories
     ]
-    code, finished = run_jobs(jobs, args.jobs, verbose=args.verbose)
-    done = [st for st in stories if st.name in finished]
+    jobs = take_shard(jobs, shard)
+    if jobs:
+        require_manim()
+        code, finished = run_jobs(jobs, args.jobs, verbose=args.verbose)
+    else:  # an empty shard
+        code, finished = 0, []
+    if shard is not None:
+        # every shard writes the same index and README, of the whole gallery, so that gathering
+        # the shards' folders is a copy; a shard with a failed scene writes none
+        done = stories if code == 0 else []
+        if code == 1:
+            print("roll: no index.html: a scene of this shard failed", file=sys.stderr)
+    else:
+        done = [st for st in stories if st.name in finished]
     if done and code in (0, 1):  # an interrupted gallery gets no index: it would look complete
         out.mkdir(parents=True, exist_ok=True)
         for name, text in (

@@ -27,6 +27,17 @@ from scenes.cli.options import (
 )
 
 
+def add_cache_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--force", action="store_true", help="render even the scenes whose result in the cache is up to date"
+    )
+    p.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="only the K-th of N parts of the scenes, balanced by cost and the same on every machine",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="roll",
@@ -56,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--out", default="out", help="folder for the results, under stable names (default out/)")
     rd.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
     rd.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
+    add_cache_flags(rd)
     add_look_flags(rd)
     add_run_flags(rd)
     sc = rd.add_argument_group("scene options")
@@ -79,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--out", default="slides", help="folder for slides.pptx or slides.html (default slides/)")
     sl.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
     sl.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
+    add_cache_flags(sl)
     add_look_flags(sl)
     add_run_flags(sl)
 
@@ -90,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     ga.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k")
     ga.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
     ga.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
+    add_cache_flags(ga)
     add_look_flags(ga)
 
     bn = sub.add_parser("bench", help="time each scene per frame against manim's floor, in one run")

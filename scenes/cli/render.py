@@ -6,6 +6,10 @@ plain settings dicts (a custom landscape holds closures, which do not pickle) an
 render into manim's media tree; this process alone writes --out, through a temporary
 file and a rename, so an interrupted or failed render never leaves a partial result
 and never touches the previous one. SIGINT/SIGTERM stop every worker and exit 130/143.
+
+Before any job is dispatched, this process looks each one up in the result cache
+(`scenes.cli.cache`): a scene whose inputs are unchanged is copied back from it, says `up to
+date`, and costs no worker; after a successful render, this process stores the result.
 """
 
 from __future__ import annotations
@@ -28,7 +32,10 @@ from landscapes.errors import SettingsError
 from landscapes.settings import Settings
 from landscapes.stories import get_story
 from scenes.catalog import CHAPTER, cost, scene_class
+from scenes.cli.cache import Cache, Damaged, Sources, job_key
 from scenes.cli.options import check_look, options_from_args, settings_from_args
+from scenes.cli.progress import Progress
+from scenes.cli.shards import describe, parse_shard, pick
 from scenes.cli.subtitles import srt_to_vtt
 
 QUALITY_NAMES = {
@@ -57,6 +64,25 @@ class Job:
     sections: bool = False  # also write each beat (manim section) as its own clip, for decks
     theme: str = "dark"
     lang: str = "en"
+    force: bool = False  # render even when the cache holds an up-to-date result (not part of the key)
+
+    def output_config(self, fmt: str) -> dict[str, Any]:
+        """The manim config that decides what this job's result in one format holds (part of
+        the cache key); render_job adds where files go and what shows on the terminal."""
+        cfg: dict[str, Any] = {
+            "quality": QUALITY_NAMES[self.quality],
+            "format": "mp4" if fmt == "png" else fmt,
+            "save_last_frame": fmt == "png",
+            "write_to_movie": fmt != "png",
+            "preview": False,
+            "save_sections": self.sections and fmt in ("mp4", "webm"),
+        }
+        if fmt == "gif":
+            # manim builds a GIF from its h264 segments; at the default crf their encoder noise
+            # changes static pixels every frame and bloats the GIF (saddle-surface: 4.4 MB vs
+            # 2.3 MB lossless, measured at -q l)
+            cfg["video_encoder_options"] = {"crf": "0"}
+        return cfg
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -104,10 +130,11 @@ def plan_jobs(args: argparse.Namespace) -> list[Job]:
     formats = parse_formats(args.format)
     if args.jobs is None or args.jobs < 1:
         raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")
+    shard = shard_of(args)
     out = check_out_dir(args.out)
     theme, lang = check_look(args)
     progress = args.jobs == 1 and sys.stderr.isatty()
-    return [
+    jobs = [
         Job(
             name,
             settings_from_args(name, args).to_dict(),
@@ -120,9 +147,30 @@ def plan_jobs(args: argparse.Namespace) -> list[Job]:
             args.save_trajectory,
             theme=theme,
             lang=lang,
+            force=getattr(args, "force", False),
         )
         for name in names
     ]
+    return take_shard(jobs, shard)
+
+
+def shard_of(args: argparse.Namespace) -> tuple[int, int] | None:
+    """--shard K/N, checked (one line, exit 2, when it is not K/N with 1 <= K <= N)."""
+    text = getattr(args, "shard", None)
+    return None if text is None else parse_shard(text)
+
+
+def job_cost(job: Job) -> float:
+    return cost(job.name, Settings.from_dict(job.settings))
+
+
+def take_shard(jobs: Sequence[Job], shard: tuple[int, int] | None) -> list[Job]:
+    """The jobs of shard K/N (balanced by cost, the same on every machine), or all of them."""
+    if shard is None:
+        return list(jobs)
+    names = pick([j.name for j in jobs], {j.name: job_cost(j) for j in jobs}, shard)
+    print(describe(shard, names, len(jobs)), file=sys.stderr)
+    return [j for j in jobs if j.name in names]
 
 
 def tex_cache(media_dir: str, name: str) -> Path:
@@ -153,22 +201,12 @@ def render_job(job: Job) -> list[str]:
     produced = []
     for fmt in job.formats:
         cfg = {
-            "quality": QUALITY_NAMES[job.quality],
+            **job.output_config(fmt),
             "media_dir": job.media_dir,
             "verbosity": "WARNING",
             "progress_bar": "display" if job.progress else "none",
-            "format": "mp4" if fmt == "png" else fmt,
-            "save_last_frame": fmt == "png",
-            "write_to_movie": fmt != "png",
-            "preview": False,
             "tex_dir": str(tex_cache(job.media_dir, job.name)),
-            "save_sections": job.sections and fmt in ("mp4", "webm"),
         }
-        if fmt == "gif":
-            # manim builds a GIF from its h264 segments; at the default crf their encoder noise
-            # changes static pixels every frame and bloats the GIF (saddle-surface: 4.4 MB vs
-            # 2.3 MB lossless, measured at -q l)
-            cfg["video_encoder_options"] = {"crf": "0"}
         with tempconfig(cfg):
             scene = cls(settings=settings, options=job.options, theme=job.theme, lang=job.lang)
             scene.render()
@@ -253,6 +291,8 @@ def require_manim() -> None:
 
 def render_command(args: argparse.Namespace) -> int:
     jobs = plan_jobs(args)
+    if not jobs:  # an empty shard: more parts than scenes
+        return 0
     require_manim()
     return run_jobs(jobs, args.jobs, args.verbose)[0]
 
@@ -260,50 +300,142 @@ def render_command(args: argparse.Namespace) -> int:
 Deliver = Callable[[Job, Sequence[str]], list[str]]
 
 
+class _Run:
+    """One run's state, shared by the serial and the parallel renderer: what to do with a
+    result, the cache and each job's key, what finished and what failed, the progress line."""
+
+    def __init__(self, jobs: Sequence[Job], workers: int, verbose: bool, deliver: Deliver) -> None:
+        self.deliver = deliver
+        self.verbose = verbose
+        self.finished: list[str] = []
+        self.failures: list[str] = []
+        self.cache = Cache.for_media(jobs[0].media_dir) if jobs else None
+        self.keys: dict[str, str] = {}
+        self.progress = Progress(
+            {j.name: job_cost(j) for j in jobs}, enabled=workers > 1 and _is_terminal(sys.stderr)
+        )
+
+    def look_up(self, jobs: Sequence[Job]) -> tuple[list[tuple[Job, list[str]]], list[Job]]:
+        """Split the jobs into those up to date in the cache (with their files, copied back
+        into the media tree) and those to render. Only I/O: no torch runs before the fork."""
+        if self.cache is None:
+            return [], list(jobs)
+        sources = Sources()
+        hits, todo = [], []
+        for job in jobs:
+            try:
+                self.keys[job.name] = key = job_key(job, sources)
+                produced = None if job.force else self.cache.fetch(job, key)
+            except Damaged as exc:
+                print(f"roll: {job.name}: cache entry damaged ({exc}); rendering again", file=sys.stderr)
+                produced = None
+            except Exception as exc:  # noqa: BLE001 - the cache is an optimisation: render instead
+                if self.verbose:
+                    raise
+                print(f"roll: {job.name}: cache not used ({type(exc).__name__}: {exc})", file=sys.stderr)
+                produced = None
+            if produced is None:
+                todo.append(job)
+            else:
+                hits.append((job, produced))
+        return hits, todo
+
+    def reuse(self, hits: Sequence[tuple[Job, list[str]]]) -> None:
+        for job, produced in hits:
+            try:
+                paths = self.deliver(job, produced)
+            except Exception as exc:  # noqa: BLE001 - report it and go on with the other scenes
+                if self.verbose:
+                    raise
+                self.fail(job.name, f"{type(exc).__name__}: {exc}")
+                continue
+            self.finished.append(job.name)
+            self.progress.settle(job.name, rendered=False)
+            with self.progress.above():
+                for p in paths:
+                    print(p, flush=True)
+                print(f"roll: {job.name}: up to date", file=sys.stderr)
+
+    def keep(self, job: Job, produced: Sequence[str]) -> Sequence[str]:
+        """A successful render enters the cache (only now, and whole, or not at all)."""
+        key = self.keys.get(job.name)
+        if self.cache is not None and key is not None:
+            try:
+                self.cache.store(job, key, produced)
+            except Exception as exc:  # noqa: BLE001 - the result itself is fine: deliver it
+                if self.verbose:
+                    raise
+                self.say(f"roll: {job.name}: result not cached ({type(exc).__name__}: {exc})")
+        return produced
+
+    def done(self, job: Job, paths: Sequence[str], seconds: float) -> None:
+        self.finished.append(job.name)
+        self.progress.settle(job.name)
+        with self.progress.above():
+            _report_done(job, paths, seconds)
+
+    def fail(self, name: str, what: str) -> None:
+        self.failures.append(_failure(name, what))
+        self.progress.settle(name)
+        self.progress.draw()
+
+    def say(self, text: str) -> None:
+        with self.progress.above():
+            print(text, file=sys.stderr)
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 def run_jobs(
     jobs: Sequence[Job], workers: int, verbose: bool = False, deliver: Deliver | None = None
 ) -> tuple[int, list[str]]:
-    """Render every job and hand its files to `deliver` (default: publish them into --out) in
-    this process; returns the exit code and the scenes finished."""
-    deliver = deliver or publish
-    finished: list[str] = []
-    failures: list[str] = []
+    """Render every job that is not up to date in the cache and hand each job's files to
+    `deliver` (default: publish them into --out) in this process; returns the exit code and
+    the scenes finished."""
+    run = _Run(jobs, workers, verbose, deliver or publish)
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        if workers == 1 or len(jobs) == 1:
-            _render_serial(jobs, finished, failures, verbose, deliver)
+        hits, todo = run.look_up(jobs)
+        run.progress.begin()
+        if workers == 1 or len(todo) <= 1:
+            run.reuse(hits)
+            _render_serial(todo, run)
         else:
-            _render_parallel(jobs, workers, finished, failures, deliver)
+            _render_parallel(todo, workers, run, hits)
     except Interrupted as stop:
-        done = ", ".join(finished) or "nothing"
+        run.progress.close()
+        done = ", ".join(run.finished) or "nothing"
         print(f"roll: interrupted by {stop}; finished: {done}", file=sys.stderr)
-        return 128 + stop.signum, finished
+        return 128 + stop.signum, run.finished
     finally:
+        run.progress.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    if failures:
-        for line in failures:
+    if run.failures:
+        for line in run.failures:
             print(line, file=sys.stderr)
         print("roll: some scenes failed (run with --verbose --jobs 1 for the traceback)", file=sys.stderr)
-        return 1, finished
-    return 0, finished
+        return 1, run.finished
+    return 0, run.finished
 
 
-def _render_serial(
-    jobs: Sequence[Job], finished: list[str], failures: list[str], verbose: bool, deliver: Deliver
-) -> None:
+def _render_serial(jobs: Sequence[Job], run: _Run) -> None:
     for job in jobs:
-        print(f"roll: rendering {job.name} ({', '.join(job.formats)}, -q {job.quality})", file=sys.stderr)
+        run.say(f"roll: rendering {job.name} ({', '.join(job.formats)}, -q {job.quality})")
         t = time.perf_counter()
         try:
-            paths = deliver(job, render_job(job))
+            paths = run.deliver(job, run.keep(job, render_job(job)))
         except Exception as exc:  # noqa: BLE001 - report it and go on with the other scenes
-            if verbose:
+            if run.verbose:
                 raise
-            failures.append(_failure(job.name, f"{type(exc).__name__}: {exc}"))
+            run.fail(job.name, f"{type(exc).__name__}: {exc}")
             continue
-        _report_done(job, paths, time.perf_counter() - t)
-        finished.append(job.name)
+        run.done(job, paths, time.perf_counter() - t)
 
 
 def _worker(tasks: Any, results: Any) -> None:
@@ -323,12 +455,13 @@ def _worker(tasks: Any, results: Any) -> None:
 
 
 def _render_parallel(
-    jobs: Sequence[Job], workers: int, finished: list[str], failures: list[str], deliver: Deliver
+    jobs: Sequence[Job], workers: int, run: _Run, hits: Sequence[tuple[Job, list[str]]] = ()
 ) -> None:
     # fork, not spawn: require_manim() has already imported manim and torch here, so a
     # forked worker starts at once instead of paying ~2.5 s of imports (measured: --all -q l
     # with 2 jobs took 22.3 s spawned, 19.0 s forked). Nothing before this point has run a
-    # torch op large enough to start its thread pool, which is what makes fork unsafe.
+    # torch op large enough to start its thread pool, which is what makes fork unsafe; the
+    # up-to-date scenes are delivered only once the workers run (a gallery's JSON runs torch).
     ctx = get_context("fork")
     sys.stdout.flush()
     sys.stderr.flush()
@@ -336,7 +469,7 @@ def _render_parallel(
     n = min(workers, len(jobs))
     by_name = {job.name: job for job in jobs}
     # the costliest first (3D), so the last worker to finish is not left with it
-    for job in sorted(jobs, key=lambda j: -cost(j.name, Settings.from_dict(j.settings))):
+    for job in sorted(jobs, key=lambda j: -job_cost(j)):
         tasks.put(job)
     for _ in range(n):
         tasks.put(None)
@@ -344,13 +477,15 @@ def _render_parallel(
     started = time.perf_counter()
     for p in procs:
         p.start()
-    print(f"roll: rendering {len(jobs)} scenes in {n} processes", file=sys.stderr)
+    run.say(f"roll: rendering {len(jobs)} scenes in {n} processes")
     try:
+        run.reuse(hits)
         pending = set(by_name)
         while pending:
             try:
                 name, ok, payload = results.get(timeout=0.2)
             except queue.Empty:
+                run.progress.tick()
                 if any(p.is_alive() for p in procs):
                     continue
                 # every worker has exited: a last result may still be on its way through the
@@ -360,14 +495,21 @@ def _render_parallel(
                 except queue.Empty:
                     codes = sorted({p.exitcode for p in procs})
                     for lost in sorted(pending):
-                        failures.append(_failure(lost, f"its worker process ended (exit codes {codes})"))
+                        run.fail(lost, f"its worker process ended (exit codes {codes})")
                     return
             pending.discard(name)
-            if ok:
-                _report_done(by_name[name], deliver(by_name[name], payload), time.perf_counter() - started)
-                finished.append(name)
-            else:
-                failures.append(_failure(name, payload))
+            job = by_name[name]
+            if not ok:
+                run.fail(name, payload)
+                continue
+            try:
+                paths = run.deliver(job, run.keep(job, payload))
+            except Exception as exc:  # noqa: BLE001 - report it and go on with the other scenes
+                if run.verbose:
+                    raise
+                run.fail(name, f"{type(exc).__name__}: {exc}")
+                continue
+            run.done(job, paths, time.perf_counter() - started)
     finally:
         _stop(procs)
 

@@ -1,0 +1,513 @@
+"""The result cache: a scene renders again only when something that makes its result changed.
+
+The key of a job is the sha256 of one JSON document (`key_document`) holding everything that
+decides the bytes manim writes, and nothing else (no file times, no absolute paths, so a key
+made on one machine means the same on another with the same set-up):
+
+- the scene: its name, module and class (a 2D landscape picks another class);
+- its code: the source bytes of `scenes/<module>.py` and of every project module it imports,
+  walked with `ast` through `scenes/` and `landscapes/` (`Sources`), plus the catalogue of
+  the job's language under `scenes/kit/locale/<lang>/` (the words on screen);
+- what the job asks for: settings, options, quality, formats, theme, language, sections (a
+  deck's clips), and the config `render_job` hands manim for each format;
+- the set-up (`environment`): Python and the machine's architecture, the versions of manim,
+  torch, numpy, contourpy, manimpango and the other packages that draw or encode, of pango,
+  cairo and ffmpeg's libraries, the first line of `latex --version` and `dvisvgm --version`
+  (or their absence: math then falls back to Unicode text), which of the scenes' fonts are
+  installed, and manim's user and folder config files;
+- FORMAT, the cache's own version: raise it when a change to the rendering path alters the
+  results in a way the above cannot see.
+
+An entry is a folder `<root>/<name>-<key>/` with `files/` (each file at its path under manim's
+media tree: the results, the subtitles beside a video, and a deck's section index and clips)
+and `manifest.json` (every file's size and sha256). It is made in a temporary folder and
+renamed into place only after a complete, successful render; it is reused only when every
+file matches its manifest, and then copied back into the media tree, so a damaged entry means
+a fresh render, never a wrong file. The cache keeps at most ROLL_CACHE_LIMIT bytes (default
+2G; 0 turns it off), dropping the least recently used entries after each store; entries used
+by the running command are never dropped by it. Delete the folder to clear it.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from landscapes.errors import SettingsError
+
+if TYPE_CHECKING:
+    from scenes.cli.render import Job
+
+FORMAT = 1
+ROOT = Path(__file__).resolve().parents[2]  # the project: scenes/ and landscapes/ live here
+PACKAGES = ("scenes", "landscapes")
+LOCALE = Path("scenes/kit/locale")
+DIR_ENV, LIMIT_ENV = "ROLL_CACHE_DIR", "ROLL_CACHE_LIMIT"
+DEFAULT_LIMIT = 2 * 1024**3
+# the packages whose versions can change a result's bytes: drawing, text, TeX's SVGs, encoding
+DISTRIBUTIONS = (
+    "manim",
+    "torch",
+    "numpy",
+    "contourpy",
+    "manimpango",
+    "pycairo",
+    "av",
+    "pillow",
+    "scipy",
+    "skia-pathops",
+    "mapbox-earcut",
+    "svgelements",
+    "babel",
+    "srt",
+)
+FONTS = ("DejaVu Sans", "Noto Sans CJK SC")  # the kit's text font and the zh font (pango falls back silently)
+TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# roll's result cache: delete this folder to clear it\n"
+STALE = 24 * 3600  # leftovers of a killed store older than this are removed
+
+
+# -- the project's code, as an import graph --------------------------------------------------
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def imported_names(tree: ast.AST, module: str, is_package: bool) -> tuple[set[str], bool]:
+    """Every module name this one imports at run time (function bodies included, `if
+    TYPE_CHECKING:` left out, relative imports made absolute), and whether it loads modules
+    by name (`import_module`, `__import__`), which no static walk can follow."""
+    found: set[str] = set()
+    dynamic = False
+    package = module if is_package else module.rpartition(".")[0]
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            stack.extend(node.orelse)
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            found.add(target)
+            # `from a import b`: b may be a module
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Call):
+            fn = node.func
+            called = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
+            dynamic = dynamic or called in ("import_module", "__import__")
+        stack.extend(ast.iter_child_nodes(node))
+    return found, dynamic
+
+
+class Sources:
+    """The project's modules under `root`, each read and parsed at most once."""
+
+    def __init__(self, root: Path = ROOT) -> None:
+        self.root = Path(root)
+        self.files: dict[str, Path] = {}
+        for pkg in PACKAGES:
+            for path in sorted((self.root / pkg).rglob("*.py")):
+                parts = list(path.relative_to(self.root).with_suffix("").parts)
+                if parts[-1] == "__init__":
+                    parts.pop()
+                self.files[".".join(parts)] = path
+        self._data: dict[Path, bytes] = {}
+        self._edges: dict[str, set[str]] = {}
+
+    def data(self, path: Path) -> bytes:
+        if path not in self._data:
+            self._data[path] = path.read_bytes()
+        return self._data[path]
+
+    def edges(self, module: str) -> set[str]:
+        """The project modules that importing `module` runs. Importing a.b.c runs a, a.b and
+        a.b.c; a package that loads its modules by name (landscapes/__init__.py's lazy
+        attributes) counts as importing every module under it."""
+        if module not in self._edges:
+            path = self.files[module]
+            is_package = path.name == "__init__.py"
+            found, dynamic = imported_names(ast.parse(self.data(path)), module, is_package)
+            edges = set()
+            for target in found:
+                parts = target.split(".")
+                edges.update(p for k in range(1, len(parts) + 1) if (p := ".".join(parts[:k])) in self.files)
+            if dynamic and is_package:
+                edges.update(m for m in self.files if m.startswith(f"{module}."))
+            edges.discard(module)
+            self._edges[module] = edges
+        return self._edges[module]
+
+    def reached(self, starts: Iterable[str]) -> list[str]:
+        """The modules in `starts` and every project module they import, directly or not."""
+        seen: set[str] = set()
+        todo = [m for m in starts if m in self.files]
+        while todo:
+            module = todo.pop()
+            if module in seen:
+                continue
+            seen.add(module)
+            todo.extend(self.edges(module) - seen)
+        return sorted(seen)
+
+    def locale_files(self, lang: str) -> list[Path]:
+        folder = self.root / LOCALE / lang
+        return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+    def digest(self, module: str, lang: str) -> dict[str, str]:
+        """Relative path -> sha256 of every source file a render of scenes/<module>.py under
+        `lang` reads: the modules it reaches, and that language's catalogue."""
+        # the scene module, and what render_job itself goes through to build it
+        modules = self.reached([f"scenes.{module}", "landscapes.settings", "landscapes.stories"])
+        paths = [self.files[m] for m in modules] + self.locale_files(lang)
+        return {p.relative_to(self.root).as_posix(): hashlib.sha256(self.data(p)).hexdigest() for p in paths}
+
+
+# -- the set-up ------------------------------------------------------------------------------
+def _version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _first_line(program: str) -> str | None:
+    path = shutil.which(program)
+    if path is None:
+        return None
+    try:
+        run = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"unusable: {type(exc).__name__}"
+    lines = (run.stdout or run.stderr).splitlines()
+    return lines[0].strip() if lines else f"exit {run.returncode}"
+
+
+def _libraries() -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    try:
+        import manimpango
+
+        found["pango"] = manimpango.pango_version()
+        found["cairo"] = manimpango.cairo_version()
+        installed = set(manimpango.list_fonts())
+        found["fonts"] = {f: f in installed for f in sorted(font_families())}
+    except (ImportError, OSError, AttributeError) as exc:
+        found["manimpango"] = f"unusable: {type(exc).__name__}"
+    try:
+        import av
+
+        found["ffmpeg"] = {k: list(v) for k, v in sorted(av.library_versions.items())}
+    except (ImportError, OSError, AttributeError) as exc:
+        found["av"] = f"unusable: {type(exc).__name__}"
+    return found
+
+
+def font_families() -> set[str]:
+    """FONTS and whatever fonts the kit names today (it may name more than FONTS)."""
+    families = set(FONTS)
+    try:
+        from scenes.kit import mathtext
+
+        families.add(str(mathtext.TEXT_FONT))
+        families.update(str(f) for f in getattr(mathtext, "FONTS", {}).values())
+    except (ImportError, OSError, AttributeError):
+        pass
+    return families
+
+
+def _manim_config_files() -> dict[str, str | None]:
+    """manim reads ~/.config/manim/manim.cfg and ./manim.cfg on import: their bytes count."""
+    try:
+        from manim._config.utils import config_file_paths
+
+        paths = config_file_paths()[1:]  # [0] is manim's own default.cfg, covered by its version
+    except (ImportError, AttributeError):
+        paths = [Path.home() / ".config" / "manim" / "manim.cfg", Path("manim.cfg")]
+    out = {}
+    for i, path in enumerate(paths):
+        try:
+            out[("user", "folder")[min(i, 1)]] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            out[("user", "folder")[min(i, 1)]] = None
+    return out
+
+
+@cache
+def environment() -> dict[str, Any]:
+    """What besides the project's code and the job decides a result's bytes (once per process)."""
+    return {
+        "python": f"{sys.implementation.name} {platform.python_version()}",
+        "machine": platform.machine(),
+        "packages": {d: _version(d) for d in DISTRIBUTIONS},
+        "libraries": _libraries(),
+        "tex": {p: _first_line(p) for p in ("latex", "dvisvgm")},
+        "manim_cfg": _manim_config_files(),
+    }
+
+
+# -- the key ---------------------------------------------------------------------------------
+def key_document(job: Job, sources: Sources, env: Mapping[str, Any]) -> dict[str, Any]:
+    from landscapes.settings import Settings
+    from scenes.catalog import class_name, entry
+
+    settings = Settings.from_dict(job.settings)
+    module = entry(job.name).module
+    return {
+        "format": FORMAT,
+        "scene": {"name": job.name, "module": module, "class": class_name(job.name, settings)},
+        "sources": sources.digest(module, job.lang),
+        "settings": job.settings,
+        "options": job.options,
+        "quality": job.quality,
+        "formats": list(job.formats),
+        "theme": job.theme,
+        "lang": job.lang,
+        "sections": job.sections,
+        "manim": [job.output_config(fmt) for fmt in job.formats],
+        "environment": env,
+    }
+
+
+def job_key(job: Job, sources: Sources | None = None, env: Mapping[str, Any] | None = None) -> str:
+    doc = key_document(job, sources or Sources(), environment() if env is None else env)
+    text = json.dumps(doc, sort_keys=True, ensure_ascii=False, allow_nan=True, default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# -- entries ---------------------------------------------------------------------------------
+class Damaged(Exception):
+    """A cache entry that does not match its manifest; it has been removed."""
+
+
+def parse_limit(text: str) -> int:
+    """'2G', '500M', '64k', '1000000' -> bytes (powers of 1024); 0 turns the cache off."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)i?[bB]?\s*", text)
+    if not match:
+        raise SettingsError(f"{LIMIT_ENV}={text!r}: give a size such as 500M or 2G (0 turns the cache off)")
+    return int(float(match[1]) * 1024 ** " KMGT".index(match[2].upper() or " "))
+
+
+def related_files(job: Job, produced: Sequence[str]) -> list[Path]:
+    """Everything a job's deliver step reads: each result, the subtitles beside a video, and
+    for a deck (sections) manim's section index and the clips it lists."""
+    files: list[Path] = []
+    for src, fmt in zip(produced, job.formats, strict=True):
+        path = Path(src)
+        files.append(path)
+        if fmt in ("mp4", "webm", "gif") and path.with_suffix(".srt").is_file():
+            files.append(path.with_suffix(".srt"))
+        index = path.parent / "sections" / f"{path.stem}.json"
+        if job.sections and fmt in ("mp4", "webm") and index.is_file():
+            files.append(index)
+            files.extend(index.parent / s["video"] for s in json.loads(index.read_text(encoding="utf-8")))
+    return list(dict.fromkeys(files))
+
+
+def _copy_hashing(src: Path, dest: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with src.open("rb") as fin, dest.open("wb") as fout:
+        while chunk := fin.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+            fout.write(chunk)
+    return digest.hexdigest(), size
+
+
+def _safe_relative(text: str) -> Path:
+    rel = Path(text)
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        raise Damaged(f"manifest names a path outside the entry: {text!r}")
+    return rel
+
+
+class Cache:
+    """Entries under `root`, at most `limit` bytes of them."""
+
+    def __init__(self, root: Path, limit: int = DEFAULT_LIMIT) -> None:
+        self.root = Path(root)
+        self.limit = limit
+        self.used: set[str] = set()  # entries this process has stored or reused: never evicted by it
+
+    @classmethod
+    def for_media(cls, media_dir: str) -> Cache | None:
+        """The cache of a run: ROLL_CACHE_DIR, or roll-cache/ in manim's media tree; None when
+        ROLL_CACHE_LIMIT is 0."""
+        limit = parse_limit(os.environ.get(LIMIT_ENV, "") or str(DEFAULT_LIMIT))
+        if limit == 0:
+            return None
+        return cls(Path(os.environ.get(DIR_ENV) or Path(media_dir) / "roll-cache"), limit)
+
+    def folder(self, job: Job, key: str) -> Path:
+        return self.root / f"{job.name}-{key}"
+
+    def entries(self) -> list[Path]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    # reuse ----------------------------------------------------------------------------------
+    def fetch(self, job: Job, key: str) -> list[str] | None:
+        """The job's results copied back into its media tree from a verified entry; None if
+        there is no entry; Damaged (after removing the entry) if it does not verify."""
+        entry = self.folder(job, key)
+        manifest_path = entry / "manifest.json"
+        if not manifest_path.is_file():
+            return None
+        temps: list[tuple[Path, Path]] = []
+        try:
+            try:
+                manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+                files = {f["path"]: (f["sha256"], int(f["size"])) for f in manifest["files"]}
+                produced = list(manifest["produced"])
+                ok = manifest["format"] == FORMAT and manifest["key"] == key
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise Damaged(f"unreadable manifest ({type(exc).__name__})") from None
+            if not ok or len(produced) != len(job.formats) or not set(produced) <= set(files):
+                raise Damaged("the manifest does not describe this job")
+            media = Path(job.media_dir)
+            for rel_text, (sha, size) in files.items():
+                rel = _safe_relative(rel_text)
+                dest = media / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.part")
+                temps.append((tmp, dest))
+                try:
+                    got = _copy_hashing(entry / "files" / rel, tmp)
+                except FileNotFoundError:
+                    raise Damaged(f"{rel_text} is missing") from None
+                if got != (sha, size):
+                    raise Damaged(f"{rel_text} does not match its sha256")
+            for tmp, dest in temps:
+                os.replace(tmp, dest)
+            temps.clear()
+        except Damaged:
+            shutil.rmtree(entry, ignore_errors=True)
+            raise
+        finally:
+            for tmp, _ in temps:
+                tmp.unlink(missing_ok=True)
+        self.used.add(entry.name)
+        with contextlib.suppress(OSError):
+            os.utime(manifest_path)  # most recently used: the last to be evicted
+        return [str(media / p) for p in produced]
+
+    # store ----------------------------------------------------------------------------------
+    def store(self, job: Job, key: str, produced: Sequence[str]) -> Path | None:
+        """Keep a successful render's files as an entry (written aside, renamed into place).
+        None when a result lies outside the job's media tree (nothing to put it back to)."""
+        media = Path(job.media_dir).resolve()
+        files = related_files(job, produced)
+        rels = []
+        for path in files:
+            try:
+                rels.append(path.resolve().relative_to(media))
+            except ValueError:
+                return None
+        self.root.mkdir(parents=True, exist_ok=True)
+        tag = self.root / "CACHEDIR.TAG"
+        if not tag.exists():
+            with contextlib.suppress(OSError):
+                tag.write_text(TAG)
+        entry = self.folder(job, key)
+        tmp = self.root / f".tmp-{entry.name}-{uuid.uuid4().hex[:8]}"
+        try:
+            listed = []
+            for path, rel in zip(files, rels, strict=True):
+                dest = tmp / "files" / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                sha, size = _copy_hashing(path, dest)
+                listed.append({"path": rel.as_posix(), "sha256": sha, "size": size})
+            manifest = {
+                "format": FORMAT,
+                "key": key,
+                "name": job.name,
+                "quality": job.quality,
+                "formats": list(job.formats),
+                "theme": job.theme,
+                "lang": job.lang,
+                "sections": job.sections,
+                "produced": [Path(p).resolve().relative_to(media).as_posix() for p in produced],
+                "files": listed,
+            }
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+            self._put(tmp, entry)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        self.used.add(entry.name)
+        self.evict()
+        return entry
+
+    def _put(self, tmp: Path, entry: Path) -> None:
+        """Rename tmp to entry; an older entry of the same key (a --force render, or a damaged
+        one) is moved aside first and removed after."""
+        old = None
+        if entry.exists():
+            old = self.root / f".old-{entry.name}-{uuid.uuid4().hex[:8]}"
+            with contextlib.suppress(FileNotFoundError):
+                os.rename(entry, old)
+        try:
+            os.rename(tmp, entry)
+        except OSError:
+            if not (entry / "manifest.json").is_file():
+                raise  # not another process storing the same result at the same moment
+        finally:
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+
+    # bound ----------------------------------------------------------------------------------
+    def size_of(self, entry: Path) -> int:
+        try:
+            manifest = json.loads((entry / "manifest.json").read_text(encoding="utf-8"))
+            return sum(int(f["size"]) for f in manifest["files"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return sum(p.stat().st_size for p in entry.rglob("*") if p.is_file())
+
+    def evict(self) -> list[Path]:
+        """Drop the least recently used entries (not those of this run) until the cache fits
+        its limit; also remove what a killed store left behind."""
+        now = time.time()
+        for leftover in [*self.root.glob(".tmp-*"), *self.root.glob(".old-*")]:
+            with contextlib.suppress(OSError):
+                if now - leftover.stat().st_mtime > STALE:
+                    shutil.rmtree(leftover, ignore_errors=True)
+        sized = []
+        for entry in self.entries():
+            try:
+                used_at = (entry / "manifest.json").stat().st_mtime
+            except OSError:
+                used_at = float("-inf")  # no manifest: broken, first to go
+            sized.append((used_at, entry.name, entry, self.size_of(entry)))
+        total = sum(s for *_, s in sized)
+        dropped = []
+        for _, name, entry, size in sorted(sized):
+            if total <= self.limit:
+                break
+            if name in self.used:
+                continue
+            shutil.rmtree(entry, ignore_errors=True)
+            total -= size
+            dropped.append(entry)
+        return dropped

@@ -1,0 +1,56 @@
+"""`--shard K/N`: the K-th of N parts of a scene list, for splitting a render across machines.
+
+The parts are disjoint and together the whole, balanced by each scene's relative cost (a 3D
+scene costs about twice a 2D one), and the same on every machine: a greedy longest-first
+assignment over the list's fixed order, ties broken by name and then by the lowest part, with
+no hashing and no randomness. Each part keeps the list's own order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from landscapes.errors import SettingsError
+
+SHAPE = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """'2/4' -> (2, 4): part K (counted from 1) of N."""
+    match = SHAPE.fullmatch(text or "")
+    if not match:
+        raise SettingsError(f"--shard {text!r}: give K/N, the K-th of N parts, e.g. --shard 1/4")
+    k, n = int(match[1]), int(match[2])
+    if n < 1:
+        raise SettingsError(f"--shard {text}: N must be at least 1, e.g. --shard 1/4")
+    if not 1 <= k <= n:
+        raise SettingsError(f"--shard {text}: K must be from 1 to {n} (parts are counted from 1)")
+    return k, n
+
+
+def split(names: Sequence[str], costs: Mapping[str, float], n: int) -> list[list[str]]:
+    """All N parts: the costliest scene first, each to the part with the least cost so far
+    (longest processing time first); each part in the order of `names`."""
+    loads = [0.0] * n
+    parts: list[set[str]] = [set() for _ in range(n)]
+    for name in sorted(dict.fromkeys(names), key=lambda s: (-costs[s], s)):
+        i = min(range(n), key=lambda j: (loads[j], j))
+        parts[i].add(name)
+        loads[i] += costs[name]
+    return [[s for s in dict.fromkeys(names) if s in part] for part in parts]
+
+
+def pick(names: Sequence[str], costs: Mapping[str, float], shard: tuple[int, int] | None) -> list[str]:
+    """The names of shard (K, N), or all of them without a shard."""
+    if shard is None:
+        return list(names)
+    k, n = shard
+    return split(names, costs, n)[k - 1]
+
+
+def describe(shard: tuple[int, int], picked: Sequence[str], total: int) -> str:
+    k, n = shard
+    if not picked:
+        return f"roll: shard {k}/{n} has no scenes ({total} scenes in {n} parts); nothing to do"
+    return f"roll: shard {k}/{n}: {len(picked)} of {total} scenes ({', '.join(picked)})"
