@@ -13,8 +13,9 @@ made on one machine means the same on another with the same set-up):
 - the set-up (`environment`): Python and the machine's architecture, the versions of manim,
   torch, numpy, contourpy, manimpango and the other packages that draw or encode, of pango,
   cairo and ffmpeg's libraries, the first line of `latex --version` and `dvisvgm --version`
-  (or their absence: math then falls back to Unicode text), which of the scenes' fonts are
-  installed, and manim's user and folder config files;
+  (or their absence: math then falls back to Unicode text), whether the scenes' fonts are
+  installed and a digest of every installed font family (pango falls back silently), and
+  manim's user and folder config files;
 - FORMAT, the cache's own version: raise it when a change to the rendering path alters the
   results in a way the above cannot see.
 
@@ -76,7 +77,7 @@ DISTRIBUTIONS = (
     "babel",
     "srt",
 )
-FONTS = ("DejaVu Sans", "Noto Sans CJK SC")  # the kit's text font and the zh font (pango falls back silently)
+FONTS = ("DejaVu Sans", "Noto Sans CJK SC")  # the kit's text font and the zh font, by name
 TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# roll's result cache: delete this folder to clear it\n"
 STALE = 24 * 3600  # leftovers of a killed store older than this are removed
 
@@ -212,8 +213,10 @@ def _libraries() -> dict[str, Any]:
 
         found["pango"] = manimpango.pango_version()
         found["cairo"] = manimpango.cairo_version()
-        installed = set(manimpango.list_fonts())
-        found["fonts"] = {f: f in installed for f in sorted(font_families())}
+        installed = sorted(set(manimpango.list_fonts()))
+        found["fonts"] = {f: f in installed for f in FONTS}
+        # any font installed or removed can change pango's fallback for a glyph
+        found["font_families"] = hashlib.sha256("\n".join(installed).encode()).hexdigest()
     except (ImportError, OSError, AttributeError) as exc:
         found["manimpango"] = f"unusable: {type(exc).__name__}"
     try:
@@ -225,33 +228,20 @@ def _libraries() -> dict[str, Any]:
     return found
 
 
-def font_families() -> set[str]:
-    """FONTS and whatever fonts the kit names today (it may name more than FONTS)."""
-    families = set(FONTS)
-    try:
-        from scenes.kit import mathtext
-
-        families.add(str(mathtext.TEXT_FONT))
-        families.update(str(f) for f in getattr(mathtext, "FONTS", {}).values())
-    except (ImportError, OSError, AttributeError):
-        pass
-    return families
-
-
 def _manim_config_files() -> dict[str, str | None]:
-    """manim reads ~/.config/manim/manim.cfg and ./manim.cfg on import: their bytes count."""
-    try:
-        from manim._config.utils import config_file_paths
-
-        paths = config_file_paths()[1:]  # [0] is manim's own default.cfg, covered by its version
-    except (ImportError, AttributeError):
-        paths = [Path.home() / ".config" / "manim" / "manim.cfg", Path("manim.cfg")]
-    out = {}
-    for i, path in enumerate(paths):
+    """manim reads a user-wide and a folder-wide manim.cfg on import (the places its
+    config_file_paths() names; its own default.cfg is covered by its version): their bytes
+    count. Found here without importing manim, so an up-to-date run never loads it."""
+    if sys.platform.startswith("win32"):
+        user = Path.home() / "AppData" / "Roaming" / "Manim" / "manim.cfg"
+    else:
+        user = Path.home() / ".config" / "manim" / "manim.cfg"
+    out: dict[str, str | None] = {}
+    for where, path in (("user", user), ("folder", Path("manim.cfg"))):
         try:
-            out[("user", "folder")[min(i, 1)]] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            out[where] = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
-            out[("user", "folder")[min(i, 1)]] = None
+            out[where] = None
     return out
 
 

@@ -18,7 +18,6 @@ from scenes.cli.render import (
     QUALITY_NAMES,
     Job,
     check_out_dir,
-    require_manim,
     run_jobs,
     shard_of,
     take_shard,
@@ -147,7 +146,6 @@ def gallery_command(args: argparse.Namespace) -> int:
     ]
     jobs = take_shard(jobs, shard)
     if jobs:
-        require_manim()
         code, finished = run_jobs(jobs, args.jobs, verbose=args.verbose)
     else:  # an empty shard
         code, finished = 0, []

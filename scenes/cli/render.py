@@ -293,7 +293,6 @@ def render_command(args: argparse.Namespace) -> int:
     jobs = plan_jobs(args)
     if not jobs:  # an empty shard: more parts than scenes
         return 0
-    require_manim()
     return run_jobs(jobs, args.jobs, args.verbose)[0]
 
 
@@ -401,6 +400,8 @@ def run_jobs(
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         hits, todo = run.look_up(jobs)
+        if todo:
+            require_manim()  # only now: a run with every scene up to date never loads manim
         run.progress.begin()
         if workers == 1 or len(todo) <= 1:
             run.reuse(hits)

@@ -21,7 +21,7 @@ from landscapes.errors import SettingsError
 from landscapes.stories import get_story
 from scenes.catalog import CHAPTER, SECTIONS, entry
 from scenes.cli import render
-from scenes.cli.render import QUALITY_NAMES, Job, check_out_dir, require_manim, shard_of, take_shard
+from scenes.cli.render import QUALITY_NAMES, Job, check_out_dir, shard_of, take_shard
 
 TARGETS = {"pptx": "mp4", "html": "mp4"}
 
@@ -101,7 +101,6 @@ def slides_command(args: argparse.Namespace) -> int:
     jobs = plan(args)
     if not jobs:  # an empty shard
         return 0
-    require_manim()
     collected: dict[str, list[tuple[str, Path]]] = {}
 
     def collect(job: Job, produced: Sequence[str]) -> list[str]:
