@@ -140,11 +140,14 @@ def test_gallery_shards_write_the_same_index_so_gathering_is_a_copy(planned, tmp
         assert all(f"{s}.gif" in one.read_text() for s in SCENES), "the whole gallery's index"
 
 
-def test_a_slides_shard_renders_its_clips_and_writes_no_deck(planned, tmp_path, capsys):
+def test_a_slides_shard_renders_its_clips_and_writes_no_deck(planned, tmp_path, capsys, monkeypatch):
     assert main(["slides", "--all", "--to", "pptx", "--out", "deck", "--shard", "2/4"]) == 0
     assert [j.name for j in planned] == split(CHAPTER, COSTS, 4)[1] and all(j.sections for j in planned)
     assert "no deck written (run the same command without --shard" in capsys.readouterr().err
     assert not (tmp_path / "deck" / "slides.pptx").exists()
+    monkeypatch.setenv("ROLL_CACHE_LIMIT", "0")
+    assert main(["slides", "--all", "--to", "pptx", "--shard", "2/4"]) == 2
+    assert "--shard with slides fills the result cache, and ROLL_CACHE_LIMIT=0" in capsys.readouterr().err
 
 
 # 3. progress -------------------------------------------------------------------------------

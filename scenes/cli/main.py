@@ -26,6 +26,8 @@ from scenes.cli.options import (
     settings_from_args,
 )
 
+MEDIA_HELP = "manim's working tree, with the result cache in its roll-cache/ (default media/)"
+
 
 def add_cache_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
@@ -66,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--format", default="mp4", help="mp4 (default), gif, png (last frame) or webm")
     rd.add_argument("--out", default="out", help="folder for the results, under stable names (default out/)")
     rd.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
-    rd.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
+    rd.add_argument("--media-dir", default="media", help=MEDIA_HELP)
     add_cache_flags(rd)
     add_look_flags(rd)
     add_run_flags(rd)
@@ -90,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k")
     sl.add_argument("--out", default="slides", help="folder for slides.pptx or slides.html (default slides/)")
     sl.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
-    sl.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
+    sl.add_argument("--media-dir", default="media", help=MEDIA_HELP)
     add_cache_flags(sl)
     add_look_flags(sl)
     add_run_flags(sl)
@@ -102,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     ga.add_argument("--out", required=True, help="the gallery folder")
     ga.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k")
     ga.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
-    ga.add_argument("--media-dir", default="media", help="manim's working tree (default media/)")
+    ga.add_argument("--media-dir", default="media", help=MEDIA_HELP)
     add_cache_flags(ga)
     add_look_flags(ga)
 

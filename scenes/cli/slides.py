@@ -21,6 +21,7 @@ from landscapes.errors import SettingsError
 from landscapes.stories import get_story
 from scenes.catalog import CHAPTER, SECTIONS, entry
 from scenes.cli import render
+from scenes.cli.cache import LIMIT_ENV, Cache
 from scenes.cli.render import QUALITY_NAMES, Job, check_out_dir, shard_of, take_shard
 
 TARGETS = {"pptx": "mp4", "html": "mp4"}
@@ -43,6 +44,8 @@ def plan(args: argparse.Namespace) -> list[Job]:
     if args.jobs is None or args.jobs < 1:
         raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")
     shard = shard_of(args)
+    if shard is not None and Cache.for_media(args.media_dir) is None:
+        raise SettingsError(f"--shard with slides fills the result cache, and {LIMIT_ENV}=0 turns it off")
     out = check_out_dir(args.out)
     theme, lang = check_look(args)
     fmt = TARGETS[args.to]
