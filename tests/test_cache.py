@@ -345,3 +345,23 @@ def test_an_entry_outside_the_media_tree_is_not_stored(tmp_path):
     job = _job(formats=("gif",), media_dir=str(tmp_path / "media"))
     assert Cache(tmp_path / "c").store(job, "k", [str(outside)]) is None
     assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize("damage", ["missing file", "broken manifest", "another key"])
+def test_a_missing_file_or_a_broken_manifest_renders_again(fake, capsys, damage):
+    argv = ["render", "cubic-saddle", "--format", "gif,png", "--out", "o"]
+    assert main(argv) == 0
+    first = _digest(Path("o"))
+    (entry,) = _entries(Path("media"))
+    manifest = entry / "manifest.json"
+    if damage == "missing file":
+        next(p for p in (entry / "files").rglob("*.png")).unlink()
+    elif damage == "broken manifest":
+        manifest.write_text(manifest.read_text()[:-20])
+    else:
+        manifest.write_text(manifest.read_text().replace('"key": "', '"key": "0'))
+    shutil.rmtree("o")
+    assert main(argv) == 0
+    assert len(fake) == 2 and "cache entry damaged" in capsys.readouterr().err
+    assert _digest(Path("o")) == first
+    assert main(argv) == 0 and len(fake) == 2, "stored afresh"
