@@ -3,12 +3,8 @@ large, s is large and the step small; s only grows, so η 0.4 slows to a stall a
 
 from __future__ import annotations
 
-import numpy as np
-
 from scenes.kit.i18n import _
-from scenes.kit.story import StoryScene, settings_label
-
-X1, X2 = [-5.5, 1.5, 1], [-3, 3, 1]
+from scenes.kit.story import StoryScene
 
 
 class Adagrad(StoryScene):
@@ -17,15 +13,8 @@ class Adagrad(StoryScene):
     roll_seconds = 10.0
 
     def construct(self) -> None:
-        self.title()
-        self.contour_plane(X1, X2)
-        balls = [self.add_ball(t, settings_label(t.settings)) for t in self.trajectories]
-        for ball in balls:
-            self.show_step(ball)
-        panel = self.ball_readouts(left=0.75, width=6.0)
-        top = float(max(np.sqrt(b.traj.state["s"].max()) for b in balls))
-        for k, ball in enumerate(balls):
-            self.show_state(ball, "s", origin=(1.0 + 2.6 * k, panel.bottom - 2.3), scale_max=top, height=1.8)
+        balls, panel = self.book_plane()
+        self.state_bars(balls, panel)
         self.show_balls()
         self.caption(_("bars: √s per coordinate, the divisor of each step; s ← s + g²"), hold=1.2)
         self.roll_to(4, seconds=4.0)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from scenes.kit.i18n import _
-from scenes.kit.story import StoryScene, optimizer_name, settings_label
-
-X1, X2 = [-5.5, 1.5, 1], [-3, 3, 1]
+from scenes.kit.story import StoryScene, optimizer_name
 
 
 class AdadeltaAndAdam(StoryScene):
@@ -16,11 +14,8 @@ class AdadeltaAndAdam(StoryScene):
     roll_seconds = 11.0
 
     def construct(self) -> None:
-        self.title()
-        self.contour_plane(X1, X2)
-        balls = [self.add_ball(t, settings_label(t.settings), radius=0.11) for t in self.trajectories]
+        balls, _panel = self.book_plane(steps=False, radius=0.11)
         self.show_step(balls[0])
-        self.ball_readouts(left=0.75, width=6.0)
         self.show_balls()
         self.caption(
             _("adam: momentum's v and rmsprop's s, bias-corrected; adadelta: no learning rate at all"),

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from scenes.kit.i18n import _
-from scenes.kit.story import StoryScene, settings_label
-
-X1, X2 = [-5.5, 1.5, 1], [-3, 3, 1]  # the book's view, a little wider
+from scenes.kit.story import StoryScene
 
 
 class GradientDescent2D(StoryScene):
@@ -15,11 +13,7 @@ class GradientDescent2D(StoryScene):
 
     def construct(self) -> None:
         (traj,) = self.trajectories
-        self.title()
-        self.contour_plane(X1, X2)
-        ball = self.add_ball(traj, settings_label(traj.settings))
-        self.show_step(ball)
-        self.ball_readouts(left=0.75, width=6.0)
+        (ball,), _panel = self.book_plane()
         self.show_balls()
         self.caption(
             _("each step is −η·∇f: across the contour lines, steeper along x2, so x2 settles first"), hold=1.0

@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 from scenes.kit.i18n import _
-from scenes.kit.story import StoryScene, settings_label
-
-X1, X2 = [-5.5, 1.5, 1], [-3, 3, 1]
+from scenes.kit.story import StoryScene
 
 
 class IllConditioned(StoryScene):
@@ -16,12 +14,7 @@ class IllConditioned(StoryScene):
 
     def construct(self) -> None:
         calm, wild = sorted(self.trajectories, key=lambda t: t.settings.lr)
-        self.title()
-        self.contour_plane(X1, X2)
-        balls = [self.add_ball(t, settings_label(t.settings)) for t in (calm, wild)]
-        for ball in balls:
-            self.show_step(ball)
-        self.ball_readouts(left=0.75, width=6.0)
+        self.book_plane([calm, wild])
         self.show_balls()
         self.caption(_("x2 is 20 times steeper than x1: one learning rate must suit both"), hold=1.0)
         self.roll_to(3, seconds=4.0)

@@ -4,9 +4,7 @@ descent blew up) β 0.5 arrives; the real step differs from the gradient's own, 
 from __future__ import annotations
 
 from scenes.kit.i18n import _
-from scenes.kit.story import StoryScene, settings_label
-
-X1, X2 = [-5.5, 1.5, 1], [-3, 3, 1]
+from scenes.kit.story import StoryScene
 
 
 class Momentum(StoryScene):
@@ -16,13 +14,10 @@ class Momentum(StoryScene):
 
     def construct(self) -> None:
         main, low, gd = self.trajectories
-        self.title()
-        self.contour_plane(X1, X2)
-        balls = [self.add_ball(t, settings_label(t.settings)) for t in (main, low, gd)]
+        balls, _panel = self.book_plane([main, low, gd], steps=False)
         self.show_gradient_step(balls[0])
         for ball in balls:
             self.show_step(ball)
-        self.ball_readouts(left=0.75, width=6.0)
         self.show_balls()
         self.caption(
             _("white: the gradient's own step −η·g; coloured: the real step −η·v, with v ← β·v + g"), hold=1.5

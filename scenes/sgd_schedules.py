@@ -6,9 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from scenes.kit.i18n import _
-from scenes.kit.story import StoryScene, schedule_name, settings_label
-
-X1, X2 = [-5.5, 1.5, 1], [-3, 3, 1]
+from scenes.kit.story import StoryScene, schedule_name
 
 
 class SGDSchedules(StoryScene):
@@ -17,10 +15,7 @@ class SGDSchedules(StoryScene):
     roll_seconds = 10.0
 
     def construct(self) -> None:
-        self.title()
-        self.contour_plane(X1, X2)
-        balls = [self.add_ball(t, settings_label(t.settings), radius=0.11) for t in self.trajectories]
-        self.ball_readouts(left=0.75, width=6.0, show_lr=True)
+        balls, _panel = self.book_plane(steps=False, radius=0.11, show_lr=True)
         self.show_balls()
         self.caption(
             _("the same noisy gradients (σ = {s:g}, seed {seed}), three learning-rate schedules").format(

@@ -31,6 +31,26 @@ def tiny(tmp_path, tex_dir):
         yield
 
 
+@pytest.fixture
+def tiny_movie(tmp_path, tex_dir):
+    """Tiny, but written as a movie (with its subtitles and sections), as `roll` renders."""
+    from manim import tempconfig
+
+    cfg = {
+        "tex_dir": str(tex_dir),
+        "pixel_height": 120,
+        "pixel_width": 214,
+        "frame_rate": 5,
+        "media_dir": str(tmp_path / "media"),
+        "disable_caching": True,
+        "verbosity": "WARNING",
+        "progress_bar": "none",
+        "save_sections": True,
+    }
+    with tempconfig(cfg):
+        yield
+
+
 def render_scene(name, settings=None, options=None, cls=None, **kwargs):
     """Build and render one scene (inside the `tiny` fixture); the class follows the landscape."""
     from landscapes import get_story

@@ -13,25 +13,6 @@ from scenes.cli.main import main
 from scenes.cli.subtitles import srt_to_vtt
 
 
-@pytest.fixture
-def tiny_movie(tmp_path, tex_dir):
-    from manim import tempconfig
-
-    cfg = {
-        "pixel_height": 120,
-        "pixel_width": 214,
-        "frame_rate": 5,
-        "media_dir": str(tmp_path / "media"),
-        "tex_dir": str(tex_dir),
-        "disable_caching": True,
-        "verbosity": "WARNING",
-        "progress_bar": "none",
-        "save_sections": True,
-    }
-    with tempconfig(cfg):
-        yield
-
-
 @pytest.mark.parametrize("name", ["ripples", "newton", "saddle-surface"])
 def test_cues_are_the_captions_timed_as_on_screen(tiny_movie, name):
     from scenes.catalog import scene_class

@@ -74,9 +74,7 @@ def test_a_missing_translation_is_an_error_not_english(look, monkeypatch):
 
 
 @pytest.mark.parametrize("name", ["vanishing-gradient", "adagrad"])
-def test_zh_frames_use_the_cjk_font_and_warn_of_nothing(tmp_path, tex_dir, look, monkeypatch, caplog, name):
-    from manim import tempconfig
-
+def test_zh_frames_use_the_cjk_font_and_warn_of_nothing(tiny_movie, look, monkeypatch, caplog, name):
     import scenes.kit.mathtext as mt
 
     fonts: list[tuple[str, str]] = []
@@ -87,17 +85,7 @@ def test_zh_frames_use_the_cjk_font_and_warn_of_nothing(tmp_path, tex_dir, look,
             super().__init__(text, **kwargs)
 
     monkeypatch.setattr(mt, "Text", Recorded)
-    cfg = {
-        "pixel_height": 120,
-        "pixel_width": 214,
-        "frame_rate": 5,
-        "media_dir": str(tmp_path / "media"),
-        "tex_dir": str(tex_dir),
-        "disable_caching": True,
-        "verbosity": "WARNING",
-        "progress_bar": "none",
-    }
-    with caplog.at_level(logging.WARNING), tempconfig(cfg):
+    with caplog.at_level(logging.WARNING):
         scene = render_scene(name, lang="zh")
     assert fonts and all(font == "Noto Sans CJK SC" for _, font in fonts)
     assert any("\u4e00" <= ch <= "\u9fff" for text, _ in fonts for ch in text), "Chinese words on screen"

@@ -28,6 +28,8 @@ from scenes.kit.palette import ball_color, palette, use_palette
 from scenes.kit.readouts import FONT, NUMBER_SIZE, PANEL_X, Readouts, name_math, name_text, series_feed
 from scenes.kit.step import StepArrow, Tangent
 
+# d2l's show_trace_2d view of its 2D examples, a little wider so every path of the chapter fits
+BOOK_VIEW = ((-5.5, 1.5, 1.0), (-3.0, 3.0, 1.0))
 CAPTION_FONT = 30
 CAPTION_WIDTH = 13.4
 FRAME = (-7.0, -3.35, 7.0, 3.9)  # where annotations may go: the frame above the caption line
@@ -385,6 +387,35 @@ class StoryScene(Scene):
                 )
             panel.gap(0.08)
         return self.add_panel(panel)
+
+    def book_plane(
+        self,
+        trajectories: Sequence[Trajectory] | None = None,
+        steps: bool = True,
+        radius: float = 0.13,
+        show_lr: bool = False,
+    ) -> tuple[list[Ball], Readouts]:
+        """The chapter's 2D stories as the book draws them: title, contour plane, a ball per
+        trajectory named by its optimizer and hyper-parameters, their step arrows, the panel."""
+        self.title()
+        self.contour_plane(*BOOK_VIEW)
+        balls = [
+            self.add_ball(t, settings_label(t.settings), radius=radius)
+            for t in trajectories or self.trajectories
+        ]
+        if steps:
+            for ball in balls:
+                self.show_step(ball)
+        return balls, self.ball_readouts(left=0.75, width=6.0, show_lr=show_lr)
+
+    def state_bars(self, balls: Sequence[Ball], panel: Readouts, name: str = "s") -> list[StateBars]:
+        """A bar chart of one state per ball under the panel, all on one √ scale so that balls
+        and coordinates compare directly."""
+        top = float(max(np.sqrt(b.traj.state[name].max()) for b in balls))
+        return [
+            self.show_state(ball, name, origin=(1.0 + 2.6 * k, panel.bottom - 2.3), scale_max=top, height=1.8)
+            for k, ball in enumerate(balls)
+        ]
 
     @property
     def every_ball(self) -> list[Ball]:
