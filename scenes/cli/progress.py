@@ -55,7 +55,7 @@ class Progress:
         every: float = 1.0,
     ) -> None:
         self.stream = stream if stream is not None else sys.stderr
-        self.enabled = _is_terminal(self.stream) if enabled is None else enabled
+        self.enabled = is_terminal(self.stream) if enabled is None else enabled
         self.costs = dict(costs)
         self.done: set[str] = set()
         self.cost_done = 0.0
@@ -117,7 +117,7 @@ class Progress:
         self.clear()
 
 
-def _is_terminal(stream: TextIO) -> bool:
+def is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()
     except (AttributeError, ValueError):  # a closed or fake stream

@@ -34,7 +34,7 @@ from landscapes.stories import get_story
 from scenes.catalog import CHAPTER, cost, scene_class
 from scenes.cli.cache import Cache, Damaged, Sources, job_key
 from scenes.cli.options import check_look, options_from_args, settings_from_args
-from scenes.cli.progress import Progress
+from scenes.cli.progress import Progress, is_terminal
 from scenes.cli.shards import describe, parse_shard, pick
 from scenes.cli.subtitles import srt_to_vtt
 
@@ -311,7 +311,7 @@ class _Run:
         self.cache = Cache.for_media(jobs[0].media_dir) if jobs else None
         self.keys: dict[str, str] = {}
         self.progress = Progress(
-            {j.name: job_cost(j) for j in jobs}, enabled=workers > 1 and _is_terminal(sys.stderr)
+            {j.name: job_cost(j) for j in jobs}, enabled=workers > 1 and is_terminal(sys.stderr)
         )
 
     def look_up(self, jobs: Sequence[Job]) -> tuple[list[tuple[Job, list[str]]], list[Job]]:
@@ -381,13 +381,6 @@ class _Run:
     def say(self, text: str) -> None:
         with self.progress.above():
             print(text, file=sys.stderr)
-
-
-def _is_terminal(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
 
 
 def run_jobs(
