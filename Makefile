@@ -1,7 +1,7 @@
 # The two commands a new user needs. Each sets up what is missing first (see scripts/bootstrap.sh).
 .PHONY: render test setup messages
 
-# Render all six scenes at low quality, as GIF and MP4, into out/.
+# Render the chapter's sixteen scenes at low quality, as GIF and MP4 (with subtitles), into out/.
 render: setup
 	.venv/bin/roll render --all -q l --format gif,mp4 --out out --jobs 2
 

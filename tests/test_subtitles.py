@@ -71,3 +71,6 @@ def test_a_video_result_gets_srt_and_vtt_beside_it(tmp_path, monkeypatch, capsys
     )
     printed = capsys.readouterr().out.split()
     assert "out/cubic-saddle.vtt" in printed
+    # the same scene rendered again (not from the result cache): the same cues, to the millisecond
+    assert main(["render", "cubic-saddle", "--format", "mp4", "--out", "again", "--force"]) == 0
+    assert (tmp_path / "again" / "cubic-saddle.srt").read_bytes() == (out / "cubic-saddle.srt").read_bytes()

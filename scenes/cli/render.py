@@ -76,6 +76,11 @@ class Job:
             "write_to_movie": fmt != "png",
             "preview": False,
             "save_sections": self.sections and fmt in ("mp4", "webm"),
+            # manim's own per-animation cache skips frames it has, and its clock then runs on
+            # run times instead of frames: the subtitle cues (timed by that clock) moved by a
+            # frame between two renders of the same scene. The result cache above it makes it
+            # redundant, so every render runs on frames and the cues are the same each time.
+            "disable_caching": True,
         }
         if fmt == "gif":
             # manim builds a GIF from its h264 segments; at the default crf their encoder noise
