@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from scenes.kit.i18n import _
-from scenes.kit.story import StoryScene, optimizer_name
+from scenes.kit.story import StoryScene
+from scenes.kit.words import optimizer_name
 
 
 class AdadeltaAndAdam(StoryScene):

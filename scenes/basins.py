@@ -15,7 +15,8 @@ from scenes.kit.i18n import _
 from scenes.kit.mathtext import text
 from scenes.kit.palette import ball_color, palette
 from scenes.kit.readouts import FONT, PANEL_X, Readouts, name_math, name_text
-from scenes.kit.story import StoryScene, kind_words, optimizer_label
+from scenes.kit.story import StoryScene
+from scenes.kit.words import kind_words, optimizer_label
 
 SAME_MINIMUM = 1e-3  # end points closer than this reached the same minimum
 

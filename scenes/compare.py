@@ -12,7 +12,8 @@ from landscapes import classify
 from scenes.kit.axes import view_range
 from scenes.kit.i18n import _
 from scenes.kit.readouts import FONT, Readouts, name_math
-from scenes.kit.story import Ball, StoryScene, kind_words, optimizer_name, settings_label, status_short
+from scenes.kit.story import Ball, StoryScene
+from scenes.kit.words import kind_words, optimizer_name, settings_label, status_short
 
 
 class CompareOptimizers(StoryScene):

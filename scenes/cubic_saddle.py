@@ -6,7 +6,8 @@ import numpy as np
 
 from landscapes import curvatures
 from scenes.kit.i18n import _
-from scenes.kit.story import Mark, StoryScene, optimizer_label
+from scenes.kit.story import Mark, StoryScene
+from scenes.kit.words import optimizer_label
 
 
 class CubicSaddle(StoryScene):

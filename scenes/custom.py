@@ -12,8 +12,9 @@ import numpy as np
 from landscapes import Landscape, Trajectory, classify, sample
 from scenes.kit.axes import nice_range, view_range
 from scenes.kit.i18n import _
-from scenes.kit.story import StoryScene, kind_words, optimizer_label, status_words
+from scenes.kit.story import StoryScene
 from scenes.kit.surface import SurfaceScene
+from scenes.kit.words import kind_words, optimizer_label, status_words
 
 
 def ending(ls: Landscape, traj: Trajectory) -> tuple[str, bool]:

@@ -4,7 +4,8 @@ ever wider. The step each ball is about to take is drawn as an arrow."""
 from __future__ import annotations
 
 from scenes.kit.i18n import _
-from scenes.kit.story import StoryScene, settings_label
+from scenes.kit.story import StoryScene
+from scenes.kit.words import settings_label
 
 
 class LearningRate(StoryScene):

@@ -5,7 +5,8 @@ the rule does not care), with η 0.5 to a minimum."""
 from __future__ import annotations
 
 from scenes.kit.i18n import _
-from scenes.kit.story import Mark, StoryScene, settings_label
+from scenes.kit.story import Mark, StoryScene
+from scenes.kit.words import settings_label
 
 
 class NewtonsMethod(StoryScene):

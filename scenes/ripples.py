@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from scenes.kit.i18n import _
-from scenes.kit.story import Mark, StoryScene, optimizer_label, optimizer_name
+from scenes.kit.story import Mark, StoryScene
+from scenes.kit.words import optimizer_label, optimizer_name
 
 
 class EscapingRipples(StoryScene):

@@ -8,8 +8,8 @@ from landscapes import classify
 from scenes.kit.i18n import _
 from scenes.kit.palette import palette
 from scenes.kit.readouts import FONT
-from scenes.kit.story import kind_words, optimizer_label
 from scenes.kit.surface import SurfaceScene
+from scenes.kit.words import kind_words, optimizer_label
 
 
 class SaddleSurface(SurfaceScene):

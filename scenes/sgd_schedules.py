@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from scenes.kit.i18n import _
-from scenes.kit.story import StoryScene, schedule_name
+from scenes.kit.story import StoryScene
+from scenes.kit.words import schedule_name
 
 
 class SGDSchedules(StoryScene):

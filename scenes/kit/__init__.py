@@ -1,6 +1,9 @@
 """The drawing kit: what every story scene is built from.
 
-story     StoryScene (title, axes or plane, balls, captions, annotations), Ball, Mark
+story     StoryScene (title, axes or plane, balls, captions, annotations, beats), Ball, Mark
+words     what the screen calls optimizers, hyper-parameters, statuses and kinds of point
+step      StepArrow and Tangent: the step a ball is about to take, the slope where it is
+bars      StateBars: an optimizer's per-coordinate state (adagrad's, rmsprop's s)
 readouts  Readouts, the panel of live numbers as a mobject
 axes      axes with round ticks, curves sampled from a landscape
 contour   ContourPlane, the view from above (contourpy iso-lines over a light fill)

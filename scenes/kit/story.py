@@ -27,100 +27,13 @@ from scenes.kit.mathtext import flat, math, require_font, text
 from scenes.kit.palette import ball_color, palette, use_palette
 from scenes.kit.readouts import FONT, NUMBER_SIZE, PANEL_X, Readouts, name_math, name_text, series_feed
 from scenes.kit.step import StepArrow, Tangent
+from scenes.kit.words import coordinate_names, settings_label, status_words
 
 # d2l's show_trace_2d view of its 2D examples, a little wider so every path of the chapter fits
 BOOK_VIEW = ((-5.5, 1.5, 1.0), (-3.0, 3.0, 1.0))
 CAPTION_FONT = 30
 CAPTION_WIDTH = 13.4
 FRAME = (-7.0, -3.35, 7.0, 3.9)  # where annotations may go: the frame above the caption line
-
-
-def status_words(status: str) -> str | None:
-    """What the screen says about a run that ended off the map (None for a normal end)."""
-    words = {
-        "diverged": _("diverged: the learning rate is too large"),
-        "left_domain": _("left the domain: stopped at its edge"),
-        "undefined": _("left where f is defined: the next step has no value"),
-        "singular": _("the Hessian is singular: Newton's step is undefined"),
-    }
-    return words.get(status)
-
-
-def status_short(status: str) -> str:
-    """A run's end in a few words, for a legend."""
-    return {
-        "diverged": _("diverged"),
-        "left_domain": _("left the domain"),
-        "undefined": _("left where f is defined"),
-        "singular": _("singular Hessian"),
-        "converged": _("converged"),
-        "max_steps": _("still moving"),
-    }.get(status, status)
-
-
-def kind_words(kind: str) -> str:
-    """A critical point's kind (landscapes.classify) as the screen says it."""
-    return {
-        "minimum": _("minimum"),
-        "maximum": _("maximum"),
-        "saddle": _("saddle"),
-        "not critical": _("not critical"),
-    }[kind]
-
-
-def optimizer_label(s: Settings) -> str:
-    """'sgd, noise 3' / 'gd' / 'adam': how the legend names a ball's optimizer."""
-    if s.noise > 0:
-        return _("{optimizer}, noise {noise:g}").format(optimizer=optimizer_name(s.optimizer), noise=s.noise)
-    return optimizer_name(s.optimizer)
-
-
-SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "rho": "ρ", "beta1": "β1", "beta2": "β2", "noise": "σ"}
-
-
-def schedule_name(name: str) -> str:
-    return {
-        "constant": _("constant η"),
-        "exponential": _("exponential decay"),
-        "polynomial": _("polynomial decay"),
-    }.get(name, name)
-
-
-def settings_label(s: Settings) -> str:
-    """'momentum η=0.6 β=0.5': an optimizer and every hyper-parameter in force, the book's symbols."""
-    parts = [optimizer_name(s.optimizer)]
-    for key, value in s.hyperparameters.items():
-        if key in ("optimizer", "anneal", "seed"):
-            continue
-        if key == "schedule":
-            if value != "constant":
-                parts.append(schedule_name(value))
-            continue
-        parts.append(f"{SYMBOLS.get(key, key)}={value:g}")
-    return " ".join(parts)
-
-
-def coordinate_names(landscape: Landscape) -> list[tuple[str, str]]:
-    """(tex, plain) of each coordinate: the book writes x1, x2 for its 2D examples."""
-    if landscape.dim == 1:
-        return [("x", "x")]
-    if "x1" in landscape.plain:
-        return [("x_1", "x₁"), ("x_2", "x₂")]
-    return [("x", "x"), ("y", "y")]
-
-
-def optimizer_name(name: str) -> str:
-    """The book's short names; a language may spell them out."""
-    return {
-        "gd": _("gd"),
-        "sgd": _("sgd"),
-        "momentum": _("momentum"),
-        "adagrad": _("adagrad"),
-        "rmsprop": _("rmsprop"),
-        "adadelta": _("adadelta"),
-        "adam": _("adam"),
-        "newton": _("newton"),
-    }.get(name, name)
 
 
 @dataclass
@@ -761,4 +674,4 @@ def bead_paths(coords: np.ndarray, radius: float) -> np.ndarray:
     return coords[:, None, :] + ring[None, :, :]
 
 
-__all__ = ["Ball", "Mark", "NUMBER_SIZE", "StoryScene", "optimizer_label", "status_words"]
+__all__ = ["Ball", "Mark", "NUMBER_SIZE", "StoryScene"]
