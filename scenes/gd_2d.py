@@ -18,13 +18,14 @@ class GradientDescent2D(StoryScene):
         self.caption(
             _("each step is −η·∇f: across the contour lines, steeper along x2, so x2 settles first"), hold=1.0
         )
-        self.roll_to(5, seconds=3.5)
-        self.caption(
-            _("after 5 steps x2 = {x2:.3f} while x1 = {x1:.3f}").format(
-                x1=traj.points[5, 0], x2=traj.points[5, 1]
-            ),
-            hold=1.0,
-        )
+        if traj.steps >= 5:  # the book's run; a shorter one (--steps, a blow-up) skips this beat
+            self.roll_to(5, seconds=3.5)
+            self.caption(
+                _("after 5 steps x2 = {x2:.3f} while x1 = {x1:.3f}").format(
+                    x1=traj.points[5, 0], x2=traj.points[5, 1]
+                ),
+                hold=1.0,
+            )
         self.roll_to(self.last_step)
         self.conclude(
             [ball],

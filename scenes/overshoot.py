@@ -29,14 +29,15 @@ class Overshoot(StoryScene):
             ),
             hold=1.0,
         )
-        jump = int(np.argmax(np.abs(np.diff(traj.points[:, 0])))) + 1
-        self.roll_to(jump, seconds=3.0)
-        self.caption(
-            _("step {k}: one jump of {d:.2f} carries the ball past the near minimum").format(
-                k=jump, d=abs(traj.points[jump, 0] - traj.points[jump - 1, 0])
-            ),
-            hold=1.2,
-        )
+        if traj.steps >= 1:  # a run that stopped at its start has no jump to show
+            jump = int(np.argmax(np.abs(np.diff(traj.points[:, 0])))) + 1
+            self.roll_to(jump, seconds=3.0)
+            self.caption(
+                _("step {k}: one jump of {d:.2f} carries the ball past the near minimum").format(
+                    k=jump, d=abs(traj.points[jump, 0] - traj.points[jump - 1, 0])
+                ),
+                hold=1.2,
+            )
         self.roll_to(self.last_step)
         self.conclude(
             [ball],

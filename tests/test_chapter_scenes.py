@@ -231,3 +231,25 @@ def test_all_renders_the_sixteen_chapter_scenes(monkeypatch, tmp_path):
     assert main(["render", "--all"]) == 0
     assert [j.name for j in planned] == CHAPTER and len(CHAPTER) == 16
     assert set(NEW) <= set(CHAPTER)
+
+
+OVERRIDES = [(name, {"steps": 1}) for name in NEW] + [
+    ("overshoot", {"lr": 1e200}),  # stops at its start: no step at all
+    ("gd-2d", {"lr": 1e60}),  # diverges after one step
+    ("adagrad", {"optimizer": "gd"}),  # no state s to draw
+    ("rmsprop", {"optimizer": "momentum"}),
+]
+
+
+@pytest.mark.parametrize(("name", "changes"), OVERRIDES, ids=[f"{n}-{c}" for n, c in OVERRIDES])
+def test_scenes_tell_any_run_the_command_line_accepts(tiny, name, changes):
+    """A story's beats are the book's run; a shorter or wilder one (accepted flags) still
+    renders, skipping what it cannot show, and its balls still end on their trajectories."""
+    settings = get_story(name).settings.override(**changes)
+    settings.validate()
+    scene = render_scene(name, settings)
+    for ball in scene.balls:
+        np.testing.assert_allclose(
+            to_data(scene, ball.coords[-1]), data_point(scene, ball, -1), rtol=1e-9, atol=1e-9
+        )
+    assert scene.captions, "it still says what happened"

@@ -51,7 +51,10 @@ class Obstacles:
         self.boxes.append(box)
 
     def add_line(self, points: np.ndarray) -> None:
-        self.points.append(densify(points))
+        # a runaway ball's path reaches far off screen: only its part near the frame matters,
+        # and clipping first keeps the densified line small (a few thousand points at most)
+        near = np.clip(np.asarray(points, dtype=float)[:, :2], [-8.0, -5.0], [8.0, 5.0])
+        self.points.append(densify(near))
 
     def conflicts(self, box: Box) -> int:
         n = sum(_overlap(box, b) for b in self.boxes)

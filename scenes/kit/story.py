@@ -324,10 +324,13 @@ class StoryScene(Scene):
     def state_bars(self, balls: Sequence[Ball], panel: Readouts, name: str = "s") -> list[StateBars]:
         """A bar chart of one state per ball under the panel, all on one √ scale so that balls
         and coordinates compare directly."""
-        top = float(max(np.sqrt(b.traj.state[name].max()) for b in balls))
+        carriers = [b for b in balls if name in b.traj.state]  # --optimizer may pick one without it
+        if not carriers:
+            return []
+        top = float(max(np.sqrt(b.traj.state[name].max()) for b in carriers))
         return [
             self.show_state(ball, name, origin=(1.0 + 2.6 * k, panel.bottom - 2.3), scale_max=top, height=1.8)
-            for k, ball in enumerate(balls)
+            for k, ball in enumerate(carriers)
         ]
 
     @property
