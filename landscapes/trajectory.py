@@ -62,13 +62,17 @@ class Trajectory:
         }
 
     def to_csv(self) -> str:
-        """One comment line with the hyper-parameters in force, a header, a row per point."""
+        """A header, then a row per point; the hyper-parameters in force are constant columns
+        named `hp_<book name>` at the end, so the header holds them and every CSV reader keeps
+        line 1 as the header."""
         names = ["x", "y"][: self.points.shape[1]]
-        hyper = " ".join(f"{k}={_cell(v)}" for k, v in self.settings.hyperparameters.items())
+        hyper = self.settings.hyperparameters
         header = ["step", *names, "f", *(f"grad_{n}" for n in names)]
         header += [f"{s}_{n}" for s in self.state for n in names]
         header += ["lr"] if self.lrs is not None else []
-        rows = [f"# {hyper}", ",".join(header)]
+        header += [f"hp_{k}" for k in hyper]
+        constant = [_cell(v) for v in hyper.values()]
+        rows = [",".join(header)]
         for t in range(len(self.points)):
             cells = [str(t), *map(repr, self.points[t].tolist()), repr(float(self.values[t]))]
             cells += list(map(repr, self.grads[t].tolist()))
@@ -76,7 +80,7 @@ class Trajectory:
                 cells += list(map(repr, arr[t].tolist()))
             if self.lrs is not None:
                 cells.append(repr(float(self.lrs[t])))
-            rows.append(",".join(cells))
+            rows.append(",".join(cells + constant))
         return "\n".join(rows) + "\n"
 
 

@@ -202,7 +202,10 @@ def test_sgd_schedules_caption_is_the_trajectories_spread(rendered):
 
 
 def test_list_groups_nineteen_scenes_by_section(capsys):
-    assert main(["list"]) == 0
+    assert main(["list"]) == 0  # for scripts (not a terminal): one scene per line, as before
+    plain = capsys.readouterr().out.splitlines()
+    assert [ln.split()[0] for ln in plain] == list(CATALOG)
+    assert main(["list", "--sections"]) == 0
     out = capsys.readouterr().out.splitlines()
     sections = [ln for ln in out if ln.startswith("# ")]
     assert sections == [

@@ -1,5 +1,6 @@
 """The hyper-parameter flags, the schedules, the new stories and statuses on the command line."""
 
+import csv
 import json
 
 import numpy as np
@@ -107,8 +108,9 @@ def test_csv_header_holds_every_hyperparameter_in_force_and_reads_back(capsys):
     doc = _json(capsys, *argv)
     assert main([*argv, "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("# ")
-    pairs = dict(item.split("=", 1) for item in lines[0][2:].split())
+    header = lines[0].split(",")
+    rows = list(csv.DictReader(lines))  # line 1 is the header, as any CSV reader expects
+    pairs = {k[3:]: rows[0][k] for k in header if k.startswith("hp_")}
     assert pairs == {
         "optimizer": "sgd",
         "lr": "0.1",
@@ -117,21 +119,25 @@ def test_csv_header_holds_every_hyperparameter_in_force_and_reads_back(capsys):
         "anneal": "false",
         "seed": "3",
     }
+    assert all(row[k] == rows[0][k] for row in rows for k in header if k.startswith("hp_")), (
+        "constant columns"
+    )
     assert {k: str(v).lower() for k, v in doc["hyperparameters"].items()} == pairs
-    assert lines[1] == "step,x,y,f,grad_x,grad_y,lr"
-    rows = np.array([[float(c) for c in ln.split(",")] for ln in lines[2:]])
-    np.testing.assert_array_equal(rows[:, 1:3], doc["points"])
-    np.testing.assert_array_equal(rows[:, 6], doc["lrs"])
+    assert header[:7] == ["step", "x", "y", "f", "grad_x", "grad_y", "lr"]
+    np.testing.assert_array_equal([[float(r["x"]), float(r["y"])] for r in rows], doc["points"])
+    np.testing.assert_array_equal([float(r["lr"]) for r in rows], doc["lrs"])
 
     argv = ["trajectory", "adam", "--optimizer", "adam", "--steps", "4"]
     doc = _json(capsys, *argv)
     assert main([*argv, "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "# optimizer=adam lr=0.4 schedule=constant beta1=0.9 beta2=0.999"
-    assert lines[1] == "step,x,y,f,grad_x,grad_y,v_x,v_y,s_x,s_y,lr"
-    rows = np.array([[float(c) for c in ln.split(",")] for ln in lines[2:]])
-    np.testing.assert_array_equal(rows[:, 6:8], doc["state"]["v"])
-    np.testing.assert_array_equal(rows[:, 8:10], doc["state"]["s"])
+    assert lines[0] == (
+        "step,x,y,f,grad_x,grad_y,v_x,v_y,s_x,s_y,lr,hp_optimizer,hp_lr,hp_schedule,hp_beta1,hp_beta2"
+    )
+    rows = list(csv.DictReader(lines))
+    assert rows[0]["hp_optimizer"] == "adam" and rows[0]["hp_beta2"] == "0.999"
+    np.testing.assert_array_equal([[float(r["v_x"]), float(r["v_y"])] for r in rows], doc["state"]["v"])
+    np.testing.assert_array_equal([[float(r["s_x"]), float(r["s_y"])] for r in rows], doc["state"]["s"])
 
 
 BAD = [

@@ -67,9 +67,9 @@ def test_custom_function_with_negative_domain(capsys):
 def test_csv_has_one_row_per_point(capsys):
     assert main(["trajectory", "saddle-surface", "--steps", "4", "--format", "csv"]) == 0
     rows = capsys.readouterr().out.splitlines()
-    assert rows[0] == "# optimizer=gd lr=0.05 schedule=constant", "the hyper-parameters in force"
-    assert rows[1] == "step,x,y,f,grad_x,grad_y,lr" and len(rows) == 7
-    x, y = (float(v) for v in rows[2].split(",")[1:3])
+    assert rows[0] == "step,x,y,f,grad_x,grad_y,lr,hp_optimizer,hp_lr,hp_schedule", "the header first"
+    assert len(rows) == 6 and rows[1].endswith(",gd,0.05,constant"), "the hyper-parameters in force"
+    x, y = (float(v) for v in rows[1].split(",")[1:3])
     assert (x, y) == (0.95, 0.002)
 
 

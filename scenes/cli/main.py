@@ -49,7 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
 
-    sub.add_parser("list", help="name, class and story of every scene")
+    ls = sub.add_parser("list", help="name, class and story of every scene, in the book's order")
+    ls.add_argument(
+        "--sections",
+        action="store_true",
+        help="a heading per book section (the default on a terminal; scripts get one scene per line)",
+    )
 
     tr = sub.add_parser(
         "trajectory",
@@ -122,11 +127,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     width = max(len(n) for n in CATALOG)
     cwidth = max(len(e.cls) for e in CATALOG.values())
+    headings = args.sections or sys.stdout.isatty()
     for section, title in SECTIONS.items():
         entries = [e for e in CATALOG.values() if e.section == section]
         if not entries:
             continue
-        print(f"# {title}")
+        if headings:
+            print(f"# {title}")
         for e in entries:
             print(f"{e.name:<{width}}  {e.cls:<{cwidth}}  {get_story(e.name).line}")
     return 0
