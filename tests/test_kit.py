@@ -108,7 +108,7 @@ def test_no_word_on_screen_escapes_translation(tiny, pseudo, monkeypatch, name, 
             super().__init__(text, **kwargs)
 
     monkeypatch.setattr(mt, "Text", Recorded)
-    render_scene(name, settings)
+    render_scene(name, settings, lang=i18n.PSEUDO)
     assert shown, "the scene shows words"
     assert [s for s in shown if _unmarked_words(s)] == []
     # every sentence asked for is one that extraction finds in the source: no dynamic msgids

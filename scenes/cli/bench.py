@@ -107,11 +107,12 @@ def bench_command(args: argparse.Namespace) -> int:
     names = list(dict.fromkeys(args.names)) or list(CHAPTER)
     for name in names:
         entry(name)
+    look = check_look(args)
     print(HEADER, file=sys.stderr)
     # movies go to a temporary folder and are not cached; TeX output is cached by content in
     # media/tex-cache, the same cache `roll render` uses, as in any real re-render
     with tempfile.TemporaryDirectory(prefix="roll-bench-") as media:
-        result = bench(names, args.quality, media, *check_look(args))
+        result = bench(names, args.quality, media, *look)
     if args.json:
         print(json.dumps(result))
     else:

@@ -243,6 +243,8 @@ def check_look(args: argparse.Namespace) -> tuple[str, str]:
 
 def font_installed(family: str) -> bool:
     """Whether pango can use this font family (a missing one silently renders boxes)."""
-    import manimpango
-
+    try:
+        import manimpango
+    except (ImportError, OSError) as exc:
+        raise SettingsError(f"manimpango cannot be loaded ({exc}); run `make render` to set it up") from None
     return family in manimpango.list_fonts()

@@ -78,15 +78,15 @@ class StoryScene(Scene):
         self,
         settings: Settings | None = None,
         options: Mapping[str, Any] | None = None,
-        theme: str | None = None,
-        lang: str | None = None,
+        theme: str = "dark",
+        lang: str = "en",
         **kwargs: Any,
     ) -> None:
-        if theme is not None:
-            use_palette(theme)
-        if lang is not None:
-            require_font(lang)
-            use_language(lang)
+        # the look is process-wide (the kit's parts read it as they are built): every scene
+        # sets its own, so one scene's theme or language never leaks into the next
+        use_palette(theme)
+        require_font(lang)
+        use_language(lang)
         super().__init__(**kwargs)
         self.camera.background_color = palette().background
         self.story = get_story(self.story_name)
