@@ -40,6 +40,16 @@ def add_cache_flags(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_scene_options(p: argparse.ArgumentParser) -> None:
+    sc = p.add_argument_group("scene options")
+    sc.add_argument(
+        "--optimizers",
+        help="compare: a list of gd, sgd, momentum, adagrad, rmsprop, adadelta, adam, newton, e.g. gd,adam",
+    )
+    sc.add_argument("--balls", type=int, help="basins: how many balls (default 20)")
+    sc.add_argument("--spread", help="basins: even (default) or random starts")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="roll",
@@ -77,13 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_cache_flags(rd)
     add_look_flags(rd)
     add_run_flags(rd)
-    sc = rd.add_argument_group("scene options")
-    sc.add_argument(
-        "--optimizers",
-        help="compare: a list of gd, sgd, momentum, adagrad, rmsprop, adadelta, adam, newton, e.g. gd,adam",
-    )
-    sc.add_argument("--balls", type=int, help="basins: how many balls (default 20)")
-    sc.add_argument("--spread", help="basins: even (default) or random starts")
+    add_scene_options(rd)
     rd.add_argument(
         "--save-trajectory",
         action="store_true",
@@ -101,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_cache_flags(sl)
     add_look_flags(sl)
     add_run_flags(sl)
+    add_scene_options(sl)
 
     ga = sub.add_parser(
         "gallery", help="every scene as GIF + last-frame PNG + JSON, with index.html and README.md"

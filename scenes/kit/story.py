@@ -436,9 +436,20 @@ class StoryScene(Scene):
         panel.live(
             name_text(_("step")), lambda: min(int(self.step.get_value()), n_max), decimals=0, sign=False
         )
-        lrs = sorted({b.traj.settings.lr for b in self.balls})
-        lr_text = ", ".join(f"{v:g}" for v in lrs)
-        panel.row(name_math(r"\eta", "η", size=FONT + 8), name_math(lr_text, lr_text))
+        # η as the balls' rules have it: adadelta has none, a schedule changes it every step
+        with_lr = [b for b in self.balls if "lr" in b.traj.settings.hyperparameters]
+        scheduled = [b for b in with_lr if b.traj.settings.schedule != "constant" and b.traj.lrs is not None]
+        if len(with_lr) == 1 and scheduled:
+            ball = scheduled[0]
+            panel.live(
+                name_math(r"\eta", "η", size=FONT + 8),
+                series_feed(ball.traj.lrs, self.index_of(ball)),
+                sign=False,
+            )
+        elif with_lr:
+            lrs = sorted({b.traj.settings.lr for b in with_lr})
+            lr_text = ", ".join(f"{v:g}" for v in lrs)
+            panel.row(name_math(r"\eta", "η", size=FONT + 8), name_math(lr_text, lr_text))
         panel.gap()
         for b, ball in enumerate(self.balls):
             sym = "g" if ball.traj.settings.landscape == "g" else "f"
