@@ -157,14 +157,15 @@ BAD = [
     ),
     (["ill-conditioned", "--beta", "0.5"], "--beta: only momentum takes it; add --optimizer momentum"),
     (["momentum", "--gamma", "0.5"], "--gamma: only rmsprop takes it; add --optimizer rmsprop"),
-    (["adam", "--rho", "0.5"], "--rho: only adadelta takes it; add --optimizer adadelta"),
+    (["rmsprop", "--rho", "0.5"], "--rho: only adadelta takes it; add --optimizer adadelta"),
     (["rmsprop", "--beta1", "0.5"], "--beta1: only adam takes it; add --optimizer adam"),
     (["momentum", "--beta2", "0.5"], "--beta2: only adam takes it; add --optimizer adam"),
-    (["adam", "--optimizer", "adadelta", "--lr", "1"], "--lr: adadelta has no learning rate"),
+    (["gd-2d", "--optimizer", "adadelta", "--lr", "1"], "--lr: adadelta has no learning rate"),
     (
-        ["adam", "--optimizer", "adadelta", "--schedule", "polynomial"],
+        ["gd-2d", "--optimizer", "adadelta", "--schedule", "polynomial"],
         "--schedule: adadelta has no learning rate",
     ),
+    (["ripples", "--optimizer", "lbfgs", "--lr", "0.1"], "--optimizer 'lbfgs': choose one of gd, sgd"),
     (["compare", "--gamma", "0.5"], "--gamma: only rmsprop takes it; add rmsprop to --optimizers"),
     (["newton", "--noise", "1"], "--noise: newton takes the exact gradient and Hessian; drop --noise"),
 ]
@@ -268,3 +269,15 @@ def test_a_real_process_says_nothing_on_stderr(tmp_path, argv, status):
     out = json.loads(proc.stdout)
     assert out["status"] == status
     assert np.all(np.isfinite(np.array(out["points"], dtype=float)))
+
+
+def test_a_flag_that_reaches_some_ball_of_the_scene_is_taken(capsys):
+    """The adam story draws an adadelta ball: --rho reaches it, so it is not refused."""
+    from landscapes import get_story
+    from scenes.cli.main import build_parser
+    from scenes.cli.options import settings_from_args
+
+    args = build_parser().parse_args(["render", "adam", "--rho", "0.5"])
+    settings = settings_from_args("adam", args)
+    balls = get_story("adam").balls(settings)
+    assert [b.rho for b in balls if b.optimizer == "adadelta"] == [0.5]

@@ -14,6 +14,7 @@ from landscapes.errors import SettingsError
 
 if TYPE_CHECKING:  # the module itself stays light: `roll --help` imports no torch
     from landscapes.settings import Settings
+    from landscapes.stories import Story
 
 
 class Parser(argparse.ArgumentParser):
@@ -106,17 +107,24 @@ def _hyper_flags_given(args: argparse.Namespace) -> list[str]:
     return [n for n in names if getattr(args, n, None) is not None]
 
 
-def _refuse_foreign_flags(name: str, args: argparse.Namespace, optimizer: str, story_options: dict) -> None:
-    """A hyper-parameter flag the chosen optimizer does not have is refused, naming who takes it."""
+def _refuse_foreign_flags(name: str, args: argparse.Namespace, optimizer: str, story: Story) -> None:
+    """A hyper-parameter flag that no ball's optimizer has is refused, naming who takes it."""
     from landscapes.names import HYPERPARAMETERS, OPTIMIZERS
 
-    chosen: tuple[str, ...] = (optimizer,)
+    if optimizer not in OPTIMIZERS:  # a wrong name first: the flags' messages would mislead
+        raise SettingsError(f"--optimizer {optimizer!r}: choose one of {', '.join(OPTIMIZERS)}")
+    # every ball of the scene counts: the adam story's adadelta ball takes --rho
+    chosen: tuple[str, ...] = (optimizer, *(c.get("optimizer", optimizer) for c in story.companions))
     listed = getattr(args, "optimizers", None)
     if name == "compare":  # every ball has its own optimizer: the flag must reach one of them
         if listed is not None:
-            chosen = tuple(o.strip() for o in listed.split(",") if o.strip() in OPTIMIZERS)
+            chosen = tuple(o.strip() for o in listed.split(",") if o.strip())
+            if not chosen or any(o not in OPTIMIZERS for o in chosen):
+                raise SettingsError(
+                    f"--optimizers {listed!r}: choose from {', '.join(OPTIMIZERS)}, e.g. gd,adam"
+                )
         else:
-            chosen = tuple(story_options.get("optimizers", chosen))
+            chosen = tuple(story.options.get("optimizers", chosen))
     for flag in _hyper_flags_given(args):
         if flag == "noise" or any(flag in HYPERPARAMETERS.get(o, ()) for o in chosen):
             continue  # noise is checked with its value (gd and newton refuse it)
@@ -141,7 +149,7 @@ def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
     domain = parse_domain(args.domain) if getattr(args, "domain", None) else None
     start = parse_start(args.start) if args.start is not None else None
     base = story.settings
-    _refuse_foreign_flags(name, args, args.optimizer or base.optimizer, dict(story.options))
+    _refuse_foreign_flags(name, args, args.optimizer or base.optimizer, story)
     if function is not None and name not in ("custom", "compare"):
         raise SettingsError(f"--function works with `custom` and `compare`, not with the scene {name!r}")
     if landscape is not None:
