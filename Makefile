@@ -18,7 +18,7 @@ setup:
 # then merge it into each language's catalogue (new sentences arrive untranslated: the tests
 # name them until a translator fills them in).
 messages: setup
-	.venv/bin/pybabel extract --no-default-keywords -k _ --no-location --omit-header --sort-output \
+	.venv/bin/pybabel extract --no-default-keywords -k _ -k N_ --no-location --omit-header --sort-output \
 		-o scenes/kit/locale/roll.pot scenes
 	.venv/bin/pybabel update -D roll -i scenes/kit/locale/roll.pot -d scenes/kit/locale \
 		--no-fuzzy-matching --omit-header --ignore-obsolete

@@ -13,15 +13,21 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from landscapes.settings import Settings
 
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "extract, translate later"
+    """Mark a sentence for extraction without translating it here (gettext's N_)."""
+    return message
+
+
 SECTIONS = {
-    "intro": "Optimization and deep learning",
-    "gd": "Gradient descent",
-    "sgd": "Stochastic gradient descent",
-    "momentum": "Momentum",
-    "adagrad": "Adagrad",
-    "rmsprop": "RMSProp",
-    "adam": "Adadelta and Adam",
-    "beyond": "Beyond the chapter",
+    "intro": N_("Optimization and deep learning"),
+    "gd": N_("Gradient descent"),
+    "sgd": N_("Stochastic gradient descent"),
+    "momentum": N_("Momentum"),
+    "adagrad": N_("Adagrad"),
+    "rmsprop": N_("RMSProp"),
+    "adam": N_("Adadelta and Adam"),
+    "beyond": N_("Beyond the chapter"),
 }
 
 

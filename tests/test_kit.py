@@ -120,7 +120,7 @@ def extracted_messages() -> set[str]:
 
     found = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
-        str(ROOT / "scenes"), method_map=[("**.py", "python")], keywords={"_": None}
+        str(ROOT / "scenes"), method_map=[("**.py", "python")], keywords={"_": None, "N_": None}
     ):
         if isinstance(message, str):
             found.add(message)

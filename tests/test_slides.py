@@ -56,3 +56,21 @@ def test_html_deck_keeps_every_asset_beside_it(tmp_path, monkeypatch, capsys):
     assert len(clips) >= 2
     for clip in clips:
         assert clip.relative_to(tmp_path / "deck").as_posix() in page
+
+
+def test_a_chinese_deck_says_so_to_the_browser_and_titles_its_sections_in_chinese():
+    from pathlib import Path
+
+    from scenes.cli.decks import Beat, DeckScene, html_deck
+    from scenes.cli.slides import title_of
+    from scenes.kit import i18n
+
+    try:
+        assert title_of("momentum", "zh") == "动量法: momentum"
+        assert title_of("momentum", "en") == "Momentum: momentum"
+    finally:
+        i18n.use_language("en")
+    scene = DeckScene("risk", "风险", "…", (Beat("它们停在不同处", Path("a.mp4"), Path("a.png")),))
+    page, _ = html_deck([scene], lang="zh")
+    assert '<html lang="zh-Hans">' in page and '"Noto Sans CJK SC"' in page
+    assert '<html lang="en">' in html_deck([scene])[0]

@@ -304,7 +304,7 @@ def write_pptx(scenes: Sequence[DeckScene], dest: Path, theme: str = "dark") -> 
 # HTML
 
 HTML_PAGE = """<!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -312,7 +312,7 @@ HTML_PAGE = """<!doctype html>
 <link rel="icon" href="data:,">
 <style>
   html, body {{ margin: 0; height: 100%; overflow: hidden; background: #{bg}; color: #{fg};
-               font-family: system-ui, "Noto Sans", "DejaVu Sans", sans-serif; }}
+               font-family: {fonts}; }}
   .slide {{ position: absolute; inset: 0; display: flex; flex-direction: column;
             align-items: center; justify-content: center; box-sizing: border-box; }}
   .slide[hidden] {{ display: none; }}
@@ -394,8 +394,16 @@ def _copy_atomic(src: Path, dest: Path) -> None:
         _write_atomic(dest, lambda out: shutil.copyfileobj(f, out, 1 << 20))
 
 
+# the page's language and fonts: a Chinese deck names the simplified-Chinese face first, or the
+# browser may draw its words in Japanese glyph forms
+PAGE_LANGS = {
+    "en": ("en", '"Noto Sans", "DejaVu Sans", sans-serif'),
+    "zh": ("zh-Hans", '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'),
+}
+
+
 def html_deck(
-    scenes: Sequence[DeckScene], theme: str = "dark", assets: str = ASSETS
+    scenes: Sequence[DeckScene], theme: str = "dark", assets: str = ASSETS, lang: str = "en"
 ) -> tuple[str, dict[str, Path]]:
     """The deck's page and its assets (file name in `assets` -> source path), without writing."""
     colours = theme_of(theme)
@@ -429,17 +437,19 @@ def html_deck(
         fg=colours.text,
         muted=colours.muted,
         slides="\n".join(parts),
+        lang=PAGE_LANGS.get(lang, PAGE_LANGS["en"])[0],
+        fonts="system-ui, " + PAGE_LANGS.get(lang, PAGE_LANGS["en"])[1],
     )
     return page, files
 
 
-def write_html(scenes: Sequence[DeckScene], out_dir: Path, theme: str = "dark") -> Path:
+def write_html(scenes: Sequence[DeckScene], out_dir: Path, theme: str = "dark", lang: str = "en") -> Path:
     """Write out_dir/slides.html and copy every clip and poster into out_dir/slides_files/: one
     page with its style and script inline and every asset beside it, so the deck runs from a USB
     stick or a lecture-hall PC with no network. Returns the page's path."""
     _check(scenes)
     out_dir = Path(out_dir)
-    page, files = html_deck(scenes, theme)
+    page, files = html_deck(scenes, theme, lang=lang)
     assets = out_dir / ASSETS
     assets.mkdir(parents=True, exist_ok=True)
     for name, src in files.items():

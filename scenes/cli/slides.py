@@ -93,9 +93,13 @@ def beats_of(job: Job, produced: Sequence[str]) -> list[tuple[str, Path]]:
     return list(zip(cues, clips, strict=True))
 
 
-def title_of(name: str) -> str:
+def title_of(name: str, lang: str = "en") -> str:
+    """'Gradient descent: learning rate', the section in the deck's language."""
+    from scenes.kit.i18n import _, use_language
+
+    use_language(lang)
     e = entry(name)
-    return f"{SECTIONS[e.section]}: {name.replace('-', ' ')}"
+    return f"{_(SECTIONS[e.section])}: {name.replace('-', ' ')}"
 
 
 def slides_command(args: argparse.Namespace) -> int:
@@ -134,10 +138,10 @@ def slides_command(args: argparse.Namespace) -> int:
             Beat(caption, clip, first_frame(clip, posters / f"{job.name}-{k:02d}.png"))
             for k, (caption, clip) in enumerate(collected[job.name])
         )
-        scenes.append(DeckScene(job.name, title_of(job.name), get_story(job.name).line, beats))
+        scenes.append(DeckScene(job.name, title_of(job.name, job.lang), get_story(job.name).line, beats))
     if args.to == "pptx":
         path = write_pptx(scenes, out / "slides.pptx", theme=args.theme)
     else:
-        path = write_html(scenes, out, theme=args.theme)
+        path = write_html(scenes, out, theme=args.theme, lang=args.lang)
     print(path, flush=True)
     return code
