@@ -128,17 +128,15 @@ def test_second_render_reuses_the_first_and_a_damaged_entry_renders_again(
 
     # one flipped byte in the stored video: noticed, removed, rendered afresh
     (entry,) = _entries(tmp_path / "media")
-    stored = entry / "files" / "videos" / "480p15" / "CubicSaddle.mp4"
+    (stored,) = (entry / "files" / "videos" / "480p15").glob("*/CubicSaddle.mp4")  # a folder per variant
+    rel = stored.relative_to(entry / "files").as_posix()
     data = bytearray(stored.read_bytes())
     data[len(data) // 2] ^= 0xFF
     stored.write_bytes(bytes(data))
     assert main(argv) == 0
     err = capsys.readouterr().err
     assert calls == ["cubic-saddle"] * 2
-    assert (
-        "roll: cubic-saddle: cache entry damaged (videos/480p15/CubicSaddle.mp4 does not match its sha256)"
-        in err
-    )
+    assert f"roll: cubic-saddle: cache entry damaged ({rel} does not match its sha256)" in err
     assert _digest(tmp_path / "o")["cubic-saddle.mp4"] == first["cubic-saddle.mp4"], "never the damaged file"
     assert main(argv) == 0 and calls == ["cubic-saddle"] * 2, "the fresh render is a sound entry again"
 
@@ -365,3 +363,21 @@ def test_a_missing_file_or_a_broken_manifest_renders_again(fake, capsys, damage)
     assert len(fake) == 2 and "cache entry damaged" in capsys.readouterr().err
     assert _digest(Path("o")) == first
     assert main(argv) == 0 and len(fake) == 2, "stored afresh"
+
+
+def test_each_look_and_setting_renders_into_its_own_folder():
+    """Two commands rendering one scene differently (another theme, language or setting) at
+    the same time must not share manim's output file: the folder is named by the variant."""
+    from landscapes import get_story
+    from scenes.cli.render import Job
+
+    base = Job("risk", get_story("risk").settings.to_dict(), {}, "l", ("mp4",), "out", "media", False)
+    variants = {
+        base.variant,
+        replace(base, theme="light").variant,
+        replace(base, lang="zh").variant,
+        replace(base, settings={**base.settings, "lr": 0.02}).variant,
+        replace(base, sections=True).variant,
+    }
+    assert len(variants) == 5
+    assert replace(base, out_dir="elsewhere", formats=("gif",)).variant == base.variant

@@ -66,6 +66,15 @@ class Job:
     lang: str = "en"
     force: bool = False  # render even when the cache holds an up-to-date result (not part of the key)
 
+    @property
+    def variant(self) -> str:
+        """A short name for what this job draws (settings, options, theme, language, sections)."""
+        import hashlib
+        import json
+
+        what = [self.settings, self.options, self.theme, self.lang, self.sections]
+        return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
     def output_config(self, fmt: str) -> dict[str, Any]:
         """The manim config that decides what this job's result in one format holds (part of
         the cache key); render_job adds where files go and what shows on the terminal."""
@@ -208,6 +217,10 @@ def render_job(job: Job) -> list[str]:
         cfg = {
             **job.output_config(fmt),
             "media_dir": job.media_dir,
+            # manim names its files by scene and quality alone: a folder per settings and look
+            # keeps two commands rendering the same scene differently from sharing one file
+            "video_dir": f"{{media_dir}}/videos/{{module_name}}/{{quality}}/{job.variant}",
+            "images_dir": f"{{media_dir}}/images/{{module_name}}/{job.variant}",
             "verbosity": "WARNING",
             "progress_bar": "display" if job.progress else "none",
             "tex_dir": str(tex_cache(job.media_dir, job.name)),
