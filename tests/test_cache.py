@@ -220,6 +220,8 @@ def test_a_failed_or_interrupted_store_leaves_no_entry(fake, monkeypatch, capsys
 
 
 def test_the_cache_keeps_within_its_limit_dropping_the_least_recently_used(fake, monkeypatch, capsys):
+    monkeypatch.setattr("scenes.cli.cache.FRESH", 0.0)  # entries here are seconds old
+
     def run(name):
         assert main(["render", name, "--out", "o"]) == 0
         time.sleep(0.02)  # distinct use times
@@ -381,3 +383,11 @@ def test_each_look_and_setting_renders_into_its_own_folder():
     }
     assert len(variants) == 5
     assert replace(base, out_dir="elsewhere", formats=("gif",)).variant == base.variant
+
+
+def test_entries_from_the_last_hour_are_kept_over_the_limit(fake, monkeypatch):
+    """Another shard's fresh results are never evicted, even past the limit."""
+    assert main(["render", "risk", "--out", "o"]) == 0
+    monkeypatch.setenv("ROLL_CACHE_LIMIT", "1")  # one byte: everything is over
+    assert main(["render", "ripples", "--out", "o"]) == 0
+    assert sorted(p.name.split("-")[0] for p in _entries(Path("media"))) == ["ripples", "risk"]

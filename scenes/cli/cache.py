@@ -81,8 +81,14 @@ FONTS = ("DejaVu Sans", "Noto Sans CJK SC")  # the kit's text font and the zh fo
 TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# roll's result cache: delete this folder to clear it\n"
 STALE = 24 * 3600  # leftovers of a killed store older than this are removed
 
+# an entry stored or used this recently (seconds) is never evicted: shards of one job, run at
+# once on a shared cache, must find each other's results when the deck is built from them
+FRESH = 3600.0
+
 
 # -- the project's code, as an import graph --------------------------------------------------
+
+
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
@@ -473,7 +479,11 @@ class Cache:
             manifest = json.loads((entry / "manifest.json").read_text(encoding="utf-8"))
             return sum(int(f["size"]) for f in manifest["files"])
         except (OSError, ValueError, KeyError, TypeError):
-            return sum(p.stat().st_size for p in entry.rglob("*") if p.is_file())
+            total = 0
+            for p in entry.rglob("*"):
+                with contextlib.suppress(OSError):  # another process may be removing it
+                    total += p.stat().st_size if p.is_file() else 0
+            return total
 
     def evict(self) -> list[Path]:
         """Drop the least recently used entries (not those of this run) until the cache fits
@@ -495,8 +505,8 @@ class Cache:
         for _, name, entry, size in sorted(sized):
             if total <= self.limit:
                 break
-            if name in self.used:
-                continue
+            if name in self.used or now - used_at < FRESH:
+                continue  # this run's, or another shard's that a later command will read
             shutil.rmtree(entry, ignore_errors=True)
             total -= size
             dropped.append(entry)
