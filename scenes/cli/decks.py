@@ -388,12 +388,6 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or "scene"
 
 
-def _copy_atomic(src: Path, dest: Path) -> None:
-    """Copy src to dest through a temporary file, so a stopped copy never leaves half a clip."""
-    with open(src, "rb") as f:
-        _write_atomic(dest, lambda out: shutil.copyfileobj(f, out, 1 << 20))
-
-
 # the page's language and fonts: a Chinese deck names the simplified-Chinese face first, or the
 # browser may draw its words in Japanese glyph forms
 PAGE_LANGS = {
@@ -450,12 +444,30 @@ def write_html(scenes: Sequence[DeckScene], out_dir: Path, theme: str = "dark", 
     _check(scenes)
     out_dir = Path(out_dir)
     page, files = html_deck(scenes, theme, lang=lang)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob(f".{ASSETS}-*"):  # what an interrupted earlier write left
+        shutil.rmtree(stale, ignore_errors=True)
+    # the new assets go into a folder of their own, swapped in whole: an earlier deck's page
+    # never points at a mix of its clips and new ones, and a failure leaves it untouched
+    fresh = Path(tempfile.mkdtemp(prefix=f".{ASSETS}-new-", dir=out_dir))
+    try:
+        for name, src in files.items():
+            shutil.copyfile(src, fresh / name)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
     assets = out_dir / ASSETS
-    assets.mkdir(parents=True, exist_ok=True)
-    for name, src in files.items():
-        _copy_atomic(src, assets / name)
+    retired = out_dir / f".{ASSETS}-old-{fresh.name.rsplit('-', 1)[-1]}"
+    if assets.exists():
+        os.replace(assets, retired)
+    os.replace(fresh, assets)
+    os.chmod(assets, 0o777 & ~_umask())
     dest = _write_atomic(out_dir / "slides.html", lambda out: out.write(page.encode("utf-8")))
-    for old in assets.iterdir():  # a previous, longer deck's clips: the folder is the deck's own
-        if old.is_file() and old.name not in files:
-            old.unlink()
+    shutil.rmtree(retired, ignore_errors=True)
     return dest
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
