@@ -12,22 +12,26 @@ def tex_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("tex")
 
 
-@pytest.fixture
-def tiny(tmp_path, tex_dir):
-    from manim import tempconfig
-
-    cfg = {
+def tiny_config(tmp_path, tex_dir) -> dict:
+    """120 px high, 5 frames per second, its own media folder, the run's TeX cache."""
+    return {
         "tex_dir": str(tex_dir),
         "pixel_height": 120,
         "pixel_width": 214,
         "frame_rate": 5,
         "media_dir": str(tmp_path / "media"),
-        "write_to_movie": False,
         "disable_caching": True,
         "verbosity": "WARNING",
         "progress_bar": "none",
     }
-    with tempconfig(cfg):
+
+
+@pytest.fixture
+def tiny(tmp_path, tex_dir):
+    """Tiny frames, no movie written: for positions and mobjects."""
+    from manim import tempconfig
+
+    with tempconfig({**tiny_config(tmp_path, tex_dir), "write_to_movie": False}):
         yield
 
 
@@ -36,18 +40,7 @@ def tiny_movie(tmp_path, tex_dir):
     """Tiny, but written as a movie (with its subtitles and sections), as `roll` renders."""
     from manim import tempconfig
 
-    cfg = {
-        "tex_dir": str(tex_dir),
-        "pixel_height": 120,
-        "pixel_width": 214,
-        "frame_rate": 5,
-        "media_dir": str(tmp_path / "media"),
-        "disable_caching": True,
-        "verbosity": "WARNING",
-        "progress_bar": "none",
-        "save_sections": True,
-    }
-    with tempconfig(cfg):
+    with tempconfig({**tiny_config(tmp_path, tex_dir), "save_sections": True}):
         yield
 
 

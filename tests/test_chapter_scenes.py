@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import render_scene
+from conftest import render_scene, tiny_config
 
 from landscapes import get_story
 from scenes.catalog import CATALOG, CHAPTER
@@ -48,17 +48,7 @@ def at_step(scene, i: int) -> None:
 def rendered(tmp_path_factory, tex_dir):
     from manim import tempconfig
 
-    cfg = {
-        "pixel_height": 120,
-        "pixel_width": 214,
-        "frame_rate": 5,
-        "media_dir": str(tmp_path_factory.mktemp("media")),
-        "tex_dir": str(tex_dir),
-        "write_to_movie": False,
-        "disable_caching": True,
-        "verbosity": "WARNING",
-        "progress_bar": "none",
-    }
+    cfg = {**tiny_config(tmp_path_factory.mktemp("scenes"), tex_dir), "write_to_movie": False}
     cache = {}
 
     def get(name):

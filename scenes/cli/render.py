@@ -128,8 +128,9 @@ def check_out_dir(out: str) -> Path:
     return path
 
 
-def plan_jobs(args: argparse.Namespace) -> list[Job]:
-    """Turn the command line into jobs, refusing any mistake before anything is written."""
+def scene_names(args: argparse.Namespace) -> list[str]:
+    """The scenes NAME... or --all names (the chapter's), each known; -q and --jobs checked too:
+    what every rendering command asks first."""
     if args.all and args.names:
         raise SettingsError("give scene names or --all, not both")
     if not args.all and not args.names:
@@ -141,6 +142,14 @@ def plan_jobs(args: argparse.Namespace) -> list[Job]:
         raise SettingsError(
             f"-q {args.quality!r}: choose one of {', '.join(QUALITY_NAMES)} (l = 480p15 … k = 2160p60)"
         )
+    if args.jobs is None or args.jobs < 1:
+        raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")
+    return names
+
+
+def plan_jobs(args: argparse.Namespace) -> list[Job]:
+    """Turn the command line into jobs, refusing any mistake before anything is written."""
+    names = scene_names(args)
     formats = parse_formats(args.format)
     if args.jobs is None or args.jobs < 1:
         raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")

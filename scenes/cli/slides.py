@@ -19,10 +19,10 @@ from pathlib import Path
 
 from landscapes.errors import SettingsError
 from landscapes.stories import get_story
-from scenes.catalog import CHAPTER, SECTIONS, entry
+from scenes.catalog import SECTIONS, entry
 from scenes.cli import render
 from scenes.cli.cache import LIMIT_ENV, Cache
-from scenes.cli.render import QUALITY_NAMES, Job, check_out_dir, shard_of, take_shard
+from scenes.cli.render import Job, check_out_dir, shard_of, take_shard
 
 TARGETS = {"pptx": "mp4", "html": "mp4"}
 
@@ -32,17 +32,7 @@ def plan(args: argparse.Namespace) -> list[Job]:
 
     if args.to not in TARGETS:
         raise SettingsError(f"--to {args.to!r}: choose pptx or html")
-    if args.all and args.names:
-        raise SettingsError("give scene names or --all, not both")
-    if not args.all and not args.names:
-        raise SettingsError(f"name a scene ({', '.join(CHAPTER[:3])}, …) or use --all")
-    names = list(CHAPTER) if args.all else list(dict.fromkeys(args.names))
-    for name in names:
-        entry(name)
-    if args.quality not in QUALITY_NAMES:
-        raise SettingsError(f"-q {args.quality!r}: choose one of {', '.join(QUALITY_NAMES)}")
-    if args.jobs is None or args.jobs < 1:
-        raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")
+    names = render.scene_names(args)
     shard = shard_of(args)
     if shard is not None and Cache.for_media(args.media_dir) is None:
         raise SettingsError(f"--shard with slides fills the result cache, and {LIMIT_ENV}=0 turns it off")
