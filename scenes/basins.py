@@ -14,7 +14,7 @@ from landscapes import classify
 from scenes.kit.i18n import _
 from scenes.kit.mathtext import text
 from scenes.kit.palette import ball_color, palette
-from scenes.kit.readouts import FONT, PANEL_X, Readouts, name_math, name_text
+from scenes.kit.readouts import FONT, PANEL_X, Readouts, name_math
 from scenes.kit.story import StoryScene
 from scenes.kit.words import kind_words, optimizer_label
 
@@ -59,10 +59,7 @@ class Basins(StoryScene):
 
     def make_panel(self) -> Readouts:
         panel = Readouts()
-        n_max = self.last_step
-        panel.live(
-            name_text(_("step")), lambda: min(int(self.step.get_value()), n_max), decimals=0, sign=False
-        )
+        self.step_row(panel)
         lr = f"{self.settings.lr:g}"
         panel.row(name_math(r"\eta", "η", size=FONT + 8), name_math(lr, lr))
         panel.words(_("balls"), str(len(self.balls)))

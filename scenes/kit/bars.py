@@ -3,7 +3,7 @@ why the step along a steep coordinate shrinks (and, with a leaky average, stops 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -71,6 +71,3 @@ class StateBars(VGroup):
             )
             if num.get_value() != self.values[i, k]:
                 num.set_value(self.values[i, k])
-
-    def follower(self, index: Callable[[], int]) -> Callable[[Any], None]:
-        return lambda _m: self.show(index())

@@ -46,6 +46,8 @@ class Ball:
     dot: VMobject
     trail: VMobject
     coords: np.ndarray  # (n+1, 3) scene points, one per step
+    segments: np.ndarray  # (n, 4, 3) the trail's step segments, cut at the view's edge if it leaves
+    inside: np.ndarray  # (n+1,) whether each point is in view
     beads: VMobject | None = None  # on a plane: a dot at every visited point
 
     def index(self, step: float) -> int:
@@ -226,19 +228,17 @@ class StoryScene(Scene):
         coords = self.scene_points(traj)
         dot = self.make_dot(coords[0], radius, color)
         trail = VMobject(stroke_color=color, stroke_width=2.5, stroke_opacity=0.65)
-        ball = Ball(traj, name, color, dot, trail, coords)
+        box = None if self.clip_to_view else self.view_box()
+        segments = trail_segments(coords, box)
+        inside = in_box(coords, box) if box is not None else np.ones(len(coords), dtype=bool)
+        ball = Ball(traj, name, color, dot, trail, coords, segments, inside)
         self.obstacles.add_line(coords)
-        segments = trail_segments(coords, None if self.clip_to_view else self.view_box())
-        inside = (
-            in_box(coords, self.view_box()) if not self.clip_to_view else np.ones(len(coords), dtype=bool)
-        )
         rings = None
         if self.plane is not None:  # the path as dots joined by lines, as the book draws it
             rings = bead_paths(coords, radius * 0.4)
             ball.beads = VMobject(fill_color=color, fill_opacity=0.9, stroke_width=0)
 
-        def follow(_: VMobject) -> None:
-            i = ball.index(self.step.get_value())
+        def follow(i: int) -> None:
             dot.move_to(coords[i])
             dot.set_opacity(1.0 if inside[i] else 0.0)  # gone from view: the numbers say where
             if i:
@@ -248,10 +248,23 @@ class StoryScene(Scene):
             if rings is not None:
                 ball.beads.points = rings[: i + 1][inside[: i + 1]].reshape(-1, 3)
 
-        follow(dot)
-        self.movers.append((dot, follow))
+        self._on_step(dot, ball, follow)
         self.balls.append(ball)
         return ball
+
+    def _on_step(self, mob: VMobject, ball: Ball, draw: Callable[[int], None]) -> None:
+        """Draw `mob` from its ball's step index now, and again whenever the index changes while
+        rolling: a step lasts many frames, and between steps nothing needs rebuilding."""
+        drawn = [-1]
+
+        def update(_: VMobject) -> None:
+            i = ball.index(self.step.get_value())
+            if i != drawn[0]:
+                drawn[0] = i
+                draw(i)
+
+        update(mob)
+        self.movers.append((mob, update))
 
     def new_act(self, landscape: Landscape) -> None:
         """Clear the screen for the story's next part, on another landscape; the balls drawn so
@@ -276,10 +289,7 @@ class StoryScene(Scene):
         """Step, then per ball its optimizer with every hyper-parameter in force and one row of
         live coordinates and f (and the learning rate in force, for schedules)."""
         panel = Readouts(left=left, top=top, width=width, row=0.42)
-        n_max = self.last_step
-        panel.live(
-            name_text(_("step")), lambda: min(int(self.step.get_value()), n_max), decimals=0, sign=False
-        )
+        self.step_row(panel)
         panel.gap(0.08)
         names = coordinate_names(self.landscape)
         for ball in self.balls:
@@ -342,19 +352,15 @@ class StoryScene(Scene):
     def show_step(self, ball: Ball, color: Any = None) -> StepArrow:
         """An arrow from the ball to its next trajectory point: the step it is about to take."""
         arrow = StepArrow(color or ball.color)
-        box = None if self.clip_to_view else self.view_box()
-        inside = in_box(ball.coords, box) if box is not None else np.ones(len(ball.coords), dtype=bool)
-        # a step out of view ends at the view's edge, pointing the way the ball went
-        ends = ball.coords[1:] if box is None else trail_segments(ball.coords, box)[:, -1]
+        ends = ball.segments[:, -1]  # a step out of view ends at the view's edge, pointing the way
 
-        def point(_: VMobject) -> None:
-            i = ball.index(self.step.get_value())
-            if i + 1 < len(ball.coords) and inside[i]:
+        def point(i: int) -> None:
+            if i + 1 < len(ball.coords) and ball.inside[i]:
                 arrow.put(ball.coords[i], ends[i])
             else:
                 arrow.hide()
 
-        return self._pointer(arrow, point)
+        return self._pointer(arrow, ball, point)
 
     def show_gradient_step(self, ball: Ball, color: Any = None) -> StepArrow:
         """An arrow to where −η·g alone would take the ball (on a plane): beside momentum's real
@@ -362,21 +368,19 @@ class StoryScene(Scene):
         if self.plane is None:
             raise ValueError("the gradient's own step is drawn on a contour plane")
         tr = ball.traj
-        lrs = getattr(tr, "lrs", None)
-        lrs = np.full(len(tr.points), tr.settings.lr) if lrs is None else np.asarray(lrs)
+        lrs = np.full(len(tr.points), tr.settings.lr) if tr.lrs is None else np.asarray(tr.lrs)
         ends = tr.points - lrs[:, None] * tr.grads
         targets = to_scene(self.axes, ends[:, 0], ends[:, 1])
         arrow = StepArrow(color or palette().gradient, width=3.0)
 
-        def point(_: VMobject) -> None:
-            i = ball.index(self.step.get_value())
+        def point(i: int) -> None:
             if i + 1 < len(ball.coords):
                 arrow.put(ball.coords[i], targets[i])
             else:
                 arrow.hide()
 
         arrow.targets = targets
-        return self._pointer(arrow, point)
+        return self._pointer(arrow, ball, point)
 
     def show_tangent(self, ball: Ball, color: Any = None, length: float = 2.2) -> Tangent:
         """The tangent at the ball on a curve: its slope is f′ there (flat where f′ = 0)."""
@@ -386,11 +390,10 @@ class StoryScene(Scene):
         slopes = ball.traj.grads[:, 0]
         line = Tangent(color or palette().tangent, length=length)
 
-        def point(_: VMobject) -> None:
-            i = ball.index(self.step.get_value())
+        def point(i: int) -> None:
             line.put(ball.coords[i], ux[:2] + slopes[i] * uy[:2])
 
-        return self._pointer(line, point)
+        return self._pointer(line, ball, point)
 
     def show_state(
         self,
@@ -407,16 +410,14 @@ class StoryScene(Scene):
         bars = StateBars(values, names, ball.color, origin, height=height, scale_max=scale_max)
         self.overlay(bars)
         self.block(bars, *bars.numbers)
-        for bar in bars.bars:
-            self.pointers.append(bar)
+        self.pointers.extend(bars.bars)
         self.live.add(*bars.numbers)
-        self.movers.append((bars.bars[0], bars.follower(self.index_of(ball))))
+        self._on_step(bars.bars[0], ball, bars.show)
         return bars
 
-    def _pointer(self, mob: VMobject, point: Callable[[VMobject], None]) -> VMobject:
-        point(mob)
+    def _pointer(self, mob: VMobject, ball: Ball, draw: Callable[[int], None]) -> VMobject:
         self.pointers.append(mob)
-        self.movers.append((mob, point))
+        self._on_step(mob, ball, draw)
         return mob
 
     def index_of(self, ball: Ball) -> Callable[[], int]:
@@ -432,10 +433,7 @@ class StoryScene(Scene):
         """Step and learning rate, then per ball: x (y), f, gradient (and `extra` rows, as
         (tex, plain, values per step) by ball index), updated in place."""
         panel = Readouts(top=top)
-        n_max = self.last_step
-        panel.live(
-            name_text(_("step")), lambda: min(int(self.step.get_value()), n_max), decimals=0, sign=False
-        )
+        self.step_row(panel)
         # η as the balls' rules have it: adadelta has none, a schedule changes it every step
         with_lr = [b for b in self.balls if "lr" in b.traj.settings.hyperparameters]
         scheduled = [b for b in with_lr if b.traj.settings.schedule != "constant" and b.traj.lrs is not None]
@@ -470,6 +468,13 @@ class StoryScene(Scene):
                 panel.live(name_math(tex, plain), series_feed(arr, self.index_of(ball)))
             panel.gap()
         return self.add_panel(panel)
+
+    def step_row(self, panel: Readouts) -> None:
+        """The step counter every panel starts with."""
+        n_max = self.last_step
+        panel.live(
+            name_text(_("step")), lambda: min(int(self.step.get_value()), n_max), decimals=0, sign=False
+        )
 
     def add_panel(self, panel: Readouts) -> Readouts:
         """Show a panel: its static rows now, its numbers as moving parts (see show_balls)."""
