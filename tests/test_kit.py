@@ -248,3 +248,17 @@ def test_plane_readouts_keep_apart_and_off_map_balls_are_not_ranked(tiny):
 
 def test_every_scene_has_a_record_and_a_catalogue_entry():
     assert set(CATALOG) <= set(SCENES)
+
+
+def test_long_legend_headers_stay_inside_the_frame(tiny):
+    """compare's adam header names both betas: the panel shrinks it to its width, not past the edge."""
+    from manim import config
+
+    from scenes.kit.readouts import Readouts
+
+    scene = render_scene("compare")
+    panels = [m for m in scene.get_mobject_family_members() if isinstance(m, Readouts)]
+    headers = [part for panel in panels for part in panel.submobjects]
+    assert any("β2" in getattr(t, "text", "") for h in headers for t in h.get_family())
+    for part in headers:
+        assert part.get_right()[0] <= config.frame_width / 2 - 0.05

@@ -102,6 +102,8 @@ class Readouts(VGroup):
             Dot(radius=0.09, color=color).set_stroke(palette().ball_edge, 1.5, background=False),
             text(name, font_size=size, color=color),
         ).arrange(RIGHT, buff=0.15)
+        if head.width > self.panel_width:  # a long legend (adam with both betas) stays in the panel
+            head.scale_to_fit_width(self.panel_width)
         return self.row(head)
 
     def words(
