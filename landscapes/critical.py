@@ -92,3 +92,140 @@ def curvatures(ls: Landscape, points: np.ndarray) -> np.ndarray:
         (h,) = torch.autograd.grad(g[:, k].sum(), p, retain_graph=True)
         out[:, k] = h[:, k]
     return out.detach().numpy()
+
+
+@dataclass(frozen=True)
+class Point:
+    """A critical point found numerically: where it is, its kind, f there."""
+
+    at: tuple[float, ...]
+    kind: str
+    value: float
+
+
+def _grads(ls: Landscape, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """f and its gradient at many points, (n,) and (n, d)."""
+    t = torch.as_tensor(p, dtype=torch.float64).clone().requires_grad_(True)
+    f = ls.fn(t)
+    (g,) = torch.autograd.grad(f.sum(), t)
+    return f.detach().numpy(), g.numpy()
+
+
+def critical_points(ls: Landscape, bounds: Sequence[Sequence[float]], grid: int = 2001) -> tuple[Point, ...]:
+    """Every critical point of f inside `bounds` that a dense search finds, sorted by position.
+
+    1D: sign changes of f' on a fine grid, refined by bisection, and near-zero dips of |f'|
+    that touch 0 without crossing it (x³ at 0), refined by ternary search. 2D: Newton's
+    method on the gradient from a grid of starts, the converged points merged. Each is then
+    classified by `classify` (Hessian eigenvalues, probes where one is 0)."""
+    box = [tuple(float(v) for v in b[:2]) for b in bounds]
+    found = _critical_1d(ls, box[0], grid) if ls.dim == 1 else _critical_2d(ls, box)
+    out = []
+    for p in found:
+        c = classify(ls, p, grad_tol=1e-6)
+        if c.kind != "not critical":
+            out.append(Point(tuple(float(v) for v in p), c.kind, ls.value(*p)))
+    return tuple(sorted(out, key=lambda q: q.at))
+
+
+def _critical_1d(ls: Landscape, span: tuple[float, float], grid: int) -> list[tuple[float]]:
+    lo, hi = span
+    xs = np.linspace(lo, hi, grid)
+    _, g = _grads(ls, xs[:, None])
+    g = g[:, 0]
+    ok = np.isfinite(g)
+    scale = max(1.0, float(np.abs(g[ok]).max())) if ok.any() else 1.0
+    roots: list[float] = []
+    # crossings: bisection on every bracket at once
+    cross = np.flatnonzero(ok[:-1] & ok[1:] & (np.sign(g[:-1]) * np.sign(g[1:]) < 0))
+    a, b = xs[cross].copy(), xs[cross + 1].copy()
+    ga = g[cross].copy()
+    for _ in range(80):
+        m = (a + b) / 2
+        _, gm = _grads(ls, m[:, None])
+        left = np.sign(gm[:, 0]) == np.sign(ga)
+        a, ga = np.where(left, m, a), np.where(left, gm[:, 0], ga)
+        b = np.where(left, b, m)
+    roots += list((a + b) / 2)
+    roots += [float(x) for x in xs[ok & (g == 0.0)]]
+    # touching zeros: local dips of |f'| that come near 0
+    mag = np.where(ok, np.abs(g), np.inf)
+    # a dip is a candidate only where |f'| is already small and no crossing is beside it
+    near = set(cross.tolist()) | set((cross + 1).tolist())
+    dips = [
+        i
+        for i in range(1, grid - 1)
+        if mag[i] <= mag[i - 1] and mag[i] <= mag[i + 1] and mag[i] < 1e-2 * scale and i not in near
+    ]
+    for i in dips:
+        a1, b1 = xs[i - 1], xs[i + 1]
+        for _ in range(100):
+            m1, m2 = a1 + (b1 - a1) / 3, b1 - (b1 - a1) / 3
+            _, gg = _grads(ls, np.array([[m1], [m2]]))
+            if abs(gg[0, 0]) < abs(gg[1, 0]):
+                b1 = m2
+            else:
+                a1 = m1
+        x = (a1 + b1) / 2
+        if abs(_grads(ls, np.array([[x]]))[1][0, 0]) < 1e-9 * scale:
+            roots.append(float(x))
+    return [(x,) for x in _merge(sorted(roots), (hi - lo) * 1e-7)]
+
+
+def _merge(xs: list[float], tol: float) -> list[float]:
+    out: list[float] = []
+    for x in xs:
+        if not out or x - out[-1] > tol:
+            out.append(x)
+    return out
+
+
+def _critical_2d(ls: Landscape, box: list[tuple[float, float]], n: int = 15) -> list[tuple[float, ...]]:
+    (x0, x1), (y0, y1) = box
+    gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    p = torch.tensor(np.stack([gx.ravel(), gy.ravel()], axis=1), dtype=torch.float64)
+    for _ in range(60):
+        q = p.clone().requires_grad_(True)
+        (g,) = torch.autograd.grad(ls.fn(q).sum(), q, create_graph=True)
+        rows = [torch.autograd.grad(g[:, k].sum(), q, retain_graph=True)[0] for k in range(2)]
+        h = torch.stack(rows, dim=1).detach()
+        g = g.detach()
+        det = h[:, 0, 0] * h[:, 1, 1] - h[:, 0, 1] * h[:, 1, 0]
+        safe = det.abs() > 1e-12
+        d0 = torch.where(
+            safe, (h[:, 1, 1] * g[:, 0] - h[:, 0, 1] * g[:, 1]) / torch.where(safe, det, 1.0), 0.0
+        )
+        d1 = torch.where(
+            safe, (h[:, 0, 0] * g[:, 1] - h[:, 1, 0] * g[:, 0]) / torch.where(safe, det, 1.0), 0.0
+        )
+        p = p - torch.stack([d0, d1], dim=1)
+        p = torch.where(torch.isfinite(p), p, torch.tensor(np.inf, dtype=torch.float64))
+    pts = p.numpy()
+    keep = np.isfinite(pts).all(axis=1)
+    pts = pts[keep]
+    inside = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
+    pts = pts[inside]
+    if not len(pts):
+        return []
+    _, g = _grads(ls, pts)
+    pts = pts[np.linalg.norm(g, axis=1) < 1e-8]
+    tol = 1e-6 * max(x1 - x0, y1 - y0)
+    out: list[np.ndarray] = []
+    for q in pts:
+        if all(np.abs(q - r).max() > tol for r in out):
+            out.append(q)
+    return [tuple(float(v) for v in q) for q in out]
+
+
+def basin(points: Sequence[Point], x: float, span: Sequence[float]) -> tuple[float, float]:
+    """1D: the stretch around x between the nearest critical points that are not minima (or the
+    view's edges): gradient descent with small steps from anywhere in it ends at one minimum."""
+    lo, hi = float(span[0]), float(span[1])
+    for p in points:
+        if p.kind == "minimum":
+            continue
+        if p.at[0] <= x:
+            lo = max(lo, p.at[0])
+        else:
+            hi = min(hi, p.at[0])
+    return lo, hi

@@ -16,23 +16,8 @@ from scenes.kit.mathtext import text
 from scenes.kit.palette import ball_color, palette
 from scenes.kit.readouts import FONT, PANEL_X, Readouts, name_math
 from scenes.kit.story import StoryScene
-from scenes.kit.words import kind_words, optimizer_label
-
-SAME_MINIMUM = 1e-3  # end points closer than this reached the same minimum
-
-
-def group_ends(ends: np.ndarray) -> tuple[np.ndarray, list[float]]:
-    """Label each end point by the minimum it reached (sorted by x); returns labels, centres."""
-    order = np.argsort(ends)
-    labels = np.empty(len(ends), dtype=int)
-    centres: list[list[float]] = []
-    for i in order:
-        if centres and abs(ends[i] - centres[-1][-1]) < SAME_MINIMUM:
-            centres[-1].append(ends[i])
-        else:
-            centres.append([ends[i]])
-        labels[i] = len(centres) - 1
-    return labels, [float(np.mean(c)) for c in centres]
+from scenes.kit.words import kind_words
+from scenes.narration.beyond import group_ends
 
 
 class Basins(StoryScene):
@@ -43,17 +28,12 @@ class Basins(StoryScene):
         ((lo, hi),) = self.landscape.domain
         self.plot([lo, hi])
         neutral = palette().neutral
-        for k, traj in enumerate(self.trajectories):
-            ball = self.add_ball(traj, _("ball {k}").format(k=k + 1), radius=0.1, color=neutral)
+        for traj, name in zip(self.trajectories, self.narration.names, strict=True):
+            ball = self.add_ball(traj, name, radius=0.1, color=neutral)
             ball.trail.set_stroke(neutral, width=1.5, opacity=0.35)
         self.panel = self.add_panel(self.make_panel())
         self.show_balls()
-        self.caption(
-            _("{n} balls released at once ({optimizer})").format(
-                n=len(self.balls), optimizer=optimizer_label(self.settings)
-            ),
-            hold=0.6,
-        )
+        self.say(self.narration.beats[0])
         self.roll_to(self.last_step)
         self.colour_basins()
 
@@ -110,7 +90,4 @@ class Basins(StoryScene):
         legend.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         legend.move_to([PANEL_X, self.panel.bottom - 0.2, 0], aligned_edge=UL)
         self.fade(legend, seconds=0.6)
-        self.caption(
-            _("{n} minima reached: each shaded stretch is one minimum's basin").format(n=len(centres)),
-            hold=2.0,
-        )
+        self.say(self.narration.beats[1])

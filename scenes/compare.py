@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from landscapes import classify
 from scenes.kit.axes import view_range
-from scenes.kit.i18n import _
 from scenes.kit.readouts import FONT, Readouts, name_math
-from scenes.kit.story import Ball, StoryScene
-from scenes.kit.words import kind_words, optimizer_name, settings_label, status_short
+from scenes.kit.story import StoryScene
 
 
 class CompareOptimizers(StoryScene):
@@ -32,15 +29,15 @@ class CompareOptimizers(StoryScene):
         self.compare()
 
     def compare(self) -> None:
-        for traj in self.trajectories:
-            self.add_ball(traj, settings_label(traj.settings))
+        for traj, name in zip(self.trajectories, self.narration.names, strict=True):
+            self.add_ball(traj, name)
         self.legend_panel()
         self.show_balls()
-        names = ", ".join(optimizer_name(t.settings.optimizer) for t in self.trajectories)
-        self.caption(_("the same start for {names}").format(names=names), hold=0.6)
-        self.roll_to(self.last_step)
+        opening, verdict = self.narration.beats
+        self.say(opening)
+        self.roll_to(verdict.at)
         self.verdicts()
-        self.caption(self.summary(), hold=2.0)
+        self.say(verdict)
 
     def legend_panel(self, top: float = 2.7) -> None:
         """Per ball: its optimizer and settings, then live x (y) and f, each with room of its own."""
@@ -64,35 +61,12 @@ class CompareOptimizers(StoryScene):
     def verdicts(self) -> None:
         """Where each ball ended, under its readouts."""
         rows = Readouts(left=self.panel_left + 0.3, width=self.panel_width)
-        for ball, y in zip(self.balls, self.verdict_rows, strict=True):
+        for ball, y, words in zip(
+            self.balls, self.verdict_rows, self.narration.extras["verdicts"], strict=True
+        ):
             rows.y = y
-            rows.words(self.verdict(ball), color=ball.color, size=FONT - 6)
+            rows.words(words, color=ball.color, size=FONT - 6)
         self.fade(rows, seconds=0.5)
-
-    def verdict(self, ball: Ball) -> str:
-        tr = ball.traj
-        if ball.stopped_off_the_map:
-            return "→ " + status_short(tr.status)
-        kind = classify(self.landscape, tr.end).kind
-        if kind == "not critical":
-            return _("→ still moving, f = {f:.3f}").format(f=tr.values[-1])
-        return _("→ {kind}, f = {f:.3f}").format(kind=kind_words(kind), f=tr.values[-1])
-
-    def summary(self) -> str:
-        """Who got lowest, and who was caught higher up; balls that left the map are not ranked."""
-        ranked = [b for b in self.balls if not b.stopped_off_the_map]
-        gone = [optimizer_name(b.traj.settings.optimizer) for b in self.balls if b.stopped_off_the_map]
-        if not ranked:
-            return _("no ball stayed on the map: {names}").format(names=", ".join(gone))
-        best = min(b.traj.values[-1] for b in ranked)
-        low = [optimizer_name(b.traj.settings.optimizer) for b in ranked if b.traj.values[-1] <= best + 0.01]
-        high = [optimizer_name(b.traj.settings.optimizer) for b in ranked if b.traj.values[-1] > best + 0.01]
-        out = _("lowest (f = {f:.3f}): {names}").format(f=best, names=", ".join(low))
-        if high:
-            out += _("; caught higher: {names}").format(names=", ".join(high))
-        if gone:
-            out += _("; off the map: {names}").format(names=", ".join(gone))
-        return out
 
 
 class CompareOptimizersPlane(CompareOptimizers):

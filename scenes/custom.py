@@ -9,31 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from landscapes import Landscape, Trajectory, classify, sample
+from landscapes import sample
 from scenes.kit.axes import nice_range, view_range
-from scenes.kit.i18n import _
 from scenes.kit.story import StoryScene
 from scenes.kit.surface import SurfaceScene
-from scenes.kit.words import kind_words, optimizer_label, status_words
-
-
-def ending(ls: Landscape, traj: Trajectory) -> tuple[str, bool]:
-    """The caption for where the ball ended, and whether it is a warning."""
-    words = status_words(traj.status)
-    if words:
-        return words, True
-    c = classify(ls, traj.end)
-    eig = ", ".join(f"{v:.3g}" for v in c.eigenvalues)
-    where = ", ".join(f"{v:.3f}" for v in traj.end)
-    if c.kind == "not critical":
-        return _("still moving at ({where}) after {n} steps: not a critical point yet").format(
-            where=where, n=traj.steps
-        ), False
-    if len(c.eigenvalues) > 1:
-        text = _("ends at a {kind} ({where}): Hessian eigenvalues {eig}")
-    else:
-        text = _("ends at a {kind} ({where}): f″ = {eig}")
-    return text.format(kind=kind_words(c.kind), where=where, eig=eig), False
 
 
 class CustomLandscape(StoryScene):
@@ -48,16 +27,10 @@ class CustomLandscape(StoryScene):
         domain = self.landscape.domain[0] if self.landscape.domain else None
         self.title()
         self.plot(view_range(traj.points, 0, domain))
-        self.add_ball(traj, optimizer_label(traj.settings))
+        self.add_ball(traj, self.narration.names[0])
         self.readouts()
         self.show_balls()
-        self.caption(
-            _("start x = {x:g}, learning rate {lr:g}").format(x=traj.points[0, 0], lr=traj.settings.lr),
-            hold=0.6,
-        )
-        self.roll_to(self.last_step)
-        words, warn = ending(self.landscape, traj)
-        self.caption(words, warn=warn, hold=2.0)
+        self.tell(self.narration.beats)
 
 
 class CustomSurface(SurfaceScene):
@@ -75,15 +48,7 @@ class CustomSurface(SurfaceScene):
         z = nice_range(float(finite.min()), float(finite.max()), ticks=4) if finite.size else [-1.0, 1.0, 0.5]
         self.setup_surface(xr, yr, z)
         self.title()
-        self.add_ball(traj, optimizer_label(traj.settings), radius=0.16)
+        self.add_ball(traj, self.narration.names[0], radius=0.16)
         self.readouts(top=2.9, dim_names=("x", "y"))
         self.show_balls()
-        self.caption(
-            _("start ({x:g}, {y:g}), learning rate {lr:g}").format(
-                x=traj.points[0, 0], y=traj.points[0, 1], lr=traj.settings.lr
-            ),
-            hold=0.6,
-        )
-        self.roll_to(self.last_step)
-        words, warn = ending(self.landscape, traj)
-        self.caption(words, warn=warn, hold=2.0)
+        self.tell(self.narration.beats)

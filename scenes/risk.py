@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scenes.kit.i18n import _
 from scenes.kit.palette import palette
-from scenes.kit.story import Mark, StoryScene
+from scenes.kit.story import StoryScene
 
 
 class RiskVsEmpiricalRisk(StoryScene):
@@ -21,19 +21,9 @@ class RiskVsEmpiricalRisk(StoryScene):
         )
         self.plot(domain, [f_ls, g_traj.settings.landscape_obj], y_label=_("risk"), colors=(f_color, g_color))
         self.legend([(_("f: risk"), f_color), (_("g: empirical risk"), g_color)])
-        g_ball = self.add_ball(g_traj, _("ball on g"))
-        f_ball = self.add_ball(f_traj, _("ball on f"))
+        names = self.narration.names
+        self.add_ball(g_traj, names[0])
+        self.add_ball(f_traj, names[1])
         self.readouts()
         self.show_balls()
-        self.caption(_("the same start, the same learning rate, on f and on g"), hold=0.8)
-        self.roll_to(self.last_step)
-        self.conclude(
-            [g_ball, f_ball],
-            _("they settle apart: g at x = {g:.3f}, f at x = {f:.3f}").format(
-                g=g_traj.end[0], f=f_traj.end[0]
-            ),
-            marks=[
-                Mark(g_traj.end[0], g_traj.values[-1], _("min of empirical risk")),
-                Mark(f_traj.end[0], f_traj.values[-1], _("min of risk")),
-            ],
-        )
+        self.tell(self.narration.beats)

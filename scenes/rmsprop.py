@@ -3,7 +3,6 @@ and the steps stay alive where adagrad's stall."""
 
 from __future__ import annotations
 
-from scenes.kit.i18n import _
 from scenes.kit.story import StoryScene
 
 
@@ -16,17 +15,4 @@ class RMSProp(StoryScene):
         balls, panel = self.book_plane()
         self.state_bars(balls, panel)
         self.show_balls()
-        self.caption(
-            _("bars: √s per coordinate; rmsprop's s forgets old gradients, adagrad's only adds"), hold=1.2
-        )
-        self.roll_to(6, seconds=4.0)
-        self.caption(_("as the gradients shrink, rmsprop's s shrinks too: its steps stay long"), hold=1.2)
-        self.roll_to(self.last_step)
-        rms, ada = balls
-        self.conclude(
-            balls,
-            _("rmsprop reaches ({x1:.6f}, {x2:.6f}); adagrad stalls at ({y1:.6f}, {y2:.6f})").format(
-                x1=rms.traj.end[0], x2=rms.traj.end[1], y1=ada.traj.end[0], y2=ada.traj.end[1]
-            ),
-            hold=2.5,
-        )
+        self.tell(self.narration.beats)

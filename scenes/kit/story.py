@@ -10,8 +10,11 @@ floored to a step index, never interpolated.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -28,9 +31,9 @@ from scenes.kit.palette import ball_color, palette, use_palette
 from scenes.kit.readouts import FONT, NUMBER_SIZE, PANEL_X, Readouts, name_math, name_text, series_feed
 from scenes.kit.step import StepArrow, Tangent
 from scenes.kit.words import coordinate_names, settings_label, status_words
+from scenes.narration.beats import BOOK_VIEW, Beat, Label, Narration
+from scenes.narration.registry import narrate
 
-# d2l's show_trace_2d view of its 2D examples, a little wider so every path of the chapter fits
-BOOK_VIEW = ((-5.5, 1.5, 1.0), (-3.0, 3.0, 1.0))
 CAPTION_FONT = 30
 CAPTION_WIDTH = 13.4
 FRAME = (-7.0, -3.35, 7.0, 3.9)  # where annotations may go: the frame above the caption line
@@ -82,6 +85,7 @@ class StoryScene(Scene):
         options: Mapping[str, Any] | None = None,
         theme: str = "dark",
         lang: str = "en",
+        captions: bool = True,
         **kwargs: Any,
     ) -> None:
         # the look is process-wide (the kit's parts read it as they are built): every scene
@@ -91,6 +95,8 @@ class StoryScene(Scene):
         use_language(lang)
         super().__init__(**kwargs)
         self.camera.background_color = palette().background
+        self.theme, self.lang = theme, lang
+        self.draw_captions = captions  # False: the caption line is left to a deck's slide text
         self.story = get_story(self.story_name)
         self.settings = settings or self.story.settings
         self.options = dict(options or {})
@@ -111,8 +117,14 @@ class StoryScene(Scene):
         self.curves: list[VMobject] = []
         self.pointers: list[VMobject] = []  # step arrows, tangents, state bars: moving, under the balls
         self.past_balls: list[Ball] = []
-        # the story's beats: each caption opens one (a manim section, a subtitle cue, a slide)
-        self.beats: list[tuple[str, float]] = []  # (caption, time it appears)
+        # the story's beats as shown: each caption opens one (a manim section, a subtitle cue,
+        # a slide); written as NAME.beats.json beside the video
+        self.beats: list[dict[str, Any]] = []
+
+    @cached_property
+    def narration(self) -> Narration:
+        """The story's words for this run (scenes.narration): ball names and beats."""
+        return narrate(self.story_name, self.trajectories, self.options)
 
     # ---- static parts -------------------------------------------------------
     def overlay(self, *mobs: VMobject) -> None:
@@ -322,8 +334,9 @@ class StoryScene(Scene):
         trajectory named by its optimizer and hyper-parameters, their step arrows, the panel."""
         self.title()
         self.contour_plane(*BOOK_VIEW)
+        names = dict(zip(map(id, self.trajectories), self.narration.names, strict=True))
         balls = [
-            self.add_ball(t, settings_label(t.settings), radius=radius)
+            self.add_ball(t, names.get(id(t)) or settings_label(t.settings), radius=radius)
             for t in trajectories or self.trajectories
         ]
         if steps:
@@ -546,9 +559,35 @@ class StoryScene(Scene):
             mob.remove_updater(fn)
 
     # ---- words -----------------------------------------------------------------
-    def caption(self, words: str, warn: bool = False, hold: float = 1.2) -> VMobject:
+    def tell(self, beats: Sequence[Beat]) -> None:
+        """Each beat in turn: roll to its step, then say it."""
+        for beat in beats:
+            for step, seconds in beat.via:
+                self.roll_to(step, seconds=seconds)
+            if beat.at is not None:
+                self.roll_to(beat.at, seconds=beat.seconds)
+            self.say(beat)
+
+    def say(self, beat: Beat) -> None:
+        """A beat's caption, then its labels, held for the beat's time."""
+        for label in beat.before:
+            self.mark(self.mark_of(label))
+        if not beat.labels:
+            self.caption(beat.caption, warn=beat.warn, hold=beat.hold, beat=beat)
+            return
+        self.caption(beat.caption, warn=beat.warn, hold=0, beat=beat)  # it opens the beat
+        for label in beat.labels:
+            self.mark(self.mark_of(label))
+        self.wait(max(beat.hold - 0.5 * len(beat.labels), 0.3))
+
+    def mark_of(self, label: Label) -> Mark:
+        return Mark(label.at[0], label.at[1], label.words)
+
+    def caption(
+        self, words: str, warn: bool = False, hold: float = 1.2, beat: Beat | None = None
+    ) -> VMobject:
         """Replace the caption line at the bottom and hold it a moment."""
-        self.open_beat(words)
+        self.open_beat(beat or Beat(words, warn=warn))
         self.caption_text = words
         self.captions.append(words)
         color = palette().warn if warn else palette().note
@@ -556,31 +595,63 @@ class StoryScene(Scene):
         if new.width > CAPTION_WIDTH:
             new.scale_to_fit_width(CAPTION_WIDTH)
         new.to_edge(DOWN, buff=0.28)
-        self.fade(new, self.caption_mob)
-        self.caption_mob = new
+        if self.draw_captions:
+            self.fade(new, self.caption_mob)
+            self.caption_mob = new
+        else:
+            self.wait(0.6)  # the same time as the fade, so beats and cues keep their times
         if hold:
             self.wait(hold)
         return new
 
-    def open_beat(self, words: str) -> None:
+    def open_beat(self, beat: Beat) -> None:
         """A caption opens a beat: the previous beat's subtitle cue ends here, and from the
         second caption on a new manim section starts (the first section holds the lead-in)."""
         now = self.renderer.time
         if self.beats:
             self._close_cue(now)
             self.next_section(f"beat-{len(self.beats) + 1:02d}")
-        self.beats.append((words, now))
+        section = self.renderer.file_writer.sections[-1].name if self.renderer.file_writer.sections else ""
+        self.beats.append({"start": now, "section": section, **beat.to_dict(self.narration_names)})
+
+    @property
+    def narration_names(self) -> list[str]:
+        """The balls' names in the trajectories' order, as the beats' labels and claims count them."""
+        return self.narration.names
 
     def _close_cue(self, now: float) -> None:
-        words, start = self.beats[-1]
-        if now > start:
-            self.add_subcaption(words, duration=now - start, offset=start - now)
+        last = self.beats[-1]
+        last["end"] = now
+        if now > last["start"]:
+            self.add_subcaption(last["caption"], duration=now - last["start"], offset=last["start"] - now)
 
     def tear_down(self) -> None:
-        """The last caption's cue lasts to the end of the video."""
+        """The last caption's cue lasts to the end of the video; the beats go beside it."""
         if self.beats:
             self._close_cue(self.renderer.time)
+        self.write_beats()
         super().tear_down()
+
+    def beats_document(self) -> dict[str, Any]:
+        return {
+            "version": 1,
+            "scene": self.story_name,
+            "lang": self.lang,
+            "theme": self.theme,
+            "duration": self.renderer.time,
+            "beats": [{"index": k, **b} for k, b in enumerate(self.beats)],
+        }
+
+    def write_beats(self) -> Path | None:
+        """NAME.beats.json beside the video (and its NAME.srt): what decks and notes read."""
+        writer = self.renderer.file_writer
+        spec = getattr(writer, "output_spec", None)
+        if spec is None or not spec.is_video or writer.output_plan.subcaption_file is None:
+            return None
+        path = Path(writer.output_plan.subcaption_file).with_suffix(".beats.json")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.beats_document(), ensure_ascii=False, indent=1), encoding="utf-8")
+        return path
 
     def conclude(
         self, balls: Sequence[Ball], words: str, marks: Sequence[Mark] = (), hold: float = 2.0
@@ -601,7 +672,8 @@ class StoryScene(Scene):
     def mark(self, m: Mark) -> VGroup:
         """Words placed by the kit near (x, y), clear of what is drawn, with a leader line."""
         color = palette().text
-        point = self.axes.c2p(m.x, m.y)
+        (x0, x1), (y0, y1) = self.axes.x_range[:2], self.axes.y_range[:2]
+        point = self.axes.c2p(min(max(m.x, x0), x1), min(max(m.y, y0), y1))  # a point off the view: its edge
         label = flat(text(m.words, font_size=FONT, color=color))
         self.obstacles.add_box((point[0] - 0.2, point[1] - 0.2, point[0] + 0.2, point[1] + 0.2))
         label.move_to(place(label.width, label.height, point, self.obstacles, self.plot_area))

@@ -1,0 +1,279 @@
+"""What a caption may say about a run, as predicates on its arrays.
+
+Each claim is evaluated on trajectories and on the landscape's critical points, which are
+found numerically (`critical.critical_points`) over the part of the landscape in view, never
+written in. A `Claim` carries whether it holds and the numbers it was judged on, so the
+narration shows a sentence only when its claims hold and `beats.json` can say why.
+
+Thresholds, and why:
+- FLAT: |f'| (or |grad|) below 1e-2 reads as "≈ 0": the readouts print three decimals, where
+  such a gradient shows as ±0.00x.
+- NEAR: a ball is *at* a critical point when it lies within 2 % of the view's width of it
+  (about one ball radius on screen).
+- ARRIVED: within 1 % of the start's distance from the minimum; STALLED/CRAWLED: still more
+  than 10 % of it away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from .critical import Point, basin, critical_points
+from .functions import Landscape
+from .trajectory import Trajectory
+
+FLAT = 1e-2
+NEAR = 0.02
+ARRIVED = 0.01
+STALLED = 0.1
+OFF_MAP = ("diverged", "left_domain", "undefined", "singular")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One statement about a run: its name, the ball it is about, whether it holds, its numbers."""
+
+    name: str
+    holds: bool
+    ball: int | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "holds", bool(self.holds))  # numpy's bool_ is not a bool
+
+    def __bool__(self) -> bool:
+        return self.holds
+
+    def to_dict(self, names: Sequence[str] = ()) -> dict[str, Any]:
+        ball = names[self.ball] if self.ball is not None and self.ball < len(names) else self.ball
+        return {"claim": self.name, "ball": ball, "holds": self.holds, "values": _plain(self.values)}
+
+
+def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        if isinstance(v, np.ndarray):
+            v = v.tolist()
+        elif isinstance(v, (np.floating, np.integer, np.bool_)):
+            v = v.item()
+        elif isinstance(v, tuple):
+            v = list(v)
+        out[k] = v
+    return out
+
+
+class Ground:
+    """A landscape over the part of it a story shows, with its critical points."""
+
+    def __init__(self, landscape: Landscape, bounds: Sequence[Sequence[float]]) -> None:
+        self.landscape = landscape
+        self.bounds = tuple((float(b[0]), float(b[1])) for b in bounds)
+
+    @cached_property
+    def points(self) -> tuple[Point, ...]:
+        return _points(self.landscape, self.bounds)
+
+    @property
+    def width(self) -> float:
+        return max(hi - lo for lo, hi in self.bounds)
+
+    @property
+    def minima(self) -> list[Point]:
+        return [p for p in self.points if p.kind == "minimum"]
+
+    @property
+    def lowest(self) -> Point | None:
+        return min(self.minima, key=lambda p: p.value, default=None)
+
+    def nearest(self, at: Sequence[float]) -> tuple[Point | None, float]:
+        """The critical point nearest `at` and its distance."""
+        best, dist = None, np.inf
+        for p in self.points:
+            d = float(np.linalg.norm(np.asarray(at, dtype=float) - np.asarray(p.at)))
+            if d < dist:
+                best, dist = p, d
+        return best, dist
+
+    def in_view(self, at: Sequence[float]) -> bool:
+        return all(lo <= float(v) <= hi for v, (lo, hi) in zip(at, self.bounds, strict=False))
+
+    def basin_minimum(self, x: float) -> Point | None:
+        """1D: the minimum whose basin holds x."""
+        lo, hi = basin(self.points, x, self.bounds[0])
+        inside = [p for p in self.minima if lo <= p.at[0] <= hi]
+        return inside[0] if inside else None
+
+
+_CACHE: dict[tuple, tuple[Point, ...]] = {}
+
+
+def _points(ls: Landscape, bounds: tuple) -> tuple[Point, ...]:
+    key = (ls.name, ls.plain, ls.dim, ls.domain, bounds)
+    if key not in _CACHE:
+        _CACHE[key] = critical_points(ls, bounds)
+    return _CACHE[key]
+
+
+# ---- the vocabulary --------------------------------------------------------------------
+def off_the_map(t: Trajectory, ball: int | None = None) -> Claim:
+    """The run stopped off the map: diverged, left the domain, undefined, singular."""
+    return Claim(
+        t.status if t.status in OFF_MAP else "on_the_map", t.status in OFF_MAP, ball, {"status": t.status}
+    )
+
+
+def flat(t: Trajectory, ball: int | None = None, bound: float = FLAT, step: int = -1) -> Claim:
+    """|gradient| below `bound` at a step (the end by default): "f′ ≈ 0"."""
+    g = float(np.linalg.norm(t.grads[step]))
+    return Claim("flat", g < bound, ball, {"grad": g, "bound": bound, "step": _step(t, step)})
+
+
+def _step(t: Trajectory, step: int) -> int:
+    return step if step >= 0 else len(t.points) + step
+
+
+def at_critical(ground: Ground, t: Trajectory, kind: str, ball: int | None = None) -> Claim:
+    """The ball ends at a critical point of this kind: the nearest one, within NEAR of the view,
+    with a flat gradient."""
+    p, d = ground.nearest(t.end)
+    ok = (
+        t.status not in OFF_MAP
+        and p is not None
+        and p.kind == kind
+        and d < NEAR * ground.width
+        and float(np.linalg.norm(t.grads[-1])) < FLAT
+    )
+    values: dict[str, Any] = {"end": t.end, "distance": d, "grad": float(np.linalg.norm(t.grads[-1]))}
+    if p is not None:
+        values.update(point=p.at, kind=p.kind, f=p.value)
+    return Claim(f"at_{kind}", bool(ok), ball, values)
+
+
+def lowest_minimum(ground: Ground, t: Trajectory, ball: int | None = None) -> Claim:
+    """Reached the lowest minimum in view."""
+    c = at_critical(ground, t, "minimum", ball)
+    low = ground.lowest
+    ok = c.holds and low is not None and tuple(c.values["point"]) == low.at
+    return Claim("lowest_minimum", bool(ok), ball, {**c.values, "lowest": low.at if low else None})
+
+
+def local_minimum(ground: Ground, t: Trajectory, ball: int | None = None) -> Claim:
+    """Stuck in a minimum that is not the lowest in view."""
+    c = at_critical(ground, t, "minimum", ball)
+    low = ground.lowest
+    ok = c.holds and low is not None and c.values["f"] > low.value + 1e-9
+    return Claim("local_minimum", bool(ok), ball, {**c.values, "lowest": low.at if low else None})
+
+
+def near_saddle(ground: Ground, t: Trajectory, ball: int | None = None) -> Claim:
+    """Frozen near a saddle: at a saddle point with |f′| below FLAT."""
+    c = at_critical(ground, t, "saddle", ball)
+    return Claim("near_saddle", c.holds, ball, c.values)
+
+
+def still_moving(t: Trajectory, ball: int | None = None) -> Claim:
+    """The steps ran out while the gradient was not yet flat."""
+    g = float(np.linalg.norm(t.grads[-1]))
+    ok = t.status == "max_steps" and g >= FLAT
+    lr = None if t.lrs is None else float(t.lrs[-1])
+    return Claim("still_moving", ok, ball, {"grad": g, "lr": lr, "steps": t.steps})
+
+
+def moved(t: Trajectory) -> float:
+    return float(np.linalg.norm(t.end - t.points[0]))
+
+
+def crawling(ground: Ground, t: Trajectory, ball: int | None = None, share: float = 0.05) -> Claim:
+    """Moved less than `share` of the view's width over the whole run, and is still on the map."""
+    d = moved(t)
+    ok = d < share * ground.width and t.status not in OFF_MAP
+    return Claim("crawling", ok, ball, {"moved": d, "bound": share * ground.width, "steps": t.steps})
+
+
+def overshooting(
+    t: Trajectory, ball: int | None = None, until: int | None = None, axis: int = 0, centre: float = 0.0
+) -> Claim:
+    """Every step (up to `until`) jumps past `centre` along one axis and lands farther out."""
+    xs = t.points[: (until + 1 if until is not None else None), axis] - centre
+    ok = len(xs) >= 3 and bool(np.all(xs[1:] * xs[:-1] < 0) and np.all(np.abs(xs[1:]) > np.abs(xs[:-1])))
+    return Claim(
+        "overshooting", ok, ball, {"axis": axis, "until": len(xs) - 1, "last": float(xs[-1] + centre)}
+    )
+
+
+def escaped(ground: Ground, t: Trajectory, ball: int | None = None, share: float = 0.1) -> Claim:
+    """1D: ends in the basin of the lowest minimum in view, and stayed in it over the last
+    `share` of its steps (so it settles there, not merely passes)."""
+    low = ground.lowest
+    if low is None or t.status in OFF_MAP:
+        return Claim("escaped", False, ball, {"end": t.end})
+    lo, hi = basin(ground.points, low.at[0], ground.bounds[0])
+    tail = t.points[-max(1, int(share * len(t.points))) :, 0]
+    ok = bool(np.all((tail > lo) & (tail < hi)))
+    return Claim("escaped", ok, ball, {"end": t.end, "basin": (lo, hi), "minimum": low.at})
+
+
+def distance(t: Trajectory, point: Sequence[float], step: int = -1) -> float:
+    return float(np.linalg.norm(t.points[step] - np.asarray(point, dtype=float)))
+
+
+def arrived(t: Trajectory, point: Sequence[float], ball: int | None = None) -> Claim:
+    """Ends within ARRIVED of the start's distance from `point`."""
+    d0, d = distance(t, point, 0), distance(t, point)
+    ok = t.status not in OFF_MAP and d <= ARRIVED * max(d0, 1e-12)
+    return Claim("arrived", ok, ball, {"distance": d, "start_distance": d0, "point": tuple(point)})
+
+
+def stalled(t: Trajectory, point: Sequence[float], ball: int | None = None) -> Claim:
+    """Still more than STALLED of the start's distance from `point` when it stopped, and
+    never beyond its start's distance (it did not overshoot)."""
+    d0 = distance(t, point, 0)
+    ds = np.linalg.norm(t.points - np.asarray(point, dtype=float), axis=1)
+    ok = t.status not in OFF_MAP and ds[-1] > STALLED * d0 and bool(np.all(ds <= d0 + 1e-12))
+    return Claim(
+        "stalled", ok, ball, {"distance": float(ds[-1]), "start_distance": d0, "point": tuple(point)}
+    )
+
+
+def nearer(
+    a: Trajectory, b: Trajectory, point: Sequence[float], balls: tuple[int, int] | None = None
+) -> Claim:
+    """Ball a ends nearer `point` than ball b."""
+    da, db = distance(a, point), distance(b, point)
+    return Claim(
+        "nearer",
+        da < db,
+        balls[0] if balls else None,
+        {"a": da, "b": db, "other": balls[1] if balls else None},
+    )
+
+
+def blew_up(ground: Ground, t: Trajectory, axis: int, ball: int | None = None) -> Claim:
+    """Ended out of view along `axis`, at least ten times farther out than it started."""
+    v0, v = abs(float(t.points[0, axis])), abs(float(t.end[axis]))
+    lo, hi = ground.bounds[axis]
+    ok = (t.status == "diverged" or v > 10 * max(v0, 1e-12)) and not lo <= float(t.end[axis]) <= hi
+    return Claim("blew_up", ok, ball, {"axis": axis, "end": t.end, "start": t.points[0]})
+
+
+def settles_first(
+    t: Trajectory, first: int, then: int, point: Sequence[float], ball: int | None = None
+) -> Claim:
+    """Coordinate `first` comes within 1 % of its start's offset before coordinate `then` does."""
+
+    def when(k: int) -> int:
+        off = np.abs(t.points[:, k] - point[k])
+        hit = np.flatnonzero(off <= ARRIVED * max(off[0], 1e-12))
+        return int(hit[0]) if len(hit) else len(off) + 1
+
+    a, b = when(first), when(then)
+    return Claim("settles_first", a < b and a <= t.steps, ball, {"first": a, "then": b})
+
+
+def is_optimizer(t: Trajectory, *names: str, ball: int | None = None) -> Claim:
+    return Claim("optimizer", t.settings.optimizer in names, ball, {"optimizer": t.settings.optimizer})

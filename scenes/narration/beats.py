@@ -1,0 +1,70 @@
+"""A beat as data: its caption, the labels it brings and the claims behind them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from landscapes.claims import Claim
+
+# d2l's show_trace_2d view of its 2D examples, a little wider so every path of the chapter fits
+BOOK_VIEW = ((-5.5, 1.5, 1.0), (-3.0, 3.0, 1.0))
+
+
+@dataclass(frozen=True)
+class Label:
+    """Words at a point of the plot, naming the ball there (`ball`) or a critical point (`kind`).
+
+    `at` is in the plot's coordinates: (x, f(x)) on a curve, (x1, x2) on a plane."""
+
+    words: str
+    at: tuple[float, float]
+    ball: int | None = None
+    kind: str = "ball"
+
+    def to_dict(self, names: Sequence[str]) -> dict[str, Any]:
+        ball = names[self.ball] if self.ball is not None and self.ball < len(names) else None
+        return {"words": self.words, "target": {"kind": self.kind, "ball": ball, "at": list(self.at)}}
+
+
+@dataclass(frozen=True)
+class Beat:
+    """One caption and what it brings: first every ball rolls to step `at` (if given) over
+    `seconds`, then the caption, then the labels; the beat holds for `hold` seconds."""
+
+    caption: str
+    at: int | None = None
+    seconds: float | None = None
+    hold: float = 1.2
+    warn: bool = False
+    labels: tuple[Label, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    act: int = 0  # a story in parts (newton): which part the beat belongs to
+    via: tuple[tuple[int, float], ...] = ()  # (step, seconds) rolls before the one to `at`
+    before: tuple[Label, ...] = ()  # labels shown before the caption
+
+    def to_dict(self, names: Sequence[str]) -> dict[str, Any]:
+        return {
+            "caption": self.caption,
+            "warn": self.warn,
+            "annotations": [lab.to_dict(names) for lab in (*self.before, *self.labels)],
+            "claims": [c.to_dict(names) for c in self.claims],
+        }
+
+
+@dataclass
+class Narration:
+    """The balls' names (in the trajectories' order) and the beats."""
+
+    names: list[str]
+    beats: list[Beat] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)  # words a scene shows beside the beats
+
+    def add(self, beat: Beat | None) -> None:
+        if beat is not None:
+            self.beats.append(beat)
+
+    @property
+    def captions(self) -> list[str]:
+        return [b.caption for b in self.beats]
