@@ -64,6 +64,7 @@ def fake_render(job: Job) -> list[str]:
         path.write_bytes(f"{fmt}:{what}".encode() + b"\0" * 10_000)
         if fmt != "png":
             path.with_suffix(".srt").write_text(f"1\n00:00:00,000 --> 00:00:01,000\n{job.name}\n")
+            path.with_suffix(".beats.json").write_text(json.dumps({"scene": job.name, "what": what}))
         if job.sections and fmt in ("mp4", "webm"):
             (folder / "sections").mkdir(exist_ok=True)
             index = [{"name": f"beat-{k}", "video": f"Scene_000{k}.{fmt}"} for k in range(2)]
@@ -115,7 +116,10 @@ def test_second_render_reuses_the_first_and_a_damaged_entry_renders_again(
         "cubic-saddle.mp4",
         "cubic-saddle.srt",
         "cubic-saddle.vtt",
+        "cubic-saddle.beats.json",
     }
+    beats = json.loads((tmp_path / "o" / "cubic-saddle.beats.json").read_text(encoding="utf-8"))
+    assert beats["scene"] == "cubic-saddle" and len(beats["beats"]) >= 2
 
     # nothing changed: no render, the same paths and bytes, even with manim's tree and --out gone
     shutil.rmtree(tmp_path / "o")
@@ -124,7 +128,7 @@ def test_second_render_reuses_the_first_and_a_damaged_entry_renders_again(
     out, err = capsys.readouterr()
     assert calls == ["cubic-saddle"], "no manim render ran"
     assert out == first_out and "roll: cubic-saddle: up to date\n" in err and "rendering" not in err
-    assert _digest(tmp_path / "o") == first
+    assert _digest(tmp_path / "o") == first, "the beats.json too, from the entry"
 
     # one flipped byte in the stored video: noticed, removed, rendered afresh
     (entry,) = _entries(tmp_path / "media")
@@ -177,7 +181,9 @@ def test_each_input_of_a_result_renders_it_again(fake, capsys):
         assert main(argv) == 0, capsys.readouterr().err
         assert len(fake) - before == renders, argv
         assert ("up to date" in capsys.readouterr().err) == (renders == 0), argv
-    assert sorted(os.listdir("other")) == [f"cubic-saddle.{e}" for e in ("json", "mp4", "srt", "vtt")]
+    assert sorted(os.listdir("other")) == [
+        f"cubic-saddle.{e}" for e in ("beats.json", "json", "mp4", "srt", "vtt")
+    ]
 
 
 def test_gallery_and_parallel_jobs_reuse_too(fake, capsys):
@@ -310,6 +316,7 @@ def test_the_key_holds_every_setting_and_the_set_up():
         "theme": job_key(replace(base, theme="light"), sources, ENV),
         "lang": job_key(replace(base, lang="zh"), sources, ENV),
         "sections": job_key(replace(base, sections=True), sources, ENV),
+        "captions": job_key(replace(base, captions=False), sources, ENV),
         "manim": job_key(base, sources, {"packages": {"manim": "0.19.1"}}),
         "tex": job_key(base, sources, {**ENV, "tex": {"latex": None}}),
     }
@@ -380,8 +387,9 @@ def test_each_look_and_setting_renders_into_its_own_folder():
         replace(base, lang="zh").variant,
         replace(base, settings={**base.settings, "lr": 0.02}).variant,
         replace(base, sections=True).variant,
+        replace(base, captions=False).variant,
     }
-    assert len(variants) == 5
+    assert len(variants) == 6
     assert replace(base, out_dir="elsewhere", formats=("gif",)).variant == base.variant
 
 
@@ -391,3 +399,18 @@ def test_entries_from_the_last_hour_are_kept_over_the_limit(fake, monkeypatch):
     monkeypatch.setenv("ROLL_CACHE_LIMIT", "1")  # one byte: everything is over
     assert main(["render", "ripples", "--out", "o"]) == 0
     assert sorted(p.name.split("-")[0] for p in _entries(Path("media"))) == ["ripples", "risk"]
+
+
+def test_eviction_weighs_each_entry_by_its_own_last_use(fake, monkeypatch):
+    """An entry unused for two hours goes when the cache is over its limit, even if another
+    entry (listed after it) was used a moment ago; the fresh one stays."""
+    assert main(["render", "ripples", "--out", "o"]) == 0
+    assert main(["render", "cubic-saddle", "--out", "o"]) == 0
+    old, fresh = (
+        e for name in ("cubic-saddle", "ripples") for e in _entries(Path("media")) if e.name.startswith(name)
+    )
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old / "manifest.json", (hours_ago, hours_ago))  # sorted first: the fresh one is listed last
+    monkeypatch.setenv("ROLL_CACHE_LIMIT", "1")
+    Cache.for_media("media").evict()
+    assert _entries(Path("media")) == [fresh]

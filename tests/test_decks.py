@@ -29,6 +29,7 @@ from support import ROOT
 
 from scenes.cli.decks import (
     ASSETS,
+    CAPTION_BAND,
     Beat,
     DeckScene,
     autoplay_timing_xml,
@@ -132,15 +133,17 @@ def test_pptx_reads_back_title_and_one_autoplaying_movie_per_beat(media, tmp_pat
         for beat in scene.beats:
             slide = next(it)
             movies = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.MEDIA]
-            assert len(movies) == 1 and len(slide.shapes) == 1
-            movie = movies[0]
-            assert (movie.left, movie.top, movie.width, movie.height) == (
-                0,
-                0,
-                prs.slide_width,
-                prs.slide_height,
-            )
-            assert movie.poster_frame.blob == beat.poster.read_bytes()  # its own first frame
+            boxes = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.TEXT_BOX]
+            assert len(movies) == 1 and len(boxes) == 1 and len(slide.shapes) == 2
+            movie, box = movies[0], boxes[0]
+            # the clip as large as fits above the caption, centred; the caption under it, once
+            assert movie.top == 0
+            assert movie.left + movie.width / 2 == pytest.approx(prs.slide_width / 2, abs=1)
+            assert movie.width / movie.height == pytest.approx(W / H, rel=1e-3)
+            assert movie.height == prs.slide_height - CAPTION_BAND
+            assert box.text_frame.text == beat.caption and box.top >= movie.top + movie.height
+            assert box.top + box.height <= prs.slide_height
+            assert movie.poster_frame.blob == beat.poster.read_bytes()  # the beat's poster
             link = movie._element.find(".//a:videoFile", NS).get(f"{{{NS['r']}}}link")
             rel = slide.part.rels[link]
             assert rel.reltype == VIDEO_REL and rel.target_part.blob == beat.clip.read_bytes()
@@ -209,9 +212,13 @@ def test_pptx_opens_in_libreoffice_and_draws_the_poster(media, tmp_path):
     title = page(1)
     assert (title == 255).all(axis=2).mean() > 0.8  # the light theme's white background...
     assert (title.sum(axis=2) < 200).any()  # ...and dark text on it
-    beat = page(2)  # the movie fills the slide with its poster: the clip's background and square
-    assert (np.abs(beat - BACKGROUND).sum(axis=2) < 40).mean() > 0.7
-    assert (np.abs(beat - COLOURS[0]).sum(axis=2) < 40).any()
+    beat = page(2)  # the movie with its poster above the caption: the clip's background and square
+    band = round(beat.shape[0] * CAPTION_BAND / 6858000)
+    picture, caption = beat[: -band - 2], beat[-band + 2 :]
+    assert (np.abs(picture - BACKGROUND).sum(axis=2) < 40).mean() > 0.5
+    assert (np.abs(picture - COLOURS[0]).sum(axis=2) < 40).any()
+    assert (caption == 255).all(axis=2).mean() > 0.7, "the caption's band is the slide's white"
+    assert (caption.sum(axis=2) < 200).any(), "and the caption is drawn on it, in dark text"
 
 
 def test_a_missing_clip_or_theme_fails_before_anything_is_written(media, tmp_path):

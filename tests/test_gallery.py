@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import re
 import shutil
 import subprocess
 import threading
 
+import numpy as np
 from PIL import Image
 from support import roll
 
@@ -39,7 +41,7 @@ def test_index_and_readme_list_every_scene_and_file():
     stories = list(SCENES.values())
     page, readme = index_html(stories, "l"), readme_md(stories, "l")
     for st in stories:
-        for ext in ("gif", "png", "json", "srt", "vtt"):
+        for ext in ("gif", "png", "json", "beats.json", "srt", "vtt"):
             assert f'href="{st.name}.{ext}"' in page and f"]({st.name}.{ext})" in readme
         assert f'src="{st.name}.gif"' in page and f'src="{st.name}.png"' in page
         assert st.line in readme
@@ -53,7 +55,7 @@ def test_gallery_renders_and_every_image_loads_in_chromium(tmp_path):
     proc = roll("gallery", "cubic-saddle", "basins", "--out", str(gallery), "--jobs", "2", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     names = ["cubic-saddle", "basins"]
-    expected = {f"{n}.{ext}" for n in names for ext in ("gif", "png", "json", "srt", "vtt")}
+    expected = {f"{n}.{ext}" for n in names for ext in ("gif", "png", "json", "beats.json", "srt", "vtt")}
     expected |= {"index.html", "README.md"}
     assert {p.name for p in gallery.iterdir()} == expected
     for n in names:
@@ -94,3 +96,137 @@ def test_gallery_renders_and_every_image_loads_in_chromium(tmp_path):
     total, loaded, srcs = int(found[1]), int(found[2]), set(found[3].split(","))
     assert total == 2 * len(names) and loaded == total
     assert srcs == {f"{n}.{ext}" for n in names for ext in ("gif", "png")}
+
+
+# ---- the page in the gallery's language and theme ----------------------------------------
+def _texts(page: str) -> list[str]:
+    """The page's words as a reader gets them: text outside <code>, <style> and <script>, and
+    the alt and title attributes; <code> holds commands, scene and class names (identifiers)."""
+    from html.parser import HTMLParser
+
+    class Words(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.words: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("code", "style", "script")
+            self.words += [v for k, v in attrs if k in ("alt", "title") and v]
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("code", "style", "script")
+
+        def handle_data(self, data):
+            if not self.skip and data.strip():
+                self.words.append(data.strip())
+
+    parser = Words()
+    parser.feed(page)
+    return parser.words
+
+
+def _markdown_texts(readme: str) -> list[str]:
+    """The README's words outside `code` spans, its link targets (file names) taken out."""
+    readme = re.sub(r"`[^`]*`", " ", readme)
+    readme = re.sub(r"\]\([^)]*\)", "]", readme)
+    return [t.strip() for t in re.split(r"[|\n]", readme) if t.strip()]
+
+
+def _identifiers(stories) -> set[str]:
+    """What stays as it is in every language: scene names and the landscapes' formulas (math)."""
+    return {st.name for st in stories} | {st.settings.landscape_obj.plain for st in stories}
+
+
+def test_the_page_and_readme_in_the_pseudo_language_have_no_untranslated_word():
+    from test_slides import unmarked
+
+    from scenes.kit import i18n
+
+    stories = list(SCENES.values())
+    try:
+        page = index_html(stories, "l", "dark", i18n.PSEUDO)
+        readme = readme_md(stories, "l", "light", i18n.PSEUDO)
+    finally:
+        i18n.use_language("en")
+    names = _identifiers(stories)
+    texts = _texts(page)
+    assert len(texts) > 10 * len(stories)
+    assert [t for t in texts if unmarked(t, names)] == []
+    assert [t for t in _markdown_texts(readme) if unmarked(t, names) and set(t) != {"-"}] == []
+
+
+def test_a_chinese_gallery_says_every_sentence_in_chinese():
+    from test_slides import latin_words
+
+    from scenes.kit import i18n
+
+    stories = list(SCENES.values())
+    try:
+        page = index_html(stories, "l", "light", "zh")
+        readme = readme_md(stories, "l", "light", "zh")
+    finally:
+        i18n.use_language("en")
+    assert '<html lang="zh-Hans">' in page and '"Noto Sans CJK SC"' in page
+    names = _identifiers(stories)
+    # file formats are names (GIF, PNG, JSON, SRT, WebVTT): the Chinese book writes them so too
+    formats = {"GIF", "PNG", "JSON", "SRT", "WebVTT", "d2l", "ai"}
+    for text in [*_texts(page), *_markdown_texts(readme)]:
+        assert [w for w in latin_words(text, names) if w not in formats] == [], text
+    for st in stories:
+        assert html.escape(i18n.catalogue("zh")[st.line]) in page, st.name
+
+
+def _css(page: str, selector: str, prop: str) -> str:
+    rule = re.search(rf"(?:^|\}})\s*{re.escape(selector)}\s*\{{([^}}]*)\}}", page, re.M)
+    assert rule, selector
+    return re.search(rf"(?:^|;|\s){prop}:\s*(#[0-9a-fA-F]{{6}})", rule[1])[1]
+
+
+def test_the_light_gallery_is_a_light_page_and_every_text_keeps_its_contrast(tmp_path):
+    from manim import ManimColor
+
+    from scenes.kit.palette import contrast, luminance
+
+    stories = [SCENES["cubic-saddle"], SCENES["ripples"]]
+    for theme in ("light", "dark"):
+        page = index_html(stories, "l", theme)
+        background = ManimColor(_css(page, "body", "background"))
+        assert (luminance(background) > 0.9) == (theme == "light"), theme
+        for selector, prop in (
+            ("body", "color"),
+            ("small", "color"),
+            (".settings, .files", "color"),
+            ("a", "color"),
+        ):
+            colour = ManimColor(_css(page, selector, prop))
+            assert contrast(colour, background) >= 4.5, (theme, selector)
+
+    # and a browser draws it so: white behind the light page's text, near black behind the dark
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is missing: `make test` installs it"
+    for theme in ("light", "dark"):
+        site = tmp_path / theme
+        site.mkdir()
+        (site / "index.html").write_text(index_html(stories, "l", theme), encoding="utf-8")
+        shot = tmp_path / f"{theme}.png"
+        subprocess.run(
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--user-data-dir={tmp_path / 'chromium'}",
+                f"--screenshot={shot}",
+                "--window-size=1000,700",
+                (site / "index.html").as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+        )
+        pixels = np.asarray(Image.open(shot).convert("RGB"), dtype=int)
+        corner = pixels[5, 5]
+        assert (corner > 240).all() if theme == "light" else (corner < 30).all(), (theme, corner)
+        dark_text = (pixels.sum(axis=2) < 150).mean()
+        assert (dark_text > 0.002) if theme == "light" else (dark_text > 0.5), theme

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 
+import av
+import numpy as np
 import pytest
 import srt
 from conftest import render_scene
 
 from scenes.cli.main import main
-from scenes.cli.subtitles import srt_to_vtt
+from scenes.cli.subtitles import BEATS_SUFFIX, read_beats, srt_to_vtt
 
 
 @pytest.mark.parametrize("name", ["ripples", "newton", "saddle-surface"])
@@ -60,17 +62,32 @@ def test_a_video_result_gets_srt_and_vtt_beside_it(tmp_path, monkeypatch, capsys
     assert main(["render", "cubic-saddle", "--format", "mp4", "--out", "out"]) == 0
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == [
+        "cubic-saddle.beats.json",
         "cubic-saddle.mp4",
         "cubic-saddle.srt",
         "cubic-saddle.vtt",
     ]
     cues = list(srt.parse((out / "cubic-saddle.srt").read_text(encoding="utf-8")))
     assert cues and cues[0].content == "plain gradient descent towards the flat point x = 0"
+    # the beats and the subtitles are one narration: a cue per beat, the same words, the same
+    # times to the millisecond (SRT's resolution: a cue's time is the beat's, cut to whole
+    # milliseconds), the last beat ending with the video
+    narration = read_beats(out / "cubic-saddle.beats.json")
+    beats = narration.beats
+    assert narration.scene == "cubic-saddle" and (narration.lang, narration.theme) == ("en", "dark")
+    assert [c.content for c in cues] == [b.caption for b in beats]
+    srt_times = np.array([(c.start.total_seconds(), c.end.total_seconds()) for c in cues])
+    beat_times = np.array([(b.start, b.end) for b in beats])
+    assert np.abs(srt_times - beat_times).max() < 1e-3
+    assert all(a.end == pytest.approx(b.start) for a, b in zip(beats, beats[1:], strict=False))
+    assert beats[-1].end == pytest.approx(narration.duration)
+    with av.open(str(out / "cubic-saddle.mp4")) as movie:
+        assert narration.duration == pytest.approx(movie.duration / 1e6, abs=0.1)
+    assert f"out/cubic-saddle{BEATS_SUFFIX}" in capsys.readouterr().out.split()
     assert (out / "cubic-saddle.vtt").read_text(encoding="utf-8") == srt_to_vtt(
         (out / "cubic-saddle.srt").read_text(encoding="utf-8")
     )
-    printed = capsys.readouterr().out.split()
-    assert "out/cubic-saddle.vtt" in printed
     # the same scene rendered again (not from the result cache): the same cues, to the millisecond
     assert main(["render", "cubic-saddle", "--format", "mp4", "--out", "again", "--force"]) == 0
-    assert (tmp_path / "again" / "cubic-saddle.srt").read_bytes() == (out / "cubic-saddle.srt").read_bytes()
+    for name in ("cubic-saddle.srt", "cubic-saddle.vtt", "cubic-saddle.beats.json"):
+        assert (tmp_path / "again" / name).read_bytes() == (out / name).read_bytes(), name

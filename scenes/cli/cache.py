@@ -20,7 +20,7 @@ made on one machine means the same on another with the same set-up):
   results in a way the above cannot see.
 
 An entry is a folder `<root>/<name>-<key>/` with `files/` (each file at its path under manim's
-media tree: the results, the subtitles beside a video, and a deck's section index and clips)
+media tree: the results, the subtitles and beats beside a video, a deck's section index and clips)
 and `manifest.json` (every file's size and sha256). It is made in a temporary folder and
 renamed into place only after a complete, successful render; it is reused only when every
 file matches its manifest, and then copied back into the media tree, so a damaged entry means
@@ -50,11 +50,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from landscapes.errors import SettingsError
+from scenes.cli.subtitles import beats_path
 
 if TYPE_CHECKING:
     from scenes.cli.render import Job
 
-FORMAT = 1
+FORMAT = 2  # 2: an entry holds each video's beats.json
 ROOT = Path(__file__).resolve().parents[2]  # the project: scenes/ and landscapes/ live here
 PACKAGES = ("scenes", "landscapes")
 LOCALE = Path("scenes/kit/locale")
@@ -282,6 +283,7 @@ def key_document(job: Job, sources: Sources, env: Mapping[str, Any]) -> dict[str
         "theme": job.theme,
         "lang": job.lang,
         "sections": job.sections,
+        "captions": job.captions,
         "manim": [job.output_config(fmt) for fmt in job.formats],
         "environment": env,
     }
@@ -307,14 +309,14 @@ def parse_limit(text: str) -> int:
 
 
 def related_files(job: Job, produced: Sequence[str]) -> list[Path]:
-    """Everything a job's deliver step reads: each result, the subtitles beside a video, and
-    for a deck (sections) manim's section index and the clips it lists."""
+    """Everything a job's deliver step reads: each result, the subtitles and the beats beside a
+    video, and for a deck (sections) manim's section index and the clips it lists."""
     files: list[Path] = []
     for src, fmt in zip(produced, job.formats, strict=True):
         path = Path(src)
         files.append(path)
-        if fmt in ("mp4", "webm", "gif") and path.with_suffix(".srt").is_file():
-            files.append(path.with_suffix(".srt"))
+        if fmt in ("mp4", "webm", "gif"):
+            files.extend(p for p in (path.with_suffix(".srt"), beats_path(path)) if p.is_file())
         index = path.parent / "sections" / f"{path.stem}.json"
         if job.sections and fmt in ("mp4", "webm") and index.is_file():
             files.append(index)
@@ -445,6 +447,7 @@ class Cache:
                 "theme": job.theme,
                 "lang": job.lang,
                 "sections": job.sections,
+                "captions": job.captions,
                 "produced": [Path(p).resolve().relative_to(media).as_posix() for p in produced],
                 "files": listed,
             }
@@ -502,7 +505,7 @@ class Cache:
             sized.append((used_at, entry.name, entry, self.size_of(entry)))
         total = sum(s for *_, s in sized)
         dropped = []
-        for _, name, entry, size in sorted(sized):
+        for used_at, name, entry, size in sorted(sized):
             if total <= self.limit:
                 break
             if name in self.used or now - used_at < FRESH:

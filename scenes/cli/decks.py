@@ -1,7 +1,9 @@
 """The two slide decks `roll slides` writes, as pure functions over files: a PowerPoint deck
 (python-pptx) and an offline HTML deck. Both take the same scenes, split into beats (a caption
 opens each beat, and its clip shows what the caption says), so the slides, the speaker notes
-and the captions come from one source.
+and the captions come from one source. Each caption is on its slide once, as text under the
+clip (the clips carry no caption of their own): editable in the pptx, selectable and
+translatable in the page.
 
 No manim here: this module runs on the command-line side after the clips are rendered, and it
 must import quickly. python-pptx is imported only when a pptx deck is written.
@@ -25,9 +27,9 @@ from urllib.parse import quote
 class Beat:
     """One step of a scene's story: the caption that opens it and the clip that shows it."""
 
-    caption: str  # the caption that opens the beat (speaker notes)
+    caption: str  # the caption that opens the beat: the slide's text, and its speaker notes
     clip: Path  # the beat's video clip (H.264 mp4 from roll slides; the HTML deck plays webm too)
-    poster: Path  # a PNG of the clip's first frame
+    poster: Path  # a PNG of the beat's last frame (roll slides): what a printed deck shows
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,8 @@ class DeckScene:
     """A scene as a deck shows it: a title slide (title and story line), then its beats."""
 
     name: str  # e.g. "ripples"
-    title: str  # e.g. "Escaping ripples" or the scene name
-    line: str  # the story line, one sentence
+    title: str  # e.g. "Optimization and deep learning: ripples"
+    line: str  # the story line (or the run's settings), one sentence
     beats: tuple[Beat, ...]
 
 
@@ -227,21 +229,30 @@ def autoplay_timing_xml(spid: int, dur_ms: int | None) -> str:
     return AUTOPLAY_TIMING.format(spid=int(spid), dur="indefinite" if dur_ms is None else int(dur_ms))
 
 
-def _fit(width: int, height: int) -> tuple[int, int, int, int]:
-    """The largest box of the clip's aspect that fits the slide, centred (the whole slide at 16:9)."""
-    scale = min(SLIDE_W / width, SLIDE_H / height)
+def _fit(width: int, height: int, room: int = SLIDE_H) -> tuple[int, int, int, int]:
+    """The largest box of the clip's aspect that fits the top `room` of the slide, centred in it."""
+    scale = min(SLIDE_W / width, room / height)
     w, h = round(width * scale), round(height * scale)
-    return (SLIDE_W - w) // 2, (SLIDE_H - h) // 2, w, h
+    return (SLIDE_W - w) // 2, (room - h) // 2, w, h
 
 
-def write_pptx(scenes: Sequence[DeckScene], dest: Path, theme: str = "dark") -> Path:
+CAPTION_BAND = SLIDE_H // 7  # the caption's text box under the clip: two lines at 20 pt
+CAPTION_PT = 20
+# the deck's text font per language; a Chinese deck names the simplified-Chinese face for its
+# East Asian runs, or Impress and PowerPoint may pick a Japanese one
+PPTX_FONTS = {"zh": "Noto Sans CJK SC"}
+
+
+def write_pptx(scenes: Sequence[DeckScene], dest: Path, theme: str = "dark", lang: str = "en") -> Path:
     """Write a PowerPoint deck to dest: per scene a title slide, then a slide per beat whose clip
-    fills the slide, shows its own first frame until it plays, starts by itself when the slide
-    opens and keeps its last frame; the caption is the slide's speaker notes (the lecturer's
-    script, off the students' screen). The clips are embedded: the file travels alone."""
+    fills the slide above its caption, shows the beat's poster until it plays, starts by itself
+    when the slide opens and keeps its last frame. The caption is an editable text box under the
+    clip and the slide's speaker notes. The clips are embedded: the file travels alone."""
     from lxml import etree
     from pptx import Presentation
     from pptx.dml.color import RGBColor
+    from pptx.enum.text import PP_ALIGN
+    from pptx.oxml.ns import qn
     from pptx.util import Emu, Pt
 
     colours = theme_of(theme)
@@ -256,6 +267,8 @@ def write_pptx(scenes: Sequence[DeckScene], dest: Path, theme: str = "dark") -> 
         fill.solid()
         fill.fore_color.rgb = RGBColor.from_string(colours.background)
 
+    east_asian = PPTX_FONTS.get(lang)
+
     def put_text(
         shape, text: str, size: int, colour: str, box: tuple[int, int, int, int], bold=False
     ) -> None:
@@ -267,19 +280,25 @@ def write_pptx(scenes: Sequence[DeckScene], dest: Path, theme: str = "dark") -> 
                 run.font.size = Pt(size)
                 run.font.color.rgb = RGBColor.from_string(colour)
                 run.font.bold = bold
+                if east_asian:
+                    props = run.font._rPr
+                    ea = props.find(qn("a:ea"))
+                    if ea is None:
+                        ea = etree.SubElement(props, qn("a:ea"))
+                    ea.set("typeface", east_asian)
 
     margin = SLIDE_W // 16
+    wide = SLIDE_W - 2 * margin
     for scene in scenes:
         slide = prs.slides.add_slide(title_layout)
         paint(slide)
         title, subtitle = slide.placeholders[0], slide.placeholders[1]
-        wide = SLIDE_W - 2 * margin
         put_text(title, scene.title, 44, colours.text, (margin, SLIDE_H * 2 // 9, wide, SLIDE_H // 4), True)
         put_text(subtitle, scene.line, 24, colours.muted, (margin, SLIDE_H // 2, wide, SLIDE_H // 4))
         for k, beat in enumerate(scene.beats, 1):
             slide = prs.slides.add_slide(blank_layout)
             paint(slide)
-            left, top, width, height = _fit(*png_size(beat.poster))
+            left, top, width, height = _fit(*png_size(beat.poster), SLIDE_H - CAPTION_BAND)
             movie = slide.shapes.add_movie(
                 str(beat.clip),
                 Emu(left),
@@ -295,6 +314,10 @@ def write_pptx(scenes: Sequence[DeckScene], dest: Path, theme: str = "dark") -> 
             xml = autoplay_timing_xml(movie.shape_id, mp4_duration_ms(beat.clip))
             clicked.addprevious(etree.fromstring(xml, etree.XMLParser(remove_blank_text=True)))
             clicked.getparent().remove(clicked)
+            box = slide.shapes.add_textbox(Emu(margin), Emu(top + height), Emu(wide), Emu(CAPTION_BAND))
+            box.name = f"{scene.name} caption {k}"
+            put_text(box, beat.caption, CAPTION_PT, colours.text, (margin, top + height, wide, CAPTION_BAND))
+            box.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
             slide.notes_slide.notes_text_frame.text = beat.caption
     dest.parent.mkdir(parents=True, exist_ok=True)
     return _write_atomic(dest, prs.save)
@@ -399,7 +422,11 @@ PAGE_LANGS = {
 def html_deck(
     scenes: Sequence[DeckScene], theme: str = "dark", assets: str = ASSETS, lang: str = "en"
 ) -> tuple[str, dict[str, Path]]:
-    """The deck's page and its assets (file name in `assets` -> source path), without writing."""
+    """The deck's page and its assets (file name in `assets` -> source path), without writing.
+    The page's own words (each slide's label for screen readers) are in `lang`."""
+    from scenes.kit.i18n import _, use_language
+
+    use_language(lang)
     colours = theme_of(theme)
     parts: list[str] = []
     files: dict[str, Path] = {}
@@ -407,13 +434,15 @@ def html_deck(
     number = 0
     for i, scene in enumerate(scenes, 1):
         number += 1
+        label = html.escape(_("slide {number} of {total}").format(number=number, total=total))
         parts.append(
             f'<section class="slide title" data-scene="{html.escape(scene.name)}" '
-            f'aria-label="slide {number} of {total}" hidden>\n'
+            f'aria-label="{label}" hidden>\n'
             f"  <h1>{html.escape(scene.title)}</h1>\n  <p>{html.escape(scene.line)}</p>\n</section>"
         )
         for k, beat in enumerate(scene.beats, 1):
             number += 1
+            label = html.escape(_("slide {number} of {total}").format(number=number, total=total))
             stem = f"{i:02d}-{_safe(scene.name)}-{k:02d}"
             clip = f"{stem}{Path(beat.clip).suffix.lower()}"
             poster = f"{stem}{Path(beat.poster).suffix.lower()}"
@@ -421,7 +450,7 @@ def html_deck(
             src, still = (html.escape(quote(f"{assets}/{n}")) for n in (clip, poster))
             parts.append(
                 f'<section class="slide beat" data-scene="{html.escape(scene.name)}" '
-                f'aria-label="slide {number} of {total}" hidden>\n'
+                f'aria-label="{label}" hidden>\n'
                 f'  <video src="{src}" poster="{still}" muted playsinline preload="auto"></video>\n'
                 f"  <p>{html.escape(beat.caption)}</p>\n</section>"
             )

@@ -8,11 +8,13 @@ import argparse
 import html
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from landscapes.errors import SettingsError
 from landscapes.settings import Settings
 from landscapes.stories import SCENES, Story, get_story
-from scenes.catalog import entry
+from scenes.catalog import N_, entry
+from scenes.cli.decks import PAGE_LANGS
 from scenes.cli.options import check_look
 from scenes.cli.render import (
     QUALITY_NAMES,
@@ -23,22 +25,25 @@ from scenes.cli.render import (
     take_shard,
     write_atomic,
 )
+from scenes.kit.i18n import _, use_language
+from scenes.kit.words import optimizer_name
 
 FORMATS = ("gif", "png")
 
 
 def settings_line(s: Settings) -> str:
-    """The settings a reader needs to reproduce the run, on one line."""
+    """The settings a reader needs to reproduce the run, on one line, in the current language
+    (the landscape's formula stays math)."""
     parts = [
         s.landscape_obj.plain,
-        f"start {', '.join(f'{v:g}' for v in s.start)}",
-        s.optimizer,
-        f"lr {s.lr:g}",
-        f"{s.steps} steps",
+        _("start {start}").format(start=", ".join(f"{v:g}" for v in s.start)),
+        optimizer_name(s.optimizer),
+        _("lr {lr:g}").format(lr=s.lr),
+        _("{n} steps").format(n=s.steps),
     ]
     if s.noise:
-        parts.append(f"noise {s.noise:g} (seed {s.seed})")
-    return "; ".join(parts)
+        parts.append(_("noise {noise:g} (seed {seed})").format(noise=s.noise, seed=s.seed))
+    return _("; ").join(parts)
 
 
 def _command(story: Story) -> str:
@@ -46,45 +51,114 @@ def _command(story: Story) -> str:
     return f"roll render {story.name}{extra} -q h"
 
 
-LOOK = {"dark": "dark theme", "light": "light theme", "en": "English", "zh": "Chinese (中文)"}
+# the page's words, marked for extraction and translated when the page is written
+QUALITY_WORDS = {
+    "l": N_("480p, 15 frames per second"),
+    "m": N_("720p, 30 frames per second"),
+    "h": N_("1080p, 60 frames per second"),
+    "p": N_("1440p, 60 frames per second"),
+    "k": N_("2160p, 60 frames per second"),
+}
+LOOK = {
+    "dark": N_("dark theme"),
+    "light": N_("light theme"),
+    "en": N_("English"),
+    "zh": N_("Chinese"),
+}
+
+
+@dataclass(frozen=True)
+class PageColours:
+    """The page's colours per theme: text, muted text and links all at 4.5:1 or more against
+    the background (tested with WCAG's formula)."""
+
+    background: str
+    text: str
+    muted: str
+    faint: str  # the class names beside a scene's name
+    rule: str  # the line between scenes (not text)
+    link: str
+
+
+PAGE_COLOURS = {
+    "dark": PageColours("#111111", "#eeeeee", "#bbbbbb", "#999999", "#444444", "#88ccff"),
+    "light": PageColours("#ffffff", "#111111", "#444444", "#595959", "#cccccc", "#0645ad"),
+}
+
+
+def _look(theme: str, lang: str) -> str:
+    return _("{theme}, {language}").format(theme=_(LOOK[theme]), language=_(LOOK.get(lang, LOOK["en"])))
+
+
+def _links() -> dict[str, str]:
+    """Each file's link text, by the file's suffix (babel reads no `_` inside an f-string)."""
+    return {
+        "gif": _("animation (GIF)"),
+        "png": _("last frame (PNG)"),
+        "json": _("numbers (JSON)"),
+        "beats.json": _("beats (JSON)"),
+        "srt": _("subtitles (SRT)"),
+        "vtt": _("subtitles (WebVTT)"),
+    }
+
+
+def _rendered(quality: str, theme: str, lang: str) -> str:
+    what = _(QUALITY_WORDS[quality])
+    return _("Rendered at quality {quality} ({what}), {look}").format(
+        quality=quality, what=what, look=_look(theme, lang)
+    )
 
 
 def index_html(stories: Sequence[Story], quality: str, theme: str = "dark", lang: str = "en") -> str:
+    """The gallery's page, in `lang` and in the colours of `theme`."""
+    use_language(lang)
+    c = PAGE_COLOURS[theme]
+    page_lang, fonts = PAGE_LANGS.get(lang, PAGE_LANGS["en"])
+    esc = html.escape
+    links = _links()
     cards = []
     for st in stories:
-        name = html.escape(st.name)
+        name, line = esc(st.name), _(st.line)
+        alt = esc(_("{name}: {line}").format(name=st.name, line=line))
+        still = esc(_("{name}: last frame").format(name=st.name))
+        files = " ·\n      ".join(f'<a href="{name}.{ext}">{esc(text)}</a>' for ext, text in links.items())
+        again = esc(_("re-render:"))
         cards.append(f"""  <section id="{name}">
-    <h2>{name} <small>{html.escape(entry(st.name).cls)}</small></h2>
-    <p>{html.escape(st.line)}</p>
-    <img src="{name}.gif" alt="{name}: {html.escape(st.line)}" width="854" height="480" loading="lazy">
-    <p class="settings">{html.escape(settings_line(st.settings))}</p>
-    <p class="files"><a href="{name}.gif">GIF</a> · <a href="{name}.png">last frame (PNG)</a> ·
-      <a href="{name}.json">numbers (JSON)</a> · subtitles: <a href="{name}.srt">SRT</a>,
-      <a href="{name}.vtt">WebVTT</a> · re-render: <code>{html.escape(_command(st))}</code></p>
-    <img class="still" src="{name}.png" alt="{name}: last frame" width="427" height="240" loading="lazy">
+    <h2><code>{name}</code> <small><code>{esc(entry(st.name).cls)}</code></small></h2>
+    <p>{esc(line)}</p>
+    <img src="{name}.gif" alt="{alt}" width="854" height="480" loading="lazy">
+    <p class="settings">{esc(settings_line(st.settings))}</p>
+    <p class="files">{files} ·
+      {again} <code>{esc(_command(st))}</code></p>
+    <img class="still" src="{name}.png" alt="{still}" width="427" height="240" loading="lazy">
   </section>""")
     body = "\n".join(cards)
+    title = _("Optimization landscapes: scene gallery")
+    heading = _("Optimization landscapes")
+    intro = _(
+        "A ball rolling down the loss landscapes of the optimization chapter of "
+        "Dive into Deep Learning (d2l.ai)."
+    )
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{page_lang}">
 <head>
 <meta charset="utf-8">
-<title>Optimization landscapes: scene gallery</title>
+<title>{esc(title)}</title>
 <style>
-  body {{ font-family: system-ui, sans-serif; background: #111; color: #eee;
+  body {{ font-family: system-ui, {fonts}; background: {c.background}; color: {c.text};
          max-width: 900px; margin: auto; }}
-  section {{ border-top: 1px solid #444; padding: 1em 0; }}
+  section {{ border-top: 1px solid {c.rule}; padding: 1em 0; }}
   img {{ max-width: 100%; height: auto; display: block; margin: .5em 0; }}
   img.still {{ max-width: 50%; }}
-  small {{ color: #999; font-weight: normal; }}
-  .settings, .files {{ color: #bbb; font-size: .9em; }}
-  a {{ color: #8cf; }}
+  small {{ color: {c.faint}; font-weight: normal; }}
+  .settings, .files {{ color: {c.muted}; font-size: .9em; }}
+  a {{ color: {c.link}; }}
 </style>
 </head>
 <body>
-<h1>Optimization landscapes</h1>
-<p>A ball rolling down the loss landscapes of d2l's "Optimization and Deep Learning" chapter.
-Rendered at quality {html.escape(quality)} ({html.escape(QUALITY_NAMES[quality].replace("_", " "))}),
-<span class="look">{LOOK[theme]}, {LOOK[lang]}</span>
+<h1>{esc(heading)}</h1>
+<p>{esc(intro)}
+{esc(_rendered(quality, theme, lang))}
 (<code>--theme {theme} --lang {lang}</code>).</p>
 {body}
 </body>
@@ -93,23 +167,29 @@ Rendered at quality {html.escape(quality)} ({html.escape(QUALITY_NAMES[quality].
 
 
 def readme_md(stories: Sequence[Story], quality: str, theme: str = "dark", lang: str = "en") -> str:
-    rows = [
-        f"| `{st.name}` | {st.line} | {settings_line(st.settings)} | "
-        f"[GIF]({st.name}.gif) · [PNG]({st.name}.png) · [JSON]({st.name}.json) · "
-        f"subtitles [SRT]({st.name}.srt), [WebVTT]({st.name}.vtt) |"
-        for st in stories
-    ]
+    """The gallery's README, in `lang`."""
+    use_language(lang)
+    links = _links()
+    rows = []
+    for st in stories:
+        files = " · ".join(f"[{text}]({st.name}.{ext})" for ext, text in links.items())
+        rows.append(f"| `{st.name}` | {_(st.line)} | {settings_line(st.settings)} | {files} |")
+    title = _("Optimization landscapes: scene gallery")
+    about = _(
+        "Every scene as an animation, its last frame for handouts, the numbers behind it "
+        "(what `roll trajectory NAME` prints), its beats and its subtitles. "
+        "Open `index.html` to see them all."
+    )
+    heads = [_("scene"), _("story"), _("settings"), _("files")]
     return "\n".join(
         [
-            "# Optimization landscapes: scene gallery",
+            f"# {title}",
             "",
-            f"Every scene as a GIF (quality `{quality}`, {LOOK[theme]}, {LOOK[lang]}: "
-            f"`--theme {theme} --lang {lang}`),",
-            "its last frame as a PNG for handouts, and the",
-            "numbers behind it as JSON (what `roll trajectory NAME` prints).",
-            "Open `index.html` to see them all.",
+            f"{_rendered(quality, theme, lang)} (`--theme {theme} --lang {lang}`).",
             "",
-            "| scene | story | settings | files |",
+            about,
+            "",
+            f"| {' | '.join(heads)} |",
             "|---|---|---|---|",
             *rows,
             "",

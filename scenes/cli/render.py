@@ -36,7 +36,7 @@ from scenes.cli.cache import Cache, Damaged, Sources, job_key
 from scenes.cli.options import check_look, options_from_args, settings_from_args
 from scenes.cli.progress import Progress, is_terminal
 from scenes.cli.shards import describe, parse_shard, pick
-from scenes.cli.subtitles import srt_to_vtt
+from scenes.cli.subtitles import beats_path, srt_to_vtt
 
 QUALITY_NAMES = {
     "l": "low_quality",
@@ -65,14 +65,18 @@ class Job:
     theme: str = "dark"
     lang: str = "en"
     force: bool = False  # render even when the cache holds an up-to-date result (not part of the key)
+    # the caption line drawn in the video; a deck's clips go without it, since the deck shows
+    # each caption once, as slide text (the beats, their times and the subtitles are the same)
+    captions: bool = True
 
     @property
     def variant(self) -> str:
-        """A short name for what this job draws (settings, options, theme, language, sections)."""
+        """A short name for what this job draws (settings, options, theme, language, sections,
+        captions)."""
         import hashlib
         import json
 
-        what = [self.settings, self.options, self.theme, self.lang, self.sections]
+        what = [self.settings, self.options, self.theme, self.lang, self.sections, self.captions]
         return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
     def output_config(self, fmt: str) -> dict[str, Any]:
@@ -235,7 +239,13 @@ def render_job(job: Job) -> list[str]:
             "tex_dir": str(tex_cache(job.media_dir, job.name)),
         }
         with tempconfig(cfg):
-            scene = cls(settings=settings, options=job.options, theme=job.theme, lang=job.lang)
+            scene = cls(
+                settings=settings,
+                options=job.options,
+                theme=job.theme,
+                lang=job.lang,
+                captions=job.captions,
+            )
             scene.render()
             writer = scene.renderer.file_writer
             produced.append(str(writer.image_file_path if fmt == "png" else writer.movie_file_path))
@@ -243,7 +253,8 @@ def render_job(job: Job) -> list[str]:
 
 
 def publish(job: Job, produced: Sequence[str]) -> list[str]:
-    """Copy a job's files into --out under their stable names; returns the new paths."""
+    """Copy a job's files into --out under their stable names; returns the new paths. A video
+    comes with its subtitles (NAME.srt, NAME.vtt) and its beats (NAME.beats.json)."""
     out_dir = Path(job.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [
@@ -259,6 +270,12 @@ def publish(job: Job, produced: Sequence[str]) -> list[str]:
         text = cues.read_text(encoding="utf-8")
         written.append(str(write_atomic(out_dir / f"{job.name}.srt", text.encode())))
         written.append(str(write_atomic(out_dir / f"{job.name}.vtt", srt_to_vtt(text).encode())))
+    if videos:
+        # the scene writes its beats beside each movie; every video of one job tells one story
+        beats = beats_path(videos[0])
+        if not beats.is_file():
+            raise RuntimeError(f"{job.name}: the scene wrote no {beats.name} beside its video")
+        written.append(str(write_atomic(out_dir / f"{job.name}.beats.json", beats.read_bytes())))
     if job.save_trajectory:
         written.append(str(write_atomic(out_dir / f"{job.name}.json", trajectory_json(job).encode())))
     return written

@@ -1,12 +1,16 @@
 """`roll slides NAME...|--all --to pptx|html --out DIR`: a deck to present the story beat by beat.
 
-Each scene renders once with manim's sections on (a section per caption: the kit opens one
-at every caption), so the deck's slides, the subtitle cues and the speaker notes all come
-from the same captions. The clips are the sections' own videos; a slide's poster is its
-clip's first frame. Both decks take H.264 mp4: PowerPoint and Impress need it, and every
-current browser plays it (Debian's Chromium included, tested); VP9 webm would cost about three
-times the render time for the same clips (measured: all sixteen scenes at -q l, 225 s as webm
-against 70 s as mp4).
+Each scene renders once with manim's sections on (beat k is section k: the narration opens
+one at every caption) and its caption line off: the deck shows each caption once, as slide
+text under the clip, which a lecturer can edit or translate where a burned-in copy could not
+be changed, and which never cross-fades from the previous beat's words when a slide opens.
+The slides' words come from the scene's `beats.json` (the narration the subtitles are made
+from too), the clips are the sections' own videos, and a slide's poster is its beat's last
+frame: the picture with the beat's annotations fully shown, which a printed deck keeps.
+
+Both decks take H.264 mp4: PowerPoint and Impress need it, and every current browser plays it
+(Debian's Chromium included, tested); VP9 webm would cost about three times the render time for
+the same clips (measured: all sixteen scenes at -q l, 225 s as webm against 70 s as mp4).
 """
 
 from __future__ import annotations
@@ -15,14 +19,17 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from landscapes.errors import SettingsError
+from landscapes.settings import Settings
 from landscapes.stories import get_story
 from scenes.catalog import SECTIONS, entry
 from scenes.cli import render
 from scenes.cli.cache import LIMIT_ENV, Cache
 from scenes.cli.render import Job, check_out_dir, shard_of, take_shard
+from scenes.cli.subtitles import Narration, beats_path, read_beats
 
 TARGETS = {"pptx": "mp4", "html": "mp4"}
 
@@ -53,43 +60,84 @@ def plan(args: argparse.Namespace) -> list[Job]:
             theme=theme,
             lang=lang,
             force=getattr(args, "force", False),
+            captions=False,  # the deck shows the caption as slide text, once
         )
         for name in names
     ]
     return take_shard(jobs, shard)
 
 
-def first_frame(clip: Path, dest: Path) -> Path:
-    """The clip's first frame as a PNG: the slide's poster."""
+def last_frame(clip: Path, dest: Path) -> Path:
+    """The clip's last frame as a PNG: the slide's poster, the beat as it ends."""
     import av
 
     with av.open(str(clip)) as container:
-        frame = next(container.decode(video=0))
-        frame.to_image().save(dest)
+        stream = container.streams.video[0]
+        last = None
+        # a beat's clip is seconds long: seek to the last key frame before its end and decode
+        # from there; from the start if the seek finds nothing (a clip of one key frame)
+        if container.duration:
+            container.seek(max(0, container.duration - 1_000_000), backward=True, any_frame=False)
+            for frame in container.decode(stream):
+                last = frame
+        if last is None:
+            container.seek(0)
+            for frame in container.decode(stream):
+                last = frame
+        if last is None:
+            raise ValueError(f"{clip}: no video frame")
+        last.to_image().save(dest)
     return dest
 
 
-def beats_of(job: Job, produced: Sequence[str]) -> list[tuple[str, Path]]:
-    """(caption, clip) per beat, from manim's section index and the scene's subtitle cues
-    (both written by the same captions)."""
-    import srt
+@dataclass(frozen=True)
+class SceneBeats:
+    """A rendered scene as a deck needs it: its narration and a clip per beat."""
 
+    narration: Narration
+    clips: tuple[Path, ...]
+
+
+def beats_of(job: Job, produced: Sequence[str]) -> SceneBeats:
+    """The scene's beats (its beats.json) and each beat's clip (manim's section k)."""
     movie = Path(produced[0])
+    narration = read_beats(beats_path(movie))
     index = json.loads((movie.parent / "sections" / f"{movie.stem}.json").read_text(encoding="utf-8"))
-    clips = [movie.parent / "sections" / s["video"] for s in index]
-    cues = [c.content for c in srt.parse(movie.with_suffix(".srt").read_text(encoding="utf-8"))]
-    if len(cues) != len(clips):
-        raise RuntimeError(f"{job.name}: {len(clips)} sections but {len(cues)} captions")
-    return list(zip(cues, clips, strict=True))
+    clips = tuple(movie.parent / "sections" / s["video"] for s in index if s.get("video"))
+    if len(clips) != len(narration.beats):
+        raise RuntimeError(f"{job.name}: {len(clips)} sections but {len(narration.beats)} beats")
+    return SceneBeats(narration, clips)
 
 
 def title_of(name: str, lang: str = "en") -> str:
-    """'Gradient descent: learning rate', the section in the deck's language."""
+    """'Gradient descent: learning-rate': the book's section in the deck's language, and the
+    scene's name (an identifier, as in `roll render learning-rate` and its files)."""
     from scenes.kit.i18n import _, use_language
 
     use_language(lang)
-    e = entry(name)
-    return f"{_(SECTIONS[e.section])}: {name.replace('-', ' ')}"
+    return _("{section}: {name}").format(section=_(SECTIONS[entry(name).section]), name=name)
+
+
+def is_the_story_run(job: Job) -> bool:
+    """Whether the job runs the story's own settings and options, the run its line tells."""
+    story = get_story(job.name)
+    options = {**story.options, **job.options}
+    return job.settings == story.settings.to_dict() and options == dict(story.options)
+
+
+def story_line(job: Job) -> str:
+    """What the title slide says under the title, in the job's language. The story's line
+    states the book's run, numbers and outcomes both ("η 0.05 crawls to 3.486784"); for other
+    settings neither holds, and the beats say what did happen. So a changed run's title slide
+    gives the settings in force instead: true by construction, and what a lecturer needs to
+    repeat the run."""
+    from scenes.cli.gallery import settings_line
+    from scenes.kit.i18n import _, use_language
+
+    use_language(job.lang)
+    if is_the_story_run(job):
+        return _(get_story(job.name).line)
+    return _("this run: {settings}").format(settings=settings_line(Settings.from_dict(job.settings)))
 
 
 def slides_command(args: argparse.Namespace) -> int:
@@ -98,7 +146,7 @@ def slides_command(args: argparse.Namespace) -> int:
     jobs = plan(args)
     if not jobs:  # an empty shard
         return 0
-    collected: dict[str, list[tuple[str, Path]]] = {}
+    collected: dict[str, SceneBeats] = {}
 
     def collect(job: Job, produced: Sequence[str]) -> list[str]:
         collected[job.name] = beats_of(job, produced)
@@ -124,14 +172,15 @@ def slides_command(args: argparse.Namespace) -> int:
     for job in jobs:
         if job.name not in collected:
             continue
+        got = collected[job.name]
         beats = tuple(
-            Beat(caption, clip, first_frame(clip, posters / f"{job.name}-{k:02d}.png"))
-            for k, (caption, clip) in enumerate(collected[job.name])
+            Beat(b.caption, clip, last_frame(clip, posters / f"{job.variant}-{job.name}-{b.index:02d}.png"))
+            for b, clip in zip(got.narration.beats, got.clips, strict=True)
         )
-        scenes.append(DeckScene(job.name, title_of(job.name, job.lang), get_story(job.name).line, beats))
+        scenes.append(DeckScene(job.name, title_of(job.name, job.lang), story_line(job), beats))
     if args.to == "pptx":
-        path = write_pptx(scenes, out / "slides.pptx", theme=args.theme)
+        path = write_pptx(scenes, out / "slides.pptx", theme=jobs[0].theme, lang=jobs[0].lang)
     else:
-        path = write_html(scenes, out, theme=args.theme, lang=args.lang)
+        path = write_html(scenes, out, theme=jobs[0].theme, lang=jobs[0].lang)
     print(path, flush=True)
     return code
