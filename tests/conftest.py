@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import torch
+
+# the runs step tiny (balls, dim) tensors: intra-op threads only add overhead, and on a busy
+# 2-core machine they halve the speed of the narration's property tests
+torch.set_num_threads(1)
 
 
 @pytest.fixture(scope="session")

@@ -185,8 +185,7 @@ def overshoot(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narrat
         and near is not None
         and end is not None
         and end.at != near.at
-        and end.value > near.value
-        and at_critical(g, t, "minimum").values.get("point") == end.at,
+        and end.value > near.value,
         0,
         {"end": t.end, "jumped": near.at if near else None, "ends_in": end.at if end else None},
     )
@@ -198,7 +197,7 @@ def overshoot(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narrat
                 ).format(x=t.end[0], f=t.values[-1]),
                 at=t.steps,
                 hold=2.5,
-                labels=(Label(_("poorer minimum"), plot_point(t), 0),),
+                labels=(Label(_("poorer minimum"), (end.at[0], end.value), None, "minimum"),),
                 claims=(poorer,),
             )
         )

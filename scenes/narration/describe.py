@@ -88,12 +88,12 @@ def describe_all(
     return "; ".join(words), claims, unique(labels), warn
 
 
-def unique(labels: Sequence[Label]) -> list[Label]:
-    """Two labels never share one target unless they say the same thing: the same words at the
-    same place are shown once; different words at one place keep the first."""
+def unique(labels: Sequence[Label], near: float = 1e-9) -> list[Label]:
+    """Two labels never share one target unless they say the same thing: of the labels within
+    `near` of each other (in the plot's units), the first is kept."""
     out: list[Label] = []
     for lab in labels:
-        if any(np.allclose(lab.at, o.at, atol=1e-9) for o in out):
+        if any(np.linalg.norm(np.subtract(lab.at, o.at)) <= near for o in out):
             continue
         out.append(lab)
     return out

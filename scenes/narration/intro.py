@@ -9,6 +9,7 @@ import numpy as np
 
 from landscapes import Trajectory
 from landscapes.claims import (
+    NEAR,
     Claim,
     Ground,
     at_critical,
@@ -143,6 +144,7 @@ def ripples(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narratio
     else:
         n.add(Beat(_("two balls, one start: {a} and {b}").format(a=n.names[1], b=n.names[0]), hold=0.8))
     ground = ground_of(noisy, (-1.0, 2.0))
+    near = NEAR * ground.width  # labels closer than this would sit on one another
     caught_at = first(np.abs(plain.grads[:, 0]) < 1e-3, plain.steps)
     at = max(caught_at, 8)
     caught = (local_minimum(ground, plain, 1), flat(plain, 1, bound=1e-3))
@@ -164,7 +166,7 @@ def ripples(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narratio
     out = (escaped(ground, noisy, 0), with_noise)
     last = max(t.steps for t in trajs)
     if all(out):
-        labels = unique([*n.beats[-1].labels, Label(_("escaped"), plot_point(noisy), 0)])
+        labels = unique([*n.beats[-1].labels, Label(_("escaped"), plot_point(noisy), 0)], near)
         n.add(
             Beat(
                 _("with noise: jumped out of the ripples, settles at x = {x:.2f}").format(x=noisy.end[0]),
@@ -178,7 +180,7 @@ def ripples(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narratio
     else:
         words, cl, labels, warn = describe(ground, noisy, n.names[0], 0)
         shown = n.beats[-1].labels
-        fresh = unique([*shown, *labels])[len(shown) :]
+        fresh = unique([*shown, *labels], near)[len(shown) :]
         n.add(Beat(words, at=last, seconds=6.5, hold=2.7, warn=warn, labels=tuple(fresh), claims=tuple(cl)))
     return n
 

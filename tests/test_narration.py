@@ -1,0 +1,80 @@
+"""The narration on the book's runs and on the runs that used to say false things, and what a
+video carries of it: NAME.beats.json beside NAME.srt, agreeing to the millisecond."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import srt
+from conftest import render_scene
+
+from landscapes import get_story
+from scenes.catalog import CHAPTER
+from scenes.narration.registry import narrate_settings
+
+BOOK = json.loads((Path(__file__).with_name("data") / "book_captions.json").read_text(encoding="utf-8"))
+# runs a new user tried (issue 17): one changed setting each, and what used to be said falsely
+CHANGED = {
+    "ripples": ({"noise": 0.1}, "jumped out of the ripples"),
+    "local-minimum": ({"lr": 0.5}, "f′ = 0 at both"),
+    "cubic-saddle": ({"schedule": "exponential"}, "frozen at the saddle"),
+    "vanishing-gradient": ({"start": (0.5,)}, "crawling"),
+}
+
+
+def test_the_book_runs_say_the_book_sentences():
+    """Captions of the sixteen chapter scenes on their own settings, kept as data. One
+    changed on purpose: momentum's second beat said the gradient along x2 "flips sign each
+    step", but in the book's own run it keeps its sign from step 2 to 3 (-6.08, -0.128)."""
+    assert sorted(BOOK) == sorted(CHAPTER)
+    for name in CHAPTER:
+        n = narrate_settings(name)
+        assert n.captions == BOOK[name], name
+        for beat in n.beats:
+            assert all(c.holds for c in beat.claims), (name, beat.caption)
+
+
+@pytest.mark.parametrize("name", sorted(CHANGED))
+def test_a_changed_run_says_what_happened(name):
+    change, false = CHANGED[name]
+    n = narrate_settings(name, get_story(name).settings.override(**change))
+    assert not any(false in c for c in n.captions), n.captions
+    assert all(c.holds for b in n.beats for c in b.claims)
+
+
+def test_no_two_labels_share_a_target_unless_they_agree():
+    n = narrate_settings("ripples", get_story("ripples").settings.override(noise=0.1))
+    labels = [lab for b in n.beats for lab in b.labels]
+    assert [lab.words for lab in labels] == ["caught"], "one ball, one label: the second says it again"
+
+
+@pytest.mark.parametrize("name", sorted(CHANGED))
+def test_beats_json_and_srt_agree(tiny_movie, name):
+    settings = get_story(name).settings.override(**CHANGED[name][0])
+    scene = render_scene(name, settings)
+    writer = scene.renderer.file_writer
+    cues = list(srt.parse(Path(writer.output_plan.subcaption_file).read_text(encoding="utf-8")))
+    doc = json.loads(
+        Path(writer.output_plan.subcaption_file).with_suffix(".beats.json").read_text(encoding="utf-8")
+    )
+    assert doc["scene"] == name and doc["lang"] == "en" and doc["theme"] == "dark"
+    beats = doc["beats"]
+    assert (
+        [b["caption"] for b in beats]
+        == [c.content for c in cues]
+        == narrate_settings(name, settings).captions
+    )
+    for beat, cue in zip(beats, cues, strict=True):
+        assert round(beat["start"] * 1000) == round(cue.start.total_seconds() * 1000)
+        assert round(beat["end"] * 1000) == round(cue.end.total_seconds() * 1000)
+        assert all(c["holds"] for c in beat["claims"])
+    assert beats[-1]["end"] == pytest.approx(doc["duration"])
+    # one manim section per beat, in order
+    index = json.loads(
+        (
+            Path(writer.movie_file_path).parent / "sections" / f"{Path(writer.movie_file_path).stem}.json"
+        ).read_text()
+    )
+    assert [s["name"] for s in index] == [b["section"] for b in beats]
