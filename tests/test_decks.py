@@ -439,3 +439,40 @@ def test_the_writers_import_without_manim_or_pptx():
     code = "import sys, scenes.cli.decks; print(sorted({'manim', 'pptx', 'av'} & set(sys.modules)))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_a_warning_caption_keeps_its_colour_and_every_colour_its_contrast(media, tmp_path):
+    """A beat whose caption warns (the run diverged, left the domain) says so in the warning
+    colour on the slide, as the video does; text, muted text and warnings keep 4.5:1."""
+    from dataclasses import replace
+
+    from manim import ManimColor
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    from scenes.cli.decks import THEMES
+    from scenes.kit.palette import contrast
+
+    for name, theme in THEMES.items():
+        for ink in (theme.text, theme.muted, theme.warn):
+            assert contrast(ManimColor(f"#{ink}"), ManimColor(f"#{theme.background}")) >= 4.5, (name, ink)
+    calm, alarm = media["mp4"][0], replace(media["mp4"][1], warn=True)
+    scenes = [DeckScene("ripples", "Escaping ripples", "line", (calm, alarm))]
+    page = html_deck(scenes, theme="light")[0]
+    assert re.findall(r"<p( class=\"warn\")?>([^<]*)</p>", page)[-2:] == [
+        ("", html_escape(calm.caption)),
+        (' class="warn"', html_escape(alarm.caption)),
+    ]
+    assert f".beat p.warn {{ color: #{THEMES['light'].warn}; }}" in page
+    deck = Presentation(str(write_pptx(scenes, tmp_path / "w.pptx", theme="light")))
+    inks = []
+    for slide in list(deck.slides)[1:]:
+        (box,) = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.TEXT_BOX]
+        inks.append(str(box.text_frame.paragraphs[0].runs[0].font.color.rgb))
+    assert inks == [THEMES["light"].text, THEMES["light"].warn]
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

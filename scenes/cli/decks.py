@@ -30,6 +30,7 @@ class Beat:
     caption: str  # the caption that opens the beat: the slide's text, and its speaker notes
     clip: Path  # the beat's video clip (H.264 mp4 from roll slides; the HTML deck plays webm too)
     poster: Path  # a PNG of the beat's last frame (roll slides): what a printed deck shows
+    warn: bool = False  # the caption warns (a run that diverged, left the domain, ...), as on screen
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,12 @@ class Theme:
     background: str  # hex colours, "RRGGBB"
     text: str
     muted: str  # story lines, the counter: still >= 4.5:1 against the background
+    warn: str  # a warning caption: >= 4.5:1 against the background too
 
 
 THEMES = {
-    "dark": Theme(background="000000", text="EEEEEE", muted="B0B0B0"),
-    "light": Theme(background="FFFFFF", text="111111", muted="505050"),
+    "dark": Theme(background="000000", text="EEEEEE", muted="B0B0B0", warn="FF8A65"),
+    "light": Theme(background="FFFFFF", text="111111", muted="505050", warn="B3261E"),
 }
 
 ASSETS = "slides_files"  # the HTML deck's clips and posters, beside slides.html
@@ -316,7 +318,8 @@ def write_pptx(scenes: Sequence[DeckScene], dest: Path, theme: str = "dark", lan
             clicked.getparent().remove(clicked)
             box = slide.shapes.add_textbox(Emu(margin), Emu(top + height), Emu(wide), Emu(CAPTION_BAND))
             box.name = f"{scene.name} caption {k}"
-            put_text(box, beat.caption, CAPTION_PT, colours.text, (margin, top + height, wide, CAPTION_BAND))
+            ink = colours.warn if beat.warn else colours.text
+            put_text(box, beat.caption, CAPTION_PT, ink, (margin, top + height, wide, CAPTION_BAND))
             box.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
             slide.notes_slide.notes_text_frame.text = beat.caption
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -344,6 +347,7 @@ HTML_PAGE = """<!doctype html>
   .beat {{ padding-bottom: 0.4rem; }}
   .beat video {{ display: block; width: 100%; flex: 1 1 0; min-height: 0; object-fit: contain;
                  background: #{bg}; }}
+  .beat p.warn {{ color: #{warn}; }}
   .beat p {{ flex: none; margin: 0.5rem 6vw 0.4rem; text-align: center;
              font-size: clamp(1rem, 3.4vh, 2rem); line-height: 1.3; }}
   #counter {{ position: fixed; right: 0.9rem; bottom: 0.5rem; font-size: 0.85rem; color: #{muted};
@@ -448,17 +452,19 @@ def html_deck(
             poster = f"{stem}{Path(beat.poster).suffix.lower()}"
             files[clip], files[poster] = Path(beat.clip), Path(beat.poster)
             src, still = (html.escape(quote(f"{assets}/{n}")) for n in (clip, poster))
+            warn = ' class="warn"' if beat.warn else ""
             parts.append(
                 f'<section class="slide beat" data-scene="{html.escape(scene.name)}" '
                 f'aria-label="{label}" hidden>\n'
                 f'  <video src="{src}" poster="{still}" muted playsinline preload="auto"></video>\n'
-                f"  <p>{html.escape(beat.caption)}</p>\n</section>"
+                f"  <p{warn}>{html.escape(beat.caption)}</p>\n</section>"
             )
     page = HTML_PAGE.format(
         title=html.escape(" · ".join(s.title for s in scenes[:3]) + (" …" if len(scenes) > 3 else "")),
         bg=colours.background,
         fg=colours.text,
         muted=colours.muted,
+        warn=colours.warn,
         slides="\n".join(parts),
         lang=PAGE_LANGS.get(lang, PAGE_LANGS["en"])[0],
         fonts="system-ui, " + PAGE_LANGS.get(lang, PAGE_LANGS["en"])[1],

@@ -174,7 +174,12 @@ def slides_command(args: argparse.Namespace) -> int:
             continue
         got = collected[job.name]
         beats = tuple(
-            Beat(b.caption, clip, last_frame(clip, posters / f"{job.variant}-{job.name}-{b.index:02d}.png"))
+            Beat(
+                b.caption,
+                clip,
+                last_frame(clip, posters / f"{job.variant}-{job.name}-{b.index:02d}.png"),
+                warn=b.warn,
+            )
             for b, clip in zip(got.narration.beats, got.clips, strict=True)
         )
         scenes.append(DeckScene(job.name, title_of(job.name, job.lang), story_line(job), beats))
