@@ -4,6 +4,7 @@ order, timed as they appear on screen; every video result gets NAME.srt and NAME
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import av
 import numpy as np
@@ -91,3 +92,33 @@ def test_a_video_result_gets_srt_and_vtt_beside_it(tmp_path, monkeypatch, capsys
     assert main(["render", "cubic-saddle", "--format", "mp4", "--out", "again", "--force"]) == 0
     for name in ("cubic-saddle.srt", "cubic-saddle.vtt", "cubic-saddle.beats.json"):
         assert (tmp_path / "again" / name).read_bytes() == (out / name).read_bytes(), name
+
+
+# the four runs of issue 17, each one changed setting: their narration differs from the book's
+FOUR_RUNS = [
+    ("ripples", {"noise": 0.1}),
+    ("local-minimum", {"lr": 0.5}),
+    ("cubic-saddle", {"schedule": "exponential"}),
+    ("vanishing-gradient", {"start": (0.5,)}),
+]
+
+
+@pytest.mark.parametrize(("name", "changes"), FOUR_RUNS, ids=[n for n, _ in FOUR_RUNS])
+def test_beats_and_subtitles_agree_for_a_changed_run(tiny_movie, name, changes):
+    """The scene's beats.json and manim's .srt beside the movie: a cue per beat, the beat's
+    caption word for word, its start and end to the millisecond; the beats tile the video."""
+    from landscapes import get_story
+
+    scene = render_scene(name, get_story(name).settings.override(**changes))
+    movie = Path(scene.renderer.file_writer.movie_file_path)
+    narration = read_beats(movie.with_suffix(BEATS_SUFFIX))
+    cues = list(srt.parse(movie.with_suffix(".srt").read_text(encoding="utf-8")))
+    assert narration.scene == name and len(narration.beats) >= 2
+    assert [c.content for c in cues] == [b.caption for b in narration.beats]
+    srt_times = np.array([(c.start.total_seconds(), c.end.total_seconds()) for c in cues])
+    beat_times = np.array([(b.start, b.end) for b in narration.beats])
+    assert np.abs(srt_times - beat_times).max() < 1e-3
+    assert beat_times[0, 0] >= 0 and beat_times[-1, 1] == pytest.approx(narration.duration)
+    assert np.allclose(beat_times[1:, 0], beat_times[:-1, 1])
+    sections = [s for s in scene.renderer.file_writer.sections if s.video is not None]
+    assert len(sections) == len(narration.beats), "beat k is manim's section k"
