@@ -28,8 +28,13 @@ def test_palettes_meet_the_contrast_figures(name):
     p = PALETTES[name]
     for role in ("text", "note", "warn", "axis"):
         assert contrast(getattr(p, role), p.background) >= 4.5, f"{name}.{role}"
+    # a ball's or a curve's name is written in its colour (headers, legends, verdicts): text
     for k, ball in enumerate(p.balls):
-        assert contrast(ball, p.background) >= 3.0, f"{name}.balls[{k}]"
+        assert contrast(ball, p.background) >= 4.5, f"{name}.balls[{k}]"
+        for fill in ("fill_low", "fill_high"):
+            assert contrast(ball, getattr(p, fill)) >= 3.0, f"{name}.balls[{k}] on the plane's {fill}"
+    for k, curve in enumerate(p.curves):
+        assert contrast(curve, p.background) >= 4.5, f"{name}.curves[{k}]"
     assert contrast(p.text, p.fill_low) >= 4.5 and contrast(p.text, p.fill_high) >= 4.5, "labels on the plane"
     assert len(set(map(str, p.balls))) == len(p.balls), "balls stay distinguishable"
 
@@ -125,9 +130,10 @@ def test_the_gallery_page_says_which_look_it_shows():
     assert "--theme light --lang zh" in readme_md(stories, "l", "light", "zh")
 
 
-def test_light_ball_colours_differ_from_each_other_enough():
+@pytest.mark.parametrize("name", sorted(PALETTES))
+def test_ball_colours_differ_from_each_other_enough(name):
     """Balls must be told apart from each other too, not only from the background."""
-    p = PALETTES["light"]
+    p = PALETTES[name]
     rgb = np.array([c.to_rgb() for c in p.balls])
     gaps = [np.linalg.norm(rgb[i] - rgb[j]) for i in range(len(rgb)) for j in range(i + 1, len(rgb))]
     assert min(gaps) > 0.3

@@ -37,6 +37,8 @@ class Palette:
     gradient: ManimColor  # the step the gradient alone would take (beside momentum's)
 
 
+# Bright colours on black; the plane's fill and the surface stay dark enough that every ball
+# and trail keeps 3:1 on them.
 DARK = Palette(
     name="dark",
     background=_c("#000000"),
@@ -44,38 +46,41 @@ DARK = Palette(
     axis=_c("#c8ced6"),
     curve=_c("#9aa5b1"),
     curves=(_c("#ce93d8"), _c("#80cbc4")),
-    balls=(_c("#ffcc33"), _c("#4fc3f7"), _c("#ef5350"), _c("#81c784")),
+    balls=(_c("#ffcc33"), _c("#4fc3f7"), _c("#ff7a7a"), _c("#81c784")),
     ball_edge=_c("#ffffff"),
     note=_c("#ffe082"),
     warn=_c("#ef9a9a"),
     neutral=_c("#e0e0e0"),
     fill_low=_c("#16233a"),
-    fill_high=_c("#4a5a78"),
+    fill_high=_c("#2a3650"),
     contour=_c("#b0bec5"),
-    surface=(_c("#3b6fa0"), _c("#2c5478")),
+    surface=(_c("#2f5c88"), _c("#234566")),
     surface_edge=_c("#8fb3d9"),
     tangent=_c("#ffffff"),
     gradient=_c("#ffffff"),
 )
 
-# For white slides and the book's look: dark text, colours deep enough for white (each ball
-# at least 3:1 against the background, text at least 4.5:1: tests/test_themes.py computes it)
+# For white slides and the book's look: dark text, colours deep enough for white. Names are
+# written in their ball's or curve's colour (readout headers, legends, verdicts), so those
+# colours are text colours too: 4.5:1 or more on white. Balls and trails keep 3:1 or more on
+# the plane's fill and the surface as well, which is why both stay pale. tests/test_themes.py
+# checks the palettes, tests/test_contrast.py every scene as drawn.
 LIGHT = Palette(
     name="light",
     background=_c("#ffffff"),
     text=_c("#1a1a1a"),
     axis=_c("#37474f"),
     curve=_c("#607d8b"),
-    curves=(_c("#8e24aa"), _c("#00897b")),
-    balls=(_c("#c77800"), _c("#0072b2"), _c("#c62828"), _c("#2e7d32")),
+    curves=(_c("#8e24aa"), _c("#00796b")),
+    balls=(_c("#b85c00"), _c("#0072b2"), _c("#c2185b"), _c("#2e7d32")),
     ball_edge=_c("#1a1a1a"),
     note=_c("#6a4500"),
     warn=_c("#b71c1c"),
     neutral=_c("#616161"),
-    fill_low=_c("#b9cfe8"),
-    fill_high=_c("#f4f7fb"),
+    fill_low=_c("#e0eaf5"),
+    fill_high=_c("#fbfcfe"),
     contour=_c("#4f6475"),
-    surface=(_c("#9dbfe3"), _c("#80a9d6")),
+    surface=(_c("#cfe0f1"), _c("#b9d1ea")),
     surface_edge=_c("#2c5478"),
     tangent=_c("#000000"),
     gradient=_c("#000000"),
