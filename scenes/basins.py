@@ -30,7 +30,7 @@ class Basins(StoryScene):
         neutral = palette().neutral
         for traj, name in zip(self.trajectories, self.narration.names, strict=True):
             ball = self.add_ball(traj, name, radius=0.1, color=neutral)
-            ball.trail.set_stroke(neutral, width=1.5, opacity=0.35)
+            ball.trail.set_stroke(neutral, width=1.5, opacity=1.0)  # 3:1 on the background, as every trail
         self.panel = self.add_panel(self.make_panel())
         self.show_balls()
         self.say(self.narration.beats[0])
@@ -56,7 +56,7 @@ class Basins(StoryScene):
         shades = VGroup()
         for k, ball in enumerate(self.balls):
             ball.dot.set_color(colours[labels[k]])
-            ball.trail.set_stroke(colours[labels[k]], opacity=0.5)
+            ball.trail.set_stroke(colours[labels[k]], opacity=1.0)
             left, right = self.axes.c2p(edges[k], y0), self.axes.c2p(edges[k + 1], y1)
             shades.add(
                 Rectangle(
