@@ -1,0 +1,335 @@
+"""Every text readable, every ball and trail visible, in both themes, in every scene.
+
+Each scene of the catalogue is rendered tiny in each theme, as a dry run: every frame's
+updaters run as in a render, but no pixel is drawn and no movie written. Before and after
+every `play` (a `wait` is one too) the test takes what is on screen: each text (Text,
+MathTex, the kit's flattened captions and labels, live numbers) and each ball's dot, trail
+and beads. For every one it works out, from the mobjects themselves (cairo 1.16 here: no
+pixel tests), the colour that lies behind it: the background, with every filled mobject
+drawn before it composited over it where it covers the point (the contour plane's bands,
+the 3D surface's checker faces after projection, shaded basins), in the camera's own
+drawing order. Text must stand at 4.5:1 or more against the worst of that colour over its
+box (at the most opaque the text has been: captions fade), balls and trails at 3:1 or more
+along their whole path (a 3D ball also under the faces drawn after it). The WCAG formula
+is written here again, not imported from the palette it checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+from conftest import render_scene
+
+from scenes.catalog import CATALOG
+
+TEXT_RATIO = 4.5  # WCAG AA for text
+MARK_RATIO = 3.0  # WCAG AA for graphical objects: balls, trails
+THEMES = ("dark", "light")
+
+
+# ---- WCAG 2, written from the definition ----------------------------------------------
+def relative_luminance(rgb: np.ndarray) -> np.ndarray:
+    """sRGB (..., 3) in [0, 1] -> WCAG relative luminance (...)."""
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return lin @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    la, lb = relative_luminance(a), relative_luminance(b)
+    return (np.maximum(la, lb) + 0.05) / (np.minimum(la, lb) + 0.05)
+
+
+def test_the_formula_is_wcags():
+    white, black, grey = np.ones(3), np.zeros(3), np.full(3, 0x76 / 255)
+    assert ratio(white, black) == pytest.approx(21.0)
+    assert ratio(grey, white) == pytest.approx(4.54, abs=0.01)  # WCAG's own example
+
+
+# ---- what the camera draws, as flat layers ----------------------------------------------
+@dataclass
+class Layer:
+    """One filled mobject as the camera draws it: its outlines in frame coordinates."""
+
+    order: int
+    rgb: np.ndarray
+    alpha: float
+    outlines: list[np.ndarray]
+    paths: list = field(default_factory=list)
+    box: tuple = ()
+
+    def covers(self, points: np.ndarray) -> np.ndarray:
+        """Even-odd rule over the outlines (a band of the plane has holes)."""
+        from matplotlib.path import Path
+
+        if not self.paths:
+            self.paths = [Path(ring) for ring in self.outlines]
+            every = np.concatenate(self.outlines)
+            self.box = (every.min(axis=0), every.max(axis=0))
+        inside = np.zeros(len(points), dtype=bool)
+        near = np.all((points >= self.box[0]) & (points <= self.box[1]), axis=1)
+        if near.any():
+            for path in self.paths:
+                inside[near] ^= path.contains_points(points[near])
+        return inside
+
+
+def rgb_of(color: object) -> np.ndarray:
+    return np.asarray(color.to_rgb(), dtype=float)  # type: ignore[attr-defined]
+
+
+def outlines_of(mob, camera) -> list[np.ndarray]:
+    """The mobject's subpaths as polygons of their anchors, where the camera puts them. A
+    subpath ends where a cubic curve does not start at the end of the one before."""
+    pts = camera.transform_points_pre_display(mob, mob.points)[:, :2]
+    n = len(pts) // 4
+    if n == 0:
+        return []
+    curves = pts[: 4 * n].reshape(n, 4, 2)
+    breaks = np.flatnonzero(np.abs(curves[1:, 0] - curves[:-1, 3]).max(axis=1) > 1e-6) + 1
+    rings = []
+    for run in np.split(curves, breaks):
+        ring = np.concatenate([run[:, 0], run[-1:, 3]])  # straight edges exact, arcs close enough
+        if len(ring) >= 3:
+            rings.append(ring)
+    return rings
+
+
+def is_text(mob, flat_ids: dict[int, tuple]) -> bool:
+    from manim import MarkupText, SingleStringMathTex, Tex, Text
+
+    from scenes.kit.numbers import LiveNumber
+
+    return isinstance(mob, (Text, MarkupText, SingleStringMathTex, Tex, LiveNumber)) or id(mob) in flat_ids
+
+
+def composite(background: np.ndarray, layers: Iterable[Layer], points: np.ndarray) -> np.ndarray:
+    """The colour at each point after drawing `layers` in order over the background (cairo
+    blends in sRGB, as here)."""
+    out = np.tile(background, (len(points), 1))
+    for layer in layers:
+        hit = layer.covers(points)
+        out[hit] = layer.alpha * layer.rgb + (1.0 - layer.alpha) * out[hit]
+    return out
+
+
+# ---- one scene, watched after every play --------------------------------------------------
+@dataclass
+class Finding:
+    what: str
+    worst: float
+    needed: float
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.worst:.2f}:1 (needs {self.needed}:1)"
+
+
+@dataclass
+class Watch:
+    """What a scene showed, play by play: each text and ball state checked once."""
+
+    flat_ids: dict[int, tuple]  # id -> (the flattened text, its words)
+    seen: set[tuple] = field(default_factory=set)
+    texts: dict[tuple, tuple[float, np.ndarray]] = field(default_factory=dict)
+    layers: dict[tuple, tuple] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    worst_text: float = np.inf
+    worst_mark: float = np.inf
+
+    def look(self, scene) -> None:
+        from manim import VMobject
+
+        camera = scene.renderer.camera
+        if hasattr(camera, "reset_rotation_matrix"):  # 3D: refreshed only when a frame is drawn
+            camera.reset_rotation_matrix()
+        background = rgb_of(camera.background_color)
+        drawn = [m for m in camera.get_mobjects_to_display(scene.mobjects) if isinstance(m, VMobject)]
+        order = {id(m): k for k, m in enumerate(drawn)}
+        ball_parts: set[int] = set()
+        balls = getattr(scene, "every_ball", [])
+        for ball in balls:
+            for part in (ball.dot, ball.trail, ball.beads):
+                if part is not None:
+                    ball_parts.update(id(m) for m in part.get_family())
+        pointers = {id(m) for p in getattr(scene, "pointers", []) for m in p.get_family()}
+        texts: list = []
+        inside_text: set[int] = set()
+        stack = list(scene.mobjects)
+        while stack:  # top-down: a MathTex has no points of its own, its glyphs do
+            mob = stack.pop()
+            if is_text(mob, self.flat_ids):
+                texts.append(mob)
+                inside_text.update(id(m) for m in mob.get_family())
+            else:
+                stack.extend(mob.submobjects)
+        skip = ball_parts | pointers | inside_text
+        ground = [
+            self._layer(m, order[id(m)], camera)
+            for m in drawn
+            if id(m) not in skip and m.has_points() and m.get_fill_opacity() > 0
+        ]
+        ground = [g for g in ground if g.outlines]
+        for mob in texts:
+            self._text(mob, order, ground, background, camera)
+        for ball in balls:
+            self._ball(ball, order, ground, background, camera)
+
+    def _layer(self, mob, order: int, camera) -> Layer:
+        """Static parts are seen again after every play: their outlines are worked out once."""
+        key = (id(mob), len(mob.points), float(mob.points.sum()))
+        if key not in self.layers:
+            self.layers[key] = (mob, outlines_of(mob, camera))  # the mobject held: ids stay unique
+        rgb, alpha = rgb_of(mob.get_fill_color()), float(mob.get_fill_opacity())
+        return Layer(order, rgb, alpha, self.layers[key][1])
+
+    def _text(self, mob, order, ground, background, camera) -> None:
+        """Remember the text at the most opaque it has been (a caption fading in or out is
+        seen part-way): judged in `verdict`, against what lay behind it then."""
+        parts = [m for m in mob.family_members_with_points() if m.get_fill_opacity() > 0.05]
+        if not parts:
+            return
+        corners = np.concatenate([camera.transform_points_pre_display(m, m.points)[:, :2] for m in parts])
+        (x0, y0), (x1, y1) = corners.min(axis=0), corners.max(axis=0)
+        words = (
+            self.flat_ids.get(id(mob), (None, ""))[1]
+            or getattr(mob, "text", None)
+            or getattr(mob, "tex_string", None)
+            or type(mob).__name__
+        )
+        first = min(order[id(m)] for m in parts)
+        for colour in {tuple(rgb_of(m.get_fill_color())) for m in parts}:
+            alpha = max(
+                float(m.get_fill_opacity()) for m in parts if tuple(rgb_of(m.get_fill_color())) == colour
+            )
+            key = (words, colour, *np.round([x0, y0, x1, y1], 1))
+            if key in self.texts and self.texts[key][0] >= alpha:
+                continue
+            gx, gy = np.meshgrid(np.linspace(x0, x1, 9), np.linspace(y0, y1, 4))
+            points = np.column_stack([gx.ravel(), gy.ravel()])
+            behind = composite(background, (g for g in ground if g.order < first), points)
+            self.texts[key] = (alpha, behind)
+
+    def verdict(self) -> list[Finding]:
+        for (words, colour, *_), (alpha, behind) in self.texts.items():
+            shown = alpha * np.asarray(colour) + (1 - alpha) * behind
+            hex_ = "#" + "".join(f"{round(c * 255):02x}" for c in colour)
+            self._record(f"text {words!r} in {hex_}", float(ratio(shown, behind).min()), TEXT_RATIO)
+        self.texts.clear()
+        return self.findings
+
+    def _ball(self, ball, order, ground, background, camera) -> None:
+        dot = ball.dot
+        faces = [m for m in dot.family_members_with_points() if m.get_fill_opacity() > 0]
+        if faces:
+            colour = rgb_of(faces[0].get_fill_color())
+            key = ("dot", ball.name, tuple(colour), tuple(ball.coords[0]))
+            if key not in self.seen:
+                self.seen.add(key)
+                where = camera.transform_points_pre_display(dot, ball.coords[ball.inside])[:, :2]
+                front = max(order[id(m)] for m in faces)
+                behind = composite(background, (g for g in ground if g.order < front), where)
+                # 3D: surface faces nearer the camera than the ball are drawn over it
+                shown = np.tile(colour, (len(where), 1))
+                for g in ground:
+                    if g.order > front:
+                        hit = g.covers(where)
+                        shown[hit] = g.alpha * g.rgb + (1 - g.alpha) * shown[hit]
+                self._record(f"ball {ball.name!r} dot", float(ratio(shown, behind).min()), MARK_RATIO)
+        for part, kind in ((ball.trail, "trail"), (ball.beads, "beads")):
+            if part is None or not part.has_points() or id(part) not in order:
+                continue
+            stroke = kind == "trail"
+            colour = rgb_of(part.get_stroke_color() if stroke else part.get_fill_color())
+            alpha = float(part.get_stroke_opacity() if stroke else part.get_fill_opacity())
+            if alpha == 0:
+                continue
+            where = camera.transform_points_pre_display(part, part.points)[:, :2]
+            key = (kind, ball.name, tuple(colour), alpha, len(where))
+            if key in self.seen:
+                continue
+            self.seen.add(key)
+            behind = composite(background, (g for g in ground if g.order < order[id(part)]), where)
+            shown = alpha * colour + (1 - alpha) * behind
+            self._record(f"ball {ball.name!r} {kind}", float(ratio(shown, behind).min()), MARK_RATIO)
+
+    def _record(self, what: str, worst: float, needed: float) -> None:
+        if needed == TEXT_RATIO:
+            self.worst_text = min(self.worst_text, worst)
+        else:
+            self.worst_mark = min(self.worst_mark, worst)
+        if worst < needed:
+            self.findings.append(Finding(what, worst, needed))
+
+
+@pytest.fixture
+def flat_ids(monkeypatch) -> Iterator[dict[int, tuple]]:
+    """The kit flattens one-colour texts into a plain VMobject: remember which they are."""
+    import sys
+
+    import scenes.kit.mathtext as mt
+
+    ids: dict[int, tuple] = {}
+    original = mt.flat
+
+    def flat(mob):
+        out = original(mob)
+        ids[id(out)] = (out, getattr(mob, "text", ""))  # held, so its id is never reused
+        return out
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith("scenes") and getattr(module, "flat", None) is original:
+            monkeypatch.setattr(module, "flat", flat)
+    yield ids
+
+
+def test_the_checker_finds_pale_text_on_a_band_and_nowhere_else(tiny, flat_ids):
+    from manim import DOWN, ManimColor, Rectangle, Scene, Text
+
+    scene = Scene()
+    scene.camera.background_color = ManimColor("#000000")
+    band = Rectangle(width=6, height=2, fill_color=ManimColor("#d0d0d0"), fill_opacity=1.0, stroke_width=0)
+    scene.add(band, Text("band", color=ManimColor("#ffffff")), Text("beside").shift(3 * DOWN))
+    watch = Watch(flat_ids)
+    watch.look(scene)
+    assert [f.what for f in watch.verdict()] == ["text 'band' in #ffffff"]
+    assert watch.worst_text == pytest.approx(1.5, abs=0.1)  # #d0d0d0 under white
+
+
+def watched(cls, watch: Watch) -> type:
+    class Watched(cls):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            # updaters run at every frame as in a render; only the pixels are not drawn
+            self.skip_animation_preview = True
+            self.renderer.update_frame = lambda *args, **kwargs: None
+
+        def play(self, *args, **kwargs) -> None:
+            watch.look(self)  # a caption shown with no hold is fully opaque only here
+            super().play(*args, **kwargs)
+            watch.look(self)
+
+    Watched.__name__ = cls.__name__
+    return Watched
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("name", sorted(CATALOG))
+def test_every_text_ball_and_trail_stands_out(tiny, flat_ids, name, theme):
+    from manim import tempconfig
+
+    from landscapes import get_story
+    from scenes.catalog import scene_class
+    from scenes.kit.palette import use_palette
+
+    settings = get_story(name).settings
+    watch = Watch(flat_ids)
+    try:
+        with tempconfig({"dry_run": True}):  # no movie: frames are not drawn (see `watched`)
+            render_scene(name, cls=watched(scene_class(name, settings), watch), theme=theme)
+    finally:
+        use_palette("dark")
+    findings = watch.verdict()
+    assert np.isfinite(watch.worst_text) and np.isfinite(watch.worst_mark), "nothing was checked"
+    assert not findings, "\n".join(sorted(set(map(str, findings))))
