@@ -55,7 +55,7 @@ from scenes.cli.subtitles import beats_path
 if TYPE_CHECKING:
     from scenes.cli.render import Job
 
-FORMAT = 2  # 2: an entry holds each video's beats.json
+FORMAT = 3  # 2: an entry holds each video's beats.json; 3: GIFs with one palette (write_gif)
 ROOT = Path(__file__).resolve().parents[2]  # the project: scenes/ and landscapes/ live here
 PACKAGES = ("scenes", "landscapes")
 LOCALE = Path("scenes/kit/locale")

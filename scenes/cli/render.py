@@ -84,7 +84,9 @@ class Job:
         the cache key); render_job adds where files go and what shows on the terminal."""
         cfg: dict[str, Any] = {
             "quality": QUALITY_NAMES[self.quality],
-            "format": "mp4" if fmt == "png" else fmt,
+            # a GIF is made here from the movie (write_gif): manim's own GIF maps its palette onto
+            # the fixed 3-3-2 colours of rgb8, which turns the light theme's greys yellow
+            "format": "mp4" if fmt in ("png", "gif") else fmt,
             "save_last_frame": fmt == "png",
             "write_to_movie": fmt != "png",
             "preview": False,
@@ -96,9 +98,9 @@ class Job:
             "disable_caching": True,
         }
         if fmt == "gif":
-            # manim builds a GIF from its h264 segments; at the default crf their encoder noise
-            # changes static pixels every frame and bloats the GIF (saddle-surface: 4.4 MB vs
-            # 2.3 MB lossless, measured at -q l)
+            # the GIF is made from an h264 movie; at the default crf its encoder noise changes
+            # static pixels every frame and bloats the GIF (saddle-surface: 4.4 MB vs 2.3 MB
+            # lossless, measured at -q l)
             cfg["video_encoder_options"] = {"crf": "0"}
         return cfg
 
@@ -248,8 +250,86 @@ def render_job(job: Job) -> list[str]:
             )
             scene.render()
             writer = scene.renderer.file_writer
-            produced.append(str(writer.image_file_path if fmt == "png" else writer.movie_file_path))
+            if fmt == "png":
+                produced.append(str(writer.image_file_path))
+            elif fmt == "gif":  # beside its movie, so its subtitles and beats are beside it too
+                movie = Path(writer.movie_file_path)
+                produced.append(str(write_gif(movie, movie.with_suffix(".gif"))))
+            else:
+                produced.append(str(writer.movie_file_path))
     return produced
+
+
+def write_gif(movie: Path, dest: Path) -> Path:
+    """The movie as a GIF for slides: one palette of 256 colours for the whole clip (ffmpeg's
+    palettegen over every frame, then paletteuse without dithering), so static parts keep
+    their pixels from frame to frame and every colour stays near its own. Two passes over
+    the movie: no frame is held in memory for the palette. Written aside, then renamed."""
+    import av
+
+    with av.open(str(movie)) as source:
+        stream = source.streams.video[0]
+        graph = av.filter.Graph()
+        frames = graph.add_buffer(template=stream)
+        palettegen = graph.add("palettegen", "stats_mode=full")
+        sink = graph.add("buffersink")
+        frames.link_to(palettegen)
+        palettegen.link_to(sink)
+        graph.configure()
+        for frame in source.decode(stream):
+            graph.push(frame)
+        graph.push(None)
+        palette = graph.pull()
+
+    tmp = dest.with_name(f".{dest.name}.part")
+    try:
+        with av.open(str(movie)) as source, av.open(str(tmp), "w", format="gif") as out:
+            stream = source.streams.video[0]
+            gif = out.add_stream("gif", rate=stream.average_rate)
+            gif.width, gif.height = stream.codec_context.width, stream.codec_context.height
+            gif.pix_fmt = "pal8"
+            graph = av.filter.Graph()
+            frames = graph.add_buffer(template=stream)
+            colours = graph.add_buffer(
+                width=palette.width,
+                height=palette.height,
+                format=palette.format.name,
+                time_base=stream.time_base,
+            )
+            paletteuse = graph.add("paletteuse", "dither=none")
+            sink = graph.add("buffersink")
+            frames.link_to(paletteuse, 0, 0)
+            colours.link_to(paletteuse, 0, 1)
+            paletteuse.link_to(sink)
+            graph.configure()
+            colours.push(palette)
+            colours.push(None)
+            written = 0
+
+            def drain() -> None:
+                nonlocal written
+                while True:
+                    try:
+                        frame = graph.pull()
+                    except (av.error.BlockingIOError, av.error.EOFError):
+                        return
+                    frame.pts = written
+                    if gif.codec_context.time_base is not None:
+                        frame.time_base = gif.codec_context.time_base
+                    written += 1
+                    out.mux(gif.encode(frame))
+
+            for frame in source.decode(stream):
+                frames.push(frame)
+                drain()
+            frames.push(None)
+            drain()
+            out.mux(gif.encode())
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return dest
 
 
 def publish(job: Job, produced: Sequence[str]) -> list[str]:
