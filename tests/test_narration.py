@@ -78,3 +78,29 @@ def test_beats_json_and_srt_agree(tiny_movie, name):
         ).read_text()
     )
     assert [s["name"] for s in index] == [b["section"] for b in beats]
+
+
+def test_a_long_caption_takes_two_lines_before_it_shrinks():
+    from scenes.kit.story import split_caption
+
+    a, b = split_caption("start x = -0.9: still moving, x = 1.928; start x = 0.6: still moving, x = 1.487")
+    assert a.endswith(";") and b.startswith("start x = 0.6")
+    assert split_caption("short") is None
+
+
+def test_two_line_captions_keep_clear_of_the_plot_and_inside_the_frame(tmp_path, tex_dir):
+    from conftest import tiny_config
+    from manim import config, tempconfig
+
+    from scenes.kit.story import CAPTION_WIDTH
+
+    # at 480p, as `-q l` draws it: pango lays a long line out by the frame's pixel width, so
+    # the tiny frames of the other tests would wrap it on their own
+    look = {**tiny_config(tmp_path, tex_dir), "pixel_height": 480, "pixel_width": 854, "frame_rate": 1}
+    with tempconfig({**look, "write_to_movie": False}):
+        scene = render_scene("local-minimum", get_story("local-minimum").settings.override(lr=0.5))
+        cap = scene.caption_mob
+    assert 0.5 < cap.height < 0.8, "two lines"
+    assert cap.width <= CAPTION_WIDTH + 1e-6 and cap.get_bottom()[1] >= -config.frame_height / 2
+    lowest = min(n.get_bottom()[1] for n in scene.axes.y_axis.numbers)
+    assert cap.get_top()[1] < lowest, "the caption sits under the plot's lowest tick label"

@@ -239,7 +239,7 @@ class StoryScene(Scene):
         color = color or ball_color(len(self.balls))
         coords = self.scene_points(traj)
         dot = self.make_dot(coords[0], radius, color)
-        trail = VMobject(stroke_color=color, stroke_width=2.5, stroke_opacity=0.65)
+        trail = VMobject(stroke_color=color, stroke_width=2.5, stroke_opacity=1.0)  # 3:1 on the plane and surface
         box = None if self.clip_to_view else self.view_box()
         segments = trail_segments(coords, box)
         inside = in_box(coords, box) if box is not None else np.ones(len(coords), dtype=bool)
@@ -590,11 +590,7 @@ class StoryScene(Scene):
         self.open_beat(beat or Beat(words, warn=warn))
         self.caption_text = words
         self.captions.append(words)
-        color = palette().warn if warn else palette().note
-        new = flat(text(words, font_size=CAPTION_FONT, color=color))
-        if new.width > CAPTION_WIDTH:
-            new.scale_to_fit_width(CAPTION_WIDTH)
-        new.to_edge(DOWN, buff=0.28)
+        new = self.caption_line(words, palette().warn if warn else palette().note)
         if self.draw_captions:
             self.fade(new, self.caption_mob)
             self.caption_mob = new
@@ -603,6 +599,25 @@ class StoryScene(Scene):
         if hold:
             self.wait(hold)
         return new
+
+    def caption_line(self, words: str, color: Any) -> VMobject:
+        """The caption at the bottom: one line, or two split at the clause break nearest the
+        middle when one would not fit, before anything is shrunk below the body size."""
+        line = flat(text(words, font_size=CAPTION_FONT, color=color))
+        if line.width > CAPTION_WIDTH:
+            halves = split_caption(words)
+            if halves is not None:
+                # two lines at 24 (about 14 px glyphs at 480p) keep clear of the plot's lowest tick
+                rows = [flat(text(h, font_size=CAPTION_FONT - 6, color=color)) for h in halves]
+                line = VMobject(fill_color=color, fill_opacity=1.0, stroke_width=0)
+                rows[1].next_to(rows[0], DOWN, buff=0.08)
+                for r in rows:
+                    r.set_x(0)
+                line.points = np.concatenate([r.points for r in rows])
+        if line.width > CAPTION_WIDTH:
+            line.scale_to_fit_width(CAPTION_WIDTH)
+        line.to_edge(DOWN, buff=0.28 if line.height < 0.5 else 0.1)
+        return line
 
     def open_beat(self, beat: Beat) -> None:
         """A caption opens a beat: the previous beat's subtitle cue ends here, and from the
@@ -723,6 +738,17 @@ class StoryScene(Scene):
         self.overlay(items)
         self.block(items)
         return items
+
+
+def split_caption(words: str) -> tuple[str, str] | None:
+    """Two halves at the clause break ("; ", ": ", ", ", then a space) nearest the middle."""
+    for sep in ("; ", "：", "；", ": ", ", ", "，", " "):
+        cuts = [i for i in range(len(words)) if words.startswith(sep, i)]
+        if cuts:
+            i = min(cuts, key=lambda c: abs(c - len(words) / 2))
+            if 0.2 * len(words) < i < 0.8 * len(words):
+                return words[: i + len(sep)].rstrip(), words[i + len(sep) :].lstrip()
+    return None
 
 
 def in_box(coords: np.ndarray, box: Box, margin: float = 1e-6) -> np.ndarray:
