@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import srt
 from conftest import render_scene
@@ -104,3 +105,26 @@ def test_two_line_captions_keep_clear_of_the_plot_and_inside_the_frame(tmp_path,
     assert cap.width <= CAPTION_WIDTH + 1e-6 and cap.get_bottom()[1] >= -config.frame_height / 2
     lowest = min(n.get_bottom()[1] for n in scene.axes.y_axis.numbers)
     assert cap.get_top()[1] < lowest, "the caption sits under the plot's lowest tick label"
+
+
+@pytest.mark.parametrize("name", ["momentum", "ill-conditioned", "learning-rate"])
+def test_a_runaway_ball_draws_no_fence_and_its_marker_says_where_it_is(tiny, name):
+    scene = render_scene(name)
+    runaway = [b for b in scene.balls if not b.inside.all()]
+    assert runaway, "the book's run leaves the view"
+    box = scene.view_box()
+    for ball in runaway:
+        away = ~ball.inside[:-1] & ~ball.inside[1:]
+        assert away.any()
+        seg = ball.segments[away]
+        assert np.allclose(seg, seg[:, :1, :]), "a step between two points out of view draws nothing"
+        last = len(ball.coords) - 1
+        words, k = scene.edge_words(ball, last, box)
+        end = ball.traj.points[-1]
+        value = end[k] if scene.plane is not None else (ball.traj.values[-1] if k else end[0])
+        assert words.split(" = ")[1].split(" ")[0] == f"{value:.4g}"
+        assert len(ball.marker.points), "the marker is up at the end"
+        left, bottom, right, top = box
+        pts = ball.marker.points
+        assert pts[:, 0].min() >= left - 1e-6 and pts[:, 0].max() <= right + 1e-6
+        assert pts[:, 1].min() >= bottom - 1e-6 and pts[:, 1].max() <= top + 1e-6

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import DOWN, ORIGIN, RIGHT, UL, Dot, Line, Scene, ValueTracker, VGroup, VMobject, linear
+from manim import DOWN, ORIGIN, RIGHT, UL, UP, Dot, Line, Scene, ValueTracker, VGroup, VMobject, linear
 
 from landscapes import Landscape, Settings, Trajectory, get_story
 from scenes.kit.axes import curve, curve_points, story_axes, to_scene, value_range
@@ -52,6 +52,7 @@ class Ball:
     segments: np.ndarray  # (n, 4, 3) the trail's step segments, cut at the view's edge if it leaves
     inside: np.ndarray  # (n+1,) whether each point is in view
     beads: VMobject | None = None  # on a plane: a dot at every visited point
+    marker: VMobject | None = None  # where a ball out of view is: an arrow at the edge, its coordinate
 
     def index(self, step: float) -> int:
         return min(int(step), len(self.coords) - 1)
@@ -239,11 +240,20 @@ class StoryScene(Scene):
         color = color or ball_color(len(self.balls))
         coords = self.scene_points(traj)
         dot = self.make_dot(coords[0], radius, color)
-        trail = VMobject(stroke_color=color, stroke_width=2.5, stroke_opacity=1.0)  # 3:1 on the plane and surface
+        trail = VMobject(
+            stroke_color=color, stroke_width=2.5, stroke_opacity=1.0
+        )  # 3:1 on the plane and surface
         box = None if self.clip_to_view else self.view_box()
         segments = trail_segments(coords, box)
         inside = in_box(coords, box) if box is not None else np.ones(len(coords), dtype=bool)
+        # a step from one point out of view to another would cross the plot as a line of its
+        # own (a runaway ball draws a fence of them): it is left out; the edge marker says where
+        # the ball is instead
+        away = ~inside[:-1] & ~inside[1:]
+        segments[away] = segments[away][:, :1, :]
         ball = Ball(traj, name, color, dot, trail, coords, segments, inside)
+        if box is not None and not inside.all():
+            ball.marker = self.edge_marker(ball, box)
         self.obstacles.add_line(coords)
         rings = None
         if self.plane is not None:  # the path as dots joined by lines, as the book draws it
@@ -277,6 +287,50 @@ class StoryScene(Scene):
 
         update(mob)
         self.movers.append((mob, update))
+
+    def edge_words(self, ball: Ball, i: int, box: Box) -> tuple[str, int] | None:
+        """What the edge marker says at step i ("x₂ = -1673 ↓") and which axis it is on; None
+        while the ball is in view. On a curve x comes first (f follows from it); on a plane
+        the coordinate farthest beyond its edge."""
+        if ball.inside[i]:
+            return None
+        p, tr = ball.coords[i], ball.traj
+        over = [max(box[0] - p[0], p[0] - box[2], 0) / (box[2] - box[0])]
+        over.append(max(box[1] - p[1], p[1] - box[3], 0) / (box[3] - box[1]))
+        k = (0 if over[0] > 0 else 1) if self.plane is None else int(over[1] > over[0])
+        names = [plain for _tex, plain in coordinate_names(self.landscape)]
+        if self.plane is None:
+            name, value = ("f", tr.values[i]) if k else (names[0], tr.points[i, 0])
+        else:
+            name, value = names[k], tr.points[i, k]
+        hi = box[3] if k else box[2]
+        arrow = ("↓↑" if k else "←→")[int(p[k] > hi)]
+        return f"{name} = {value:.4g} {arrow}", k
+
+    def edge_marker(self, ball: Ball, box: Box) -> VMobject:
+        """While the ball is out of view: its coordinate at the view's edge where it went,
+        step by step, so its trail need not cross the plot."""
+        label = VMobject(fill_color=palette().text, fill_opacity=1.0, stroke_width=0)  # 4.5:1 on the fill
+
+        def where(i: int) -> None:
+            said = self.edge_words(ball, i, box)
+            if said is None:
+                label.clear_points()
+                return
+            words, k = said
+            p = ball.coords[i]
+            mob = flat(text(words, font_size=FONT - 4, color=label.fill_color))
+            edge = np.clip(p, [box[0], box[1], 0], [box[2], box[3], 0])
+            inward = (UP if p[1] < box[1] else DOWN) if k else (RIGHT if p[0] < box[0] else -RIGHT)
+            mob.move_to(edge + inward * (0.1 + (mob.height if k else mob.width) / 2))
+            # and inside the view along the edge
+            mob.shift(RIGHT * (max(box[0] - mob.get_left()[0], 0) - max(mob.get_right()[0] - box[2], 0)))
+            mob.shift(UP * (max(box[1] - mob.get_bottom()[1], 0) - max(mob.get_top()[1] - box[3], 0)))
+            label.points = mob.points
+
+        self._on_step(label, ball, where)
+        self.pointers.append(label)
+        return label
 
     def new_act(self, landscape: Landscape) -> None:
         """Clear the screen for the story's next part, on another landscape; the balls drawn so
