@@ -176,7 +176,7 @@ REST_OF_CHAPTER: dict[str, Story] = {
         Story(
             "adagrad",
             "0.1·x1² + 2·x2²: adagrad η 0.4 slows as s grows, (-2.382563, -0.158591); "
-            "η 2 arrives, (-0.002295, -0.000000)",
+            "η 2 arrives, (-0.002295, 0.000000)",
             Settings("ill", BOOK_2D_START, optimizer="adagrad", lr=0.4, steps=20, tol=0.0),
             companions=({"lr": 2.0},),
         ),

@@ -22,16 +22,18 @@ def test_render_gif_at_the_smallest_quality(tmp_path):
         str(gif),
         str(out / "cubic-saddle.srt"),
         str(out / "cubic-saddle.vtt"),
+        str(out / "cubic-saddle.beats.json"),
     ]
     with Image.open(gif) as im:
         assert im.format == "GIF" and im.n_frames > 10
         assert im.size[1] == 480
     assert (tmp_path / "media").is_dir(), "manim's own tree stays where manim puts it"
     assert sorted(p.name for p in out.iterdir()) == [
+        "cubic-saddle.beats.json",
         "cubic-saddle.gif",
         "cubic-saddle.srt",
         "cubic-saddle.vtt",
-    ], "the result and its subtitles, no temporary files left behind"
+    ], "the result, its subtitles and beats, no temporary files left behind"
 
 
 def test_render_png_is_the_last_frame_and_not_blank(tmp_path, capsys, monkeypatch):

@@ -118,9 +118,17 @@ def test_no_word_on_screen_escapes_translation(tiny, pseudo, monkeypatch, name, 
 def extracted_messages() -> set[str]:
     from babel.messages.extract import extract_from_dir
 
+    from babel.messages.extract import extract_from_file
+
     found = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
         str(ROOT / "scenes"), method_map=[("**.py", "python")], keywords={"_": None, "N_": None}
+    ):
+        if isinstance(message, str):
+            found.add(message)
+    # the story lines (a title slide's words): Story(name, line, ...) in landscapes/stories.py
+    for _line, message, _comments, _ctx in extract_from_file(
+        "python", str(ROOT / "landscapes" / "stories.py"), keywords={"Story": (2,)}
     ):
         if isinstance(message, str):
             found.add(message)

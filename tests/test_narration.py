@@ -128,3 +128,15 @@ def test_a_runaway_ball_draws_no_fence_and_its_marker_says_where_it_is(tiny, nam
         pts = ball.marker.points
         assert pts[:, 0].min() >= left - 1e-6 and pts[:, 0].max() <= right + 1e-6
         assert pts[:, 1].min() >= bottom - 1e-6 and pts[:, 1].max() <= top + 1e-6
+
+
+def test_no_story_line_or_book_caption_prints_a_negative_zero():
+    import re
+
+    from landscapes import SCENES
+
+    zero = re.compile(r"-0(\.0+)?(?![\d.])")
+    for name, story in SCENES.items():
+        assert not zero.search(story.line), name
+    for name, captions in BOOK.items():
+        assert not any(zero.search(c) for c in captions), name

@@ -441,6 +441,9 @@ def check_run(name: str, trajs: Sequence[Trajectory], narration: object) -> int:
                 )
                 shown += 1
         check_numbers(beat.caption, trajs, name, values)
+        assert not re.search(r"-0(\.0+)?(?![\d.])", beat.caption), (
+            f"{name}: a negative zero in {beat.caption!r}"
+        )
         for lab in (*beat.before, *beat.labels):
             if lab.ball is not None:  # a label at a ball points where the ball is drawn
                 t = trajs[lab.ball]

@@ -125,8 +125,9 @@ def test_the_gallery_page_says_which_look_it_shows():
     from scenes.cli.gallery import index_html, readme_md
 
     stories = list(SCENES.values())[:2]
-    page = index_html(stories, "l", "light", "zh")
-    assert "light theme, Chinese (中文)" in page and "--theme light --lang zh" in page
+    page = index_html(stories, "l", "light", "zh")  # in the page's own language
+    assert "浅色主题" in page and "中文" in page and "--theme light --lang zh" in page
+    assert "light theme, English" in index_html(stories, "l", "light", "en")
     assert "--theme light --lang zh" in readme_md(stories, "l", "light", "zh")
 
 

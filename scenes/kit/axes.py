@@ -12,7 +12,7 @@ from landscapes import Landscape, sample
 from scenes.kit.mathtext import math, number_class, text
 from scenes.kit.palette import palette
 
-TICK_FONT = 24
+TICK_FONT = 32  # digits about 14 px high at 480p
 LABEL_FONT = 32
 
 
@@ -60,8 +60,10 @@ def story_axes(
     y_label: str,
     left: float = -6.5,
     centre_y: float = -0.3,
+    right_limit: float = 3.1,
 ) -> tuple[Axes, VGroup]:
-    """Axes with numbered ticks and their two labels; no label sits on a tick label."""
+    """Axes with numbered ticks and their two labels; no label sits on a tick label, and the x
+    label stays left of `right_limit` (where the readout panel begins, less a gap)."""
     axes = Axes(
         x_range=list(x_range),
         y_range=list(y_range),
@@ -87,9 +89,12 @@ def story_axes(
         axis.numbers.set_color(palette().text)
     x_lab = axis_label(x_label)
     x_lab.next_to(axes.x_axis.get_end(), RIGHT, buff=0.15)
-    for num in axes.x_axis.numbers:  # the last tick's number may reach past the axis end
+    for num in list(axes.x_axis.numbers):  # the last tick's number may reach past the axis end
         if num.get_right()[0] + 0.1 > x_lab.get_left()[0] and abs(num.get_y() - x_lab.get_y()) < 0.5:
-            x_lab.set_x(num.get_right()[0] + 0.12 + x_lab.width / 2)
+            if x_lab.get_right()[0] + num.width > right_limit:  # no room: the label names the end
+                axes.x_axis.numbers.remove(num)
+            else:
+                x_lab.set_x(num.get_right()[0] + 0.12 + x_lab.width / 2)
     y_lab = axis_label(y_label)
     y_lab.next_to(axes.y_axis.get_end(), RIGHT, buff=0.15)
     return axes, VGroup(x_lab, y_lab)

@@ -70,7 +70,11 @@ class ContourPlane(VGroup):
         self.frame_box.move_to(self.axes.c2p((x_range[0] + x_range[1]) / 2, (y_range[0] + y_range[1]) / 2))
         self.ticks, self.tick_labels = self._ticks(x_range, y_range)
         self.x_label = math(*x_label, font_size=LABEL_FONT)
-        self.x_label.next_to(self.tick_labels, DOWN, buff=0.12).set_x(self.frame_box.get_center()[0])
+        # right of the last x tick, as the curves' axes have it: the row under the plane stays
+        # free for the caption
+        bottom = min(m.get_y() for m in self.tick_labels)
+        last_x = max((m for m in self.tick_labels if abs(m.get_y() - bottom) < 1e-6), key=lambda m: m.get_x())
+        self.x_label.next_to(last_x, RIGHT, buff=0.2)
         self.y_label = math(*y_label, font_size=LABEL_FONT)
         self.y_label.next_to(self.tick_labels, LEFT, buff=0.15).set_y(self.frame_box.get_center()[1])
         self.add(

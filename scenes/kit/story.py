@@ -35,7 +35,7 @@ from scenes.narration.beats import BOOK_VIEW, Beat, Label, Narration
 from scenes.narration.registry import narrate
 
 CAPTION_FONT = 30
-CAPTION_WIDTH = 13.4
+CAPTION_WIDTH = 12.8  # 0.7 clear of each frame edge (5 %)
 FRAME = (-7.0, -3.35, 7.0, 3.9)  # where annotations may go: the frame above the caption line
 
 
@@ -305,7 +305,7 @@ class StoryScene(Scene):
             name, value = names[k], tr.points[i, k]
         hi = box[3] if k else box[2]
         arrow = ("↓↑" if k else "←→")[int(p[k] > hi)]
-        return f"{name} = {value:.4g} {arrow}", k
+        return _("{name} = {value:.4g} {arrow}").format(name=name, value=value, arrow=arrow), k
 
     def edge_marker(self, ball: Ball, box: Box) -> VMobject:
         """While the ball is out of view: its coordinate at the view's edge where it went,
@@ -544,7 +544,11 @@ class StoryScene(Scene):
         )
 
     def add_panel(self, panel: Readouts) -> Readouts:
-        """Show a panel: its static rows now, its numbers as moving parts (see show_balls)."""
+        """Show a panel: its static rows now, its numbers as moving parts (see show_balls).
+        Annotations keep 0.3 clear of a panel right of the plot."""
+        left, bottom, right, top = self.plot_area
+        if panel.get_left()[0] > left:
+            self.plot_area = (left, bottom, min(right, panel.get_left()[0] - 0.3), top)
         self.overlay(panel)
         self.block(panel, *panel.numbers)
         for num, feed in panel.feeds:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +11,14 @@ from landscapes.claims import Claim
 
 # d2l's show_trace_2d view of its 2D examples, a little wider so every path of the chapter fits
 BOOK_VIEW = ((-5.5, 1.5, 1.0), (-3.0, 3.0, 1.0))
+
+
+NEGATIVE_ZERO = re.compile(r"-(0(?:\.0+)?)(?![\d.])")
+
+
+def no_negative_zero(words: str) -> str:
+    """"-0.000000" reads as a number below zero that is not there: print it as 0.000000."""
+    return NEGATIVE_ZERO.sub(r"\1", words)
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,9 @@ class Beat:
     act: int = 0  # a story in parts (newton): which part the beat belongs to
     via: tuple[tuple[int, float], ...] = ()  # (step, seconds) rolls before the one to `at`
     before: tuple[Label, ...] = ()  # labels shown before the caption
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "caption", no_negative_zero(self.caption))
 
     def to_dict(self, names: Sequence[str]) -> dict[str, Any]:
         return {

@@ -184,6 +184,8 @@ def momentum(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narrati
         n.add(
             Beat(
                 _("white: the gradient's own step −η·g; coloured: the real step −η·v, with v ← β·v + g"),
+                at=1,  # at step 0 v = g: the two arrows are one
+                seconds=1.0,
                 hold=1.5,
                 claims=(is_m,),
             )
