@@ -60,7 +60,7 @@ def story_axes(
     y_label: str,
     left: float = -6.5,
     centre_y: float = -0.3,
-    right_limit: float = 3.1,
+    right_limit: float = 3.05,
 ) -> tuple[Axes, VGroup]:
     """Axes with numbered ticks and their two labels; no label sits on a tick label, and the x
     label stays left of `right_limit` (where the readout panel begins, less a gap)."""
@@ -97,6 +97,11 @@ def story_axes(
                 x_lab.set_x(num.get_right()[0] + 0.12 + x_lab.width / 2)
     y_lab = axis_label(y_label)
     y_lab.next_to(axes.y_axis.get_end(), RIGHT, buff=0.15)
+    excess = x_lab.get_right()[0] - right_limit
+    if excess > 1e-6 and width - excess > 0.5 * width:  # narrower, to keep the panel's gap
+        return story_axes(
+            x_range, y_range, width - excess, height, x_label, y_label, left, centre_y, right_limit
+        )
     return axes, VGroup(x_lab, y_lab)
 
 

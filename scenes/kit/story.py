@@ -115,6 +115,7 @@ class StoryScene(Scene):
         self.obstacles = Obstacles()
         self.plot_area: Box = FRAME
         self.marks: list[VGroup] = []
+        self.panels: list[Readouts] = []  # annotations keep clear of them
         self.curves: list[VMobject] = []
         self.pointers: list[VMobject] = []  # step arrows, tangents, state bars: moving, under the balls
         self.past_balls: list[Ball] = []
@@ -338,6 +339,7 @@ class StoryScene(Scene):
         self.past_balls.extend(self.balls)
         self.remove(*self.mobjects)
         self.balls, self.movers, self.pointers, self.marks, self.curves = [], [], [], [], []
+        self.panels = []
         self.live = VGroup()
         self.step = ValueTracker(0)
         self.caption_mob = None
@@ -546,6 +548,7 @@ class StoryScene(Scene):
     def add_panel(self, panel: Readouts) -> Readouts:
         """Show a panel: its static rows now, its numbers as moving parts (see show_balls).
         Annotations keep 0.3 clear of a panel right of the plot."""
+        self.panels.append(panel)
         left, bottom, right, top = self.plot_area
         if panel.get_left()[0] > left:
             self.plot_area = (left, bottom, min(right, panel.get_left()[0] - 0.3), top)

@@ -1,0 +1,43 @@
+"""What a projector shows: tick labels readable at 480p, labels clear of the readout panel,
+captions clear of the frame's edges and the x label clear of the panel."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import render_scene
+
+from scenes.catalog import CHAPTER
+from scenes.kit.labels import box_of
+
+PX_PER_UNIT_480P = 480 / 8.0  # manim's frame is 8 units high
+
+
+def _overlap(a, b, pad: float = 0.0) -> bool:
+    return a[0] < b[2] + pad and b[0] < a[2] + pad and a[1] < b[3] + pad and b[1] < a[3] + pad
+
+
+def tick_labels(scene) -> list:
+    if scene.plane is not None:
+        return list(scene.plane.tick_labels)
+    axes = getattr(scene, "axes", None)
+    if axes is None or not hasattr(axes, "x_axis") or not hasattr(axes.x_axis, "numbers"):
+        return []
+    return [*axes.x_axis.numbers, *axes.y_axis.numbers]
+
+
+@pytest.mark.parametrize("name", [n for n in CHAPTER if n != "saddle-surface"])
+def test_ticks_read_at_480p_and_words_keep_clear_of_panels_and_edges(tiny, name):
+    scene = render_scene(name)
+    ticks = tick_labels(scene)
+    assert ticks, "the plot has numbered ticks"
+    # a digit of a tick label is at least 13 px high at 480p (it was about 10)
+    assert min(t.height for t in ticks) * PX_PER_UNIT_480P >= 13, name
+    panels = [box_of(p) for p in scene.panels]
+    for mark in scene.marks:
+        label = box_of(mark[0])
+        assert not any(_overlap(label, p, pad=0.2) for p in panels), f"{name}: a label touches a panel"
+    cap = scene.caption_mob
+    assert cap.get_left()[0] >= -7.1 + 0.5 and cap.get_right()[0] <= 7.1 - 0.5, f"{name}: the caption's edges"
+    if scene.plane is None:
+        x_label = box_of(scene.axis_labels[0])
+        assert not any(_overlap(x_label, p, pad=0.2) for p in panels), f"{name}: the x label touches a panel"
