@@ -34,9 +34,13 @@ class Story:
         main = settings or self.settings
         opts = {**self.options, **(options or {})}
         if "optimizers" in opts:  # one ball per optimizer, each with the main ball's hyper-parameters;
-            # gradient noise is sgd's alone
+            # gradient noise is sgd's alone, and --opt's keywords the plugged-in optimizers'
+            from .rules import RULES
+
             return [
-                main.override(optimizer=o, noise=main.noise if o == "sgd" else 0.0)
+                main.override(
+                    optimizer=o, noise=main.noise if o == "sgd" else 0.0, opt=() if o in RULES else main.opt
+                )
                 for o in opts["optimizers"]
             ]
         return [main, *(main.override(**changes) for changes in self.companions)]
@@ -239,6 +243,15 @@ LANDSCAPE_STARTS: dict[str, tuple[float, ...]] = {
     "cosh": (10.0,),
     "bowl": BOOK_2D_START,
     "ill": BOOK_2D_START,
+    # the classic test functions: rosenbrock's and rastrigin's as pytorch-optimizer draws them
+    "rosenbrock": (-2.0, 2.0),
+    "rastrigin": (-2.0, 3.5),
+    "himmelblau": (0.0, 0.0),
+    "beale": (1.0, 1.5),
+    "booth": (-8.0, 8.0),
+    "camel": (-2.0, 2.0),
+    "styblinski-tang": (4.0, 4.5),
+    "ackley": (2.0, -3.5),
 }
 
 

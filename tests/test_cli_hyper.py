@@ -165,7 +165,7 @@ BAD = [
         ["gd-2d", "--optimizer", "adadelta", "--schedule", "polynomial"],
         "--schedule: adadelta has no learning rate",
     ),
-    (["ripples", "--optimizer", "lbfgs", "--lr", "0.1"], "--optimizer 'lbfgs': choose one of gd, sgd"),
+    (["ripples", "--optimizer", "nope", "--lr", "0.1"], "--optimizer 'nope': choose one of gd, sgd"),
     (["compare", "--gamma", "0.5"], "--gamma: only rmsprop takes it; add rmsprop to --optimizers"),
     (["newton", "--noise", "1"], "--noise: newton takes the exact gradient and Hessian; drop --noise"),
 ]

@@ -41,10 +41,12 @@ def add_cache_flags(p: argparse.ArgumentParser) -> None:
 
 
 def add_scene_options(p: argparse.ArgumentParser) -> None:
+    from landscapes.rules import RULES
+
     sc = p.add_argument_group("scene options")
     sc.add_argument(
         "--optimizers",
-        help="compare: a list of gd, sgd, momentum, adagrad, rmsprop, adadelta, adam, newton, e.g. gd,adam",
+        help=f"compare: a list of {', '.join(RULES)} or any --optimizer name, e.g. gd,adam,adamw",
     )
     sc.add_argument("--balls", type=int, help="basins: how many balls (default 20)")
     sc.add_argument("--spread", help="basins: even (default) or random starts")
@@ -64,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--sections",
         action="store_true",
         help="a heading per book section (the default on a terminal; scripts get one scene per line)",
+    )
+    ls.add_argument(
+        "--optimizers",
+        action="store_true",
+        help="every optimizer that can roll (the book's, torch.optim's, pytorch-optimizer's), "
+        "its source and hyper-parameters, then those that cannot and why",
     )
 
     tr = sub.add_parser(
@@ -127,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    if args.optimizers:
+        return list_optimizers()
     from landscapes.stories import get_story
     from scenes.catalog import CATALOG, SECTIONS
 
@@ -141,6 +151,34 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(f"# {title}")
         for e in entries:
             print(f"{e.name:<{width}}  {e.cls:<{cwidth}}  {get_story(e.name).line}")
+    return 0
+
+
+def list_optimizers() -> int:
+    """One line per optimizer: name, source, hyper-parameters with their defaults; refused last."""
+    from landscapes.plugins import available, refusal
+    from landscapes.rules import RULES, hypers
+
+    rows = []
+    for rule in RULES.values():
+        defaults = {h.flag: h.default for h in hypers().values()}
+        shown = [f"{f}={defaults[f]:g}" if f in defaults else f for f in rule.flags]
+        rows.append((rule.name, "the book", " ".join(shown)))
+    refused = []
+    for plugin in available():
+        why = refusal(plugin)
+        if why:
+            refused.append((plugin.name, plugin.source, f"refused: {why}"))
+            continue
+        shown = [
+            f"{k}={plugin.defaults[k]!r}".replace(" ", "") if k in plugin.defaults else f"{k}=?"
+            for k in plugin.keywords
+        ]
+        rows.append((plugin.name, plugin.source, " ".join(shown)))
+    width = max(len(r[0]) for r in rows + refused)
+    swidth = max(len(r[1]) for r in rows + refused)
+    for name, source, text in rows + refused:
+        print(f"{name:<{width}}  {source:<{swidth}}  {text}".rstrip())
     return 0
 
 
