@@ -55,6 +55,7 @@ REFUSED: dict[str, str] = {
     "torch.optim:Muon": _MATRICES,
     "pytorch_optimizer:SpectralSphere": _MATRICES,
     "pytorch_optimizer:AdaGO": _HYBRID,
+    "pytorch_optimizer:Muon": _HYBRID,
     "pytorch_optimizer:AdaMuon": _HYBRID,
     "pytorch_optimizer:DistributedMuon": _HYBRID,
     "pytorch_optimizer:MuonClip": _HYBRID,
@@ -210,15 +211,20 @@ def refusal(plugin: Plugin) -> str:
 
 
 def available() -> list[Plugin]:
-    """Every optimizer a bare lower-case name reaches, in order: torch.optim's (where the book's
-    rule has not the name), then pytorch-optimizer's (where neither has)."""
+    """Every optimizer class the two libraries have, once each: by its lower-case name where
+    that reaches it (torch.optim's where the book has not the name, then pytorch-optimizer's
+    where neither has), else as source:Class (torch.optim:Adam, pytorch_optimizer:AdaDelta)."""
     out: list[Plugin] = []
     seen = set(RULES)
+    classes: set[type] = set()
     for source, table in ((TORCH_OPTIM, torch_optim()), (PYTORCH_OPTIMIZER, pytorch_optimizer())):
         for name, cls in table.items():
-            if name not in seen:
-                seen.add(name)
-                out.append(record(name, cls, source))
+            if cls in classes:  # pytorch-optimizer hands out some of torch.optim's own
+                continue
+            classes.add(cls)
+            bare = name not in seen
+            seen.add(name)
+            out.append(record(name if bare else f"{source}:{cls.__name__}", cls, source))
     return out
 
 
@@ -306,5 +312,5 @@ class Stepper:
                 book = BOOK_STATE.get(key)
                 taken = set(self.names.values())
                 self.names[key] = book if book and book not in taken else key
-            out[self.names[key]] = value.detach().numpy().astype(np.float64)
+            out[self.names[key]] = value.detach().to(torch.float64).numpy()  # AdaFactor keeps bf16 too
         return out

@@ -151,7 +151,7 @@ def _refuse_foreign_flags(name: str, args: argparse.Namespace, optimizer: str, s
             chosen = parse_optimizers(listed)
         else:
             chosen = tuple(story.options.get("optimizers", chosen))
-    plugged = [o for o in chosen if o not in RULES]
+    plugged = [o for o in (optimizer, *chosen) if o not in RULES]  # the main ball's counts (trajectory)
     if getattr(args, "opt", None) is not None and not plugged:
         raise SettingsError(
             f"--opt: {' and '.join(dict.fromkeys(chosen))} are the book's rules, set with their flags; "
