@@ -154,8 +154,9 @@ def _ackley(p: torch.Tensor) -> torch.Tensor:
     return -20 * torch.exp(-0.2 * r) - torch.exp(waves) + math.e + 20
 
 
-# styblinski-tang's minimum in each coordinate: the least root of 4x³ − 32x + 5 = 0
-_ST = -2.903534027771177
+# styblinski-tang's minimum in each coordinate: the least root of 4x³ − 32x + 5 = 0, i.e. of
+# x³ + px + q with p = −8, q = 1.25, by the trigonometric form of the cubic's roots
+_ST = 2 * math.sqrt(8 / 3) * math.cos(math.acos(3 * 1.25 / (2 * -8) * math.sqrt(3 / 8)) / 3 - 4 * math.pi / 3)
 _CLASSIC = (
     (
         "rosenbrock",

@@ -307,3 +307,30 @@ def test_roll_list_optimizers_lists_sources_keywords_and_refusals(capsys):
     assert any(line.startswith("lion ") and "pytorch_optimizer" in line for line in lines)
     refused = [line for line in lines if "refused:" in line]
     assert len(refused) == len(REFUSED) and lines[-len(refused) :] == refused
+
+
+def test_compare_draws_plugged_in_balls_on_a_classic_landscape(tiny):
+    from conftest import render_scene
+
+    from landscapes import get_story
+
+    base = get_story("compare").settings
+    settings = base.override(
+        landscape="rosenbrock", start=(-1.5, 2.0), lr=0.002, steps=150, opt=(("betas", (0.9, 0.99)),)
+    )
+    scene = render_scene("compare", settings, {"optimizers": ("gd", "adamw", "lion")})
+    assert type(scene).__name__ == "CompareOptimizersPlane"
+    assert [b.traj.settings.optimizer for b in scene.balls] == ["gd", "adamw", "lion"]
+    betas = (("betas", (0.9, 0.99)),)
+    assert [b.traj.settings.opt for b in scene.balls] == [(), betas, betas], "--opt reaches the plugged-in"
+    for ball in scene.balls:
+        tr = run(ball.traj.settings)
+        assert np.array_equal(ball.traj.points, tr.points)
+        end = tr.end
+        np.testing.assert_allclose(ball.dot.get_center(), scene.axes.c2p(end[0], end[1]), atol=1e-6)
+    assert [b.name for b in scene.balls] == [
+        "gd η=0.002",
+        "AdamW η=0.002 betas=(0.9, 0.99)",
+        "Lion η=0.002 betas=(0.9, 0.99)",
+    ]
+    assert "AdamW" in scene.caption_text and "Lion" in scene.caption_text

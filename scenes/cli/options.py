@@ -102,7 +102,8 @@ def add_run_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--domain", help="bounds a,b (or a,b,c,d): the ball stops at the edge")
     g.add_argument(
         "--landscape",
-        help=f"compare: {', '.join(LANDSCAPES)} (formulas: roll trajectory --help); basins: f or g",
+        help=f"compare and custom: {', '.join(LANDSCAPES)} (formulas: roll trajectory --help); "
+        "basins: f or g",
     )
 
 
@@ -112,7 +113,7 @@ def run_epilog() -> str:
     from landscapes.rules import RULES
 
     width = max(map(len, [*LANDSCAPES, *RULES]))
-    lines = ["landscapes (--landscape with compare; the stories use them by name):"]
+    lines = ["landscapes (--landscape with compare and custom; the stories use them by name):"]
     lines += [f"  {name:<{width}}  {formula}" for name, formula in LANDSCAPES.items()]
     lines += ["", "optimizers and the flags they take:"]
     for name, rule in RULES.items():
@@ -209,9 +210,12 @@ def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
     if function is not None and name not in ("custom", "compare"):
         raise SettingsError(f"--function works with `custom` and `compare`, not with the scene {name!r}")
     if landscape is not None:
-        allowed = {"compare": tuple(NAMED), "basins": ("f", "g")}.get(name)
+        # custom draws a named landscape in its own views (a curve, or a surface for 2D)
+        allowed = {"compare": tuple(NAMED), "custom": tuple(NAMED), "basins": ("f", "g")}.get(name)
         if allowed is None:
-            raise SettingsError(f"--landscape works with `compare` and `basins`; {name!r} has its own")
+            raise SettingsError(
+                f"--landscape works with `compare`, `custom` and `basins`; {name!r} has its own"
+            )
         if landscape not in allowed:
             raise SettingsError(f"--landscape {landscape!r}: choose one of {', '.join(allowed)} for {name}")
         if function is not None:
@@ -219,8 +223,10 @@ def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
         # replace, not override: override keeps a field it is given None for
         start0 = LANDSCAPE_STARTS[landscape]
         base = replace(base, landscape=landscape, function=None, domain=None, start=start0)
-    if name == "custom" and function is None:
-        raise SettingsError("custom: give --function EXPR, e.g. --function 'x*cos(0.15*pi*x)'")
+    if name == "custom" and function is None and landscape is None:
+        raise SettingsError(
+            "custom: give --function EXPR, e.g. --function 'x*cos(0.15*pi*x)', or --landscape rosenbrock"
+        )
     if function is not None:
         base = base.override(landscape="custom", function=function)
         base = replace(base, domain=domain)  # a new function keeps no domain it was not given
