@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from landscapes import LANDSCAPE_STARTS, Settings, classify, get_landscape, run
-from landscapes.critical import gradient
+from landscapes.critical import critical_points, gradient
 from landscapes.functions import CLASSIC
 from scenes.cli.main import main
 
@@ -119,3 +119,14 @@ def test_compare_and_custom_take_them_by_name(capsys):
     assert doc["status"] == "converged" and np.allclose(doc["points"][-1], [1, 3], atol=1e-6)
     assert main(["trajectory", "ripples", "--landscape", "booth"]) == 2
     assert "--landscape works with `compare`, `custom` and `basins`" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n != "ackley"])
+def test_critical_points_finds_each_known_minimum_near_it(name):
+    """landscapes/critical.py's finder, in a box of ±0.1 around each known minimum, finds it there."""
+    ls = get_landscape(name)
+    for m in ls.minima:
+        found = critical_points(ls, [(m[0] - 0.1, m[0] + 0.1), (m[1] - 0.1, m[1] + 0.1)])
+        minima = [p for p in found if p.kind == "minimum"]
+        assert len(minima) == 1, (m, found)
+        np.testing.assert_allclose(minima[0].at, m, rtol=0, atol=1e-6)
