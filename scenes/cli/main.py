@@ -126,6 +126,19 @@ def build_parser() -> argparse.ArgumentParser:
     add_cache_flags(ga)
     add_look_flags(ga)
 
+    tu = sub.add_parser(
+        "tune",
+        help="each optimizer's learning rate tuned for a landscape and start (a log grid), in race order",
+    )
+    tu.add_argument("--landscape", required=True, help="a landscape with known minima, e.g. rosenbrock")
+    tu.add_argument(
+        "--optimizers", required=True, help="a list of --optimizer names, e.g. gd,adam,adamw,lion"
+    )
+    tu.add_argument("--start", help="start point X,Y (default: the landscape's own)")
+    tu.add_argument("--steps", type=int, default=200, help="steps of each run (default 200)")
+    tu.add_argument("--tol", type=float, help="the gradient-norm stop of each run (default 1e-8)")
+    tu.add_argument("--format", default="table", help="table (default), json or csv")
+
     bn = sub.add_parser("bench", help="time each scene per frame against manim's floor, in one run")
     bn.add_argument("names", nargs="*", metavar="NAME", help="scenes to time (default: all)")
     bn.add_argument("-q", "--quality", default="l", help="l (480p15, default) or h (1080p60)")
@@ -219,6 +232,47 @@ def cmd_gallery(args: argparse.Namespace) -> int:
     return gallery_command(args)
 
 
+def cmd_tune(args: argparse.Namespace) -> int:
+    if args.format not in ("table", "json", "csv"):
+        raise SettingsError(f"--format {args.format!r}: choose table, json or csv")
+    from landscapes.functions import NAMED
+    from landscapes.settings import Settings, parse_start
+    from landscapes.stories import LANDSCAPE_STARTS
+    from landscapes.tune import ARRIVE, HIGH, LOW, POINTS, REFINE, race_order, tune
+    from scenes.cli.options import parse_optimizers
+
+    if args.landscape not in NAMED:
+        raise SettingsError(f"--landscape {args.landscape!r}: choose one of {', '.join(NAMED)}")
+    start = parse_start(args.start) if args.start else LANDSCAPE_STARTS[args.landscape]
+    base = Settings(args.landscape, start, steps=args.steps).override(tol=args.tol)
+    results = race_order([tune(base.override(optimizer=o)) for o in parse_optimizers(args.optimizers)])
+    if args.format == "json":
+        doc = {
+            "landscape": args.landscape,
+            "start": list(start),
+            "steps": args.steps,
+            "search": {"method": "grid", "low": LOW, "high": HIGH, "points": POINTS, "refine": REFINE},
+            "arrive": ARRIVE,
+            "results": [t.to_dict() for t in results],
+        }
+        print(json.dumps(doc, allow_nan=False))
+        return 0
+    fields = ["optimizer", "lr", "arrival", "gap", "status", "runs"]
+    rows = [[t.optimizer, t.lr, t.arrival, t.gap, t.status, t.runs] for t in results]
+    if args.format == "csv":
+        print(",".join(fields))
+        for row in rows:
+            print(",".join("" if v is None else repr(v) if isinstance(v, float) else str(v) for v in row))
+        return 0
+    width = max(len(t.optimizer) for t in results)
+    print(f"{'#':>2}  {'optimizer':<{width}}  {'lr':>9}  {'arrival':>7}  {'gap':>9}  status")
+    for k, t in enumerate(results, 1):
+        lr = "-" if t.lr is None else f"{t.lr:.3g}"
+        arrival = "-" if t.arrival is None else str(t.arrival)
+        print(f"{k:>2}  {t.optimizer:<{width}}  {lr:>9}  {arrival:>7}  {t.gap:>9.2e}  {t.status}")
+    return 0
+
+
 COMMANDS = {
     "list": cmd_list,
     "trajectory": cmd_trajectory,
@@ -226,6 +280,7 @@ COMMANDS = {
     "slides": cmd_slides,
     "gallery": cmd_gallery,
     "bench": cmd_bench,
+    "tune": cmd_tune,
 }
 
 
