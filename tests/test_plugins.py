@@ -334,3 +334,23 @@ def test_compare_draws_plugged_in_balls_on_a_classic_landscape(tiny):
         "Lion η=0.002 betas=(0.9, 0.99)",
     ]
     assert "AdamW" in scene.caption_text and "Lion" in scene.caption_text
+
+
+def test_a_schedule_sets_a_plugged_in_rate_before_every_step():
+    from landscapes import schedule_factor
+
+    s = Settings("rosenbrock", START, optimizer="adamw", lr=0.05, steps=20, tol=0.0, schedule="polynomial")
+    tr = run(s)
+    fn = get_landscape("rosenbrock").fn
+    x = torch.tensor(START, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.AdamW([x], lr=0.05)
+    want = [x.detach().clone()]
+    for k in range(20):  # the oracle: the book's schedule written into the group before each step
+        opt.param_groups[0]["lr"] = 0.05 * schedule_factor("polynomial", k)
+        opt.zero_grad()
+        fn(x.unsqueeze(0)).sum().backward()
+        opt.step()
+        want.append(x.detach().clone())
+    assert np.array_equal(tr.points, torch.stack(want).numpy())
+    assert tr.lrs[3] == 0.05 * (1 + 0.1 * 5) ** -0.5
+    assert not np.array_equal(tr.points, run(s.override(schedule="constant")).points)

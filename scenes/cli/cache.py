@@ -65,6 +65,7 @@ DEFAULT_LIMIT = 2 * 1024**3
 DISTRIBUTIONS = (
     "manim",
     "torch",
+    "pytorch-optimizer",  # a plugged-in optimizer's steps
     "numpy",
     "contourpy",
     "manimpango",
