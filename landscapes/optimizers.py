@@ -43,7 +43,7 @@ import torch
 from .errors import SettingsError
 from .functions import Landscape
 from .plugins import Stepper, resolve
-from .rules import ADADELTA_EPS, ADAGRAD_EPS, ADAM_EPS, RMSPROP_EPS, RULES  # noqa: F401 - the book's
+from .rules import RULES
 from .settings import Settings, check_start
 from .trajectory import Trajectory
 
