@@ -274,7 +274,26 @@ class Stepper:
         self.names: dict[str, str] = {}  # the optimizer's state key -> the name it is recorded under
 
     def step(self, i: int, grad: np.ndarray, lr: float, noise: np.ndarray | None) -> np.ndarray:
-        """Ball i's step from its gradient (plus the noise drawn for it): its new point."""
+        """Ball i's step from its gradient (plus the noise drawn for it): its new point. A step
+        that raises (a user's class, a keyword that only fails at the first step) is refused in
+        one line naming --optimizer, not an internal error."""
+        try:
+            return self._step(i, grad, lr, noise)
+        except (
+            ValueError,
+            TypeError,
+            RuntimeError,
+            KeyError,
+            IndexError,
+            AttributeError,
+            NotImplementedError,
+        ) as exc:
+            why = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+            raise SettingsError(
+                f"--optimizer {self.settings.optimizer}: {self.plugin.word}'s step failed ({why})"
+            ) from None
+
+    def _step(self, i: int, grad: np.ndarray, lr: float, noise: np.ndarray | None) -> np.ndarray:
         param, opt, plugin = self.params[i], self.opts[i], self.plugin
         if self.settings.schedule != "constant" and plugin.has_lr:
             for group in opt.param_groups:

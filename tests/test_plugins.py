@@ -354,3 +354,22 @@ def test_a_schedule_sets_a_plugged_in_rate_before_every_step():
     assert np.array_equal(tr.points, torch.stack(want).numpy())
     assert tr.lrs[3] == 0.05 * (1 + 0.1 * 5) ** -0.5
     assert not np.array_equal(tr.points, run(s.override(schedule="constant")).points)
+
+
+def test_a_step_that_fails_is_one_line_naming_the_optimizer(tmp_path, monkeypatch, capsys):
+    (tmp_path / "brittle.py").write_text(
+        "import torch\n\n"
+        "class Brittle(torch.optim.Optimizer):\n"
+        "    def __init__(self, params, lr=0.1):\n"
+        "        super().__init__(params, {'lr': lr})\n\n"
+        "    def step(self, closure=None):\n"
+        "        raise ValueError('needs a batch\\nof data')\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    argv = ["trajectory", "custom", "--function", "x**2", "--start", "3", "--optimizer", "brittle:Brittle"]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    want = "--optimizer brittle:Brittle: Brittle's step failed (ValueError: needs a batch of data)"
+    assert out == "" and err == f"roll: error: {want}\n"
+    sys.modules.pop("brittle", None)
+    resolve.cache_clear()
