@@ -65,8 +65,13 @@ class Story:
         from .optimizers import run, run_batch
 
         main = settings or self.settings
-        if "balls" in {**self.options, **(options or {})}:
+        opts = {**self.options, **(options or {})}
+        if "balls" in opts:
             return run_batch(main, starts=self.starts(main, options))  # one batched run for all balls
+        if opts.get("tune"):  # a race: each ball at the rate tuned for this landscape and start
+            from .tune import tuned_settings
+
+            return [run(tuned_settings(s)) for s in self.balls(main, options)]
         return [run(s) for s in self.balls(main, options)]
 
 
@@ -214,6 +219,13 @@ EXTRAS: dict[str, Story] = {
             "one landscape, one start, several optimizers side by side: who is caught, who escapes",
             Settings("g", (0.45,), optimizer="sgd", lr=0.02, steps=300, noise=3.0),
             options={"optimizers": ("gd", "sgd", "momentum", "adam")},
+        ),
+        Story(
+            "race",
+            "a fair race: each optimizer's learning rate tuned for the landscape and start first, "
+            "then one start for all; the order of arrival",
+            Settings("rosenbrock", (-2.0, 2.0), lr=1e-3, steps=300),
+            options={"optimizers": ("gd", "momentum", "rmsprop", "adam"), "tune": True},
         ),
         Story(
             "basins",

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
 from .errors import SettingsError
 from .optimizers import run
 from .settings import Settings
+from .trajectory import Trajectory
 
 LOW, HIGH = 1e-4, 1.0
 POINTS, REFINE = 9, 4
@@ -65,7 +67,12 @@ def best_value(s: Settings) -> float:
 
 def objective(s: Settings, fstar: float) -> tuple[float, int | None, float, str]:
     """(score, arrival step or None, final relative gap, status) of one run with these settings."""
-    tr = run(s)
+    return judge(run(s), fstar)
+
+
+def judge(tr: Trajectory, fstar: float) -> tuple[float, int | None, float, str]:
+    """(score, arrival step or None, final relative gap, status) of a run: the search's objective."""
+    s = tr.settings
     span = float(tr.values[0]) - fstar
     gaps = (tr.values - fstar) / span if span > 0 else np.zeros_like(tr.values)
     gap = float(gaps[-1])
@@ -79,7 +86,9 @@ def objective(s: Settings, fstar: float) -> tuple[float, int | None, float, str]
 
 
 def grid(low: float = LOW, high: float = HIGH, points: int = POINTS) -> list[float]:
-    return [float(v) for v in np.logspace(math.log10(low), math.log10(high), points)]
+    """`points` rates evenly spaced in log10 from low to high, each to 3 significant digits (the
+    rate run is the rate shown)."""
+    return [float(f"{v:.3g}") for v in np.logspace(math.log10(low), math.log10(high), points)]
 
 
 def tune(s: Settings, low: float = LOW, high: float = HIGH) -> Tuned:
@@ -111,6 +120,18 @@ def tune(s: Settings, low: float = LOW, high: float = HIGH) -> Tuned:
     score, arrival, gap, status = tried[lr]
     every = tuple((v, tried[v][0]) for v in sorted(tried))
     return Tuned(s.optimizer, lr, score, arrival, gap, status, len(tried), every)
+
+
+@cache
+def tuned(s: Settings) -> Tuned:
+    """`tune`, once per settings in a process (a scene and its narration ask for the same)."""
+    return tune(s)
+
+
+def tuned_settings(s: Settings) -> Settings:
+    """The settings with the optimizer's tuned rate in force."""
+    t = tuned(s)
+    return s if t.lr is None else s.override(lr=t.lr)
 
 
 def race_order(results: list[Tuned]) -> list[Tuned]:

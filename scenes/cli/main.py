@@ -199,8 +199,14 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
     if args.format not in ("json", "csv"):
         raise SettingsError(f"--format {args.format!r}: choose json or csv")
     from landscapes.optimizers import run
+    from landscapes.stories import get_story
 
-    tr = run(settings_from_args(args.name, args))
+    settings = settings_from_args(args.name, args)
+    if get_story(args.name).options.get("tune"):  # a race's ball runs at its tuned rate
+        from landscapes.tune import tuned_settings
+
+        settings = tuned_settings(settings)
+    tr = run(settings)
     if args.format == "json":
         print(json.dumps(tr.to_dict(), allow_nan=False))
     else:

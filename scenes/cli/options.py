@@ -147,7 +147,7 @@ def _refuse_foreign_flags(name: str, args: argparse.Namespace, optimizer: str, s
     # every ball of the scene counts: the adam story's adadelta ball takes --rho
     chosen: tuple[str, ...] = (optimizer, *(c.get("optimizer", optimizer) for c in story.companions))
     listed = getattr(args, "optimizers", None)
-    if name == "compare":  # every ball has its own optimizer: the flag must reach one of them
+    if name in ("compare", "race"):  # every ball has its own optimizer: the flag must reach one of them
         if listed is not None:
             chosen = parse_optimizers(listed)
         else:
@@ -175,7 +175,7 @@ def _refuse_foreign_flags(name: str, args: argparse.Namespace, optimizer: str, s
                 f"--{flag}: {who} has no learning rate{why}; drop --{flag} or choose another optimizer"
             )
         who = takers(flag)
-        fix = f"add {who[0]} to --optimizers" if name == "compare" else f"add --optimizer {who[0]}"
+        fix = f"add {who[0]} to --optimizers" if name in ("compare", "race") else f"add --optimizer {who[0]}"
         raise SettingsError(f"--{flag}: only {' and '.join(who)} takes it; {fix}")
 
 
@@ -211,10 +211,12 @@ def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
         raise SettingsError(f"--function works with `custom` and `compare`, not with the scene {name!r}")
     if landscape is not None:
         # custom draws a named landscape in its own views (a curve, or a surface for 2D)
-        allowed = {"compare": tuple(NAMED), "custom": tuple(NAMED), "basins": ("f", "g")}.get(name)
+        race = tuple(n for n, ls in NAMED.items() if ls.minima)  # tuning needs the known minima
+        every = tuple(NAMED)
+        allowed = {"compare": every, "custom": every, "race": race, "basins": ("f", "g")}.get(name)
         if allowed is None:
             raise SettingsError(
-                f"--landscape works with `compare`, `custom` and `basins`; {name!r} has its own"
+                f"--landscape works with `compare`, `custom`, `race` and `basins`; {name!r} has its own"
             )
         if landscape not in allowed:
             raise SettingsError(f"--landscape {landscape!r}: choose one of {', '.join(allowed)} for {name}")
@@ -261,8 +263,8 @@ def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
     options: dict[str, object] = {}
     optimizers = getattr(args, "optimizers", None)
     if optimizers is not None:
-        if name != "compare":
-            raise SettingsError(f"--optimizers works with `compare`, not with {name!r}")
+        if name not in ("compare", "race"):
+            raise SettingsError(f"--optimizers works with `compare` and `race`, not with {name!r}")
         options["optimizers"] = parse_optimizers(optimizers)
     balls, spread = getattr(args, "balls", None), getattr(args, "spread", None)
     if (balls is not None or spread is not None) and name != "basins":
