@@ -177,12 +177,10 @@ def race(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration:
         if step is not None:
             verdicts.append(_("→ #{rank} to arrive, step {step}").format(rank=rank[k], step=step))
             claims.append(Claim("arrived", True, k, {"step": step, "rank": rank[k]}))
-        elif off_the_map(t, k):
-            verdicts.append("→ " + status_short(t.status))
-            claims.append(off_the_map(t, k))
-        else:
-            verdicts.append(_("→ on its way, f = {f:.3f}").format(f=t.values[-1]))
-            claims.append(Claim("on_its_way", True, k, {"gap": judged[k][2], "f": float(t.values[-1])}))
+        else:  # compare's verdict: off the map, or what its end point is (caught at a minimum, moving)
+            words, claim = verdict(t, k)
+            verdicts.append(words)
+            claims.append(claim)
     n.extras["verdicts"] = verdicts
     n.extras["order"] = order
     name = [optimizer_name(t.settings.optimizer) for t in trajs]
