@@ -14,12 +14,14 @@ is read after every step, under the book's names where it is the book's quantity
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import inspect
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -257,6 +259,23 @@ def resolve(name: str, flag: str = "--optimizer") -> Plugin:
     if why:
         raise SettingsError(f"{flag} {name}: {cls.__name__} cannot roll here: {why}")
     return plugin
+
+
+def outside_sources(names: Iterable[str]) -> dict[str, str | None]:
+    """sha256 of the file each user's `module:Class` lives in (not torch.optim's nor
+    pytorch-optimizer's, whose versions are known): what a cached result of it depends on.
+    None where it cannot be read (then nothing is promised about it)."""
+    out: dict[str, str | None] = {}
+    for name in names:
+        module = name.partition(":")[0]
+        if ":" not in name or module.split(".")[0] in ("torch", PYTORCH_OPTIMIZER):
+            continue
+        try:
+            path = inspect.getsourcefile(resolve(name).cls)
+            out[name] = hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else None
+        except (OSError, TypeError, SettingsError):
+            out[name] = None
+    return out
 
 
 def word(name: str) -> str:
