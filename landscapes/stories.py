@@ -37,9 +37,10 @@ class Story:
             # gradient noise is sgd's alone, and --opt's keywords the plugged-in optimizers'
             from .rules import RULES
 
+            opt = opts.get("opt", main.opt)  # --opt, as compare's and race's options carry it
             return [
                 main.override(
-                    optimizer=o, noise=main.noise if o == "sgd" else 0.0, opt=() if o in RULES else main.opt
+                    optimizer=o, noise=main.noise if o == "sgd" else 0.0, opt=() if o in RULES else opt
                 )
                 for o in opts["optimizers"]
             ]

@@ -393,3 +393,35 @@ def test_a_users_optimizer_file_keys_the_render_cache(tmp_path, monkeypatch):
     assert cache._plugin_sources(SimpleNamespace(settings={"optimizer": "adamw"}, options={})) == {}
     sys.modules.pop("keyed", None)
     resolve.cache_clear()
+
+
+def test_opt_reaches_compares_plugged_in_balls_from_the_command_line(monkeypatch, capsys, tmp_path):
+    from landscapes import get_story
+    from scenes.cli import render
+
+    planned = []
+    monkeypatch.setattr(
+        render,
+        "run_jobs",
+        lambda jobs, workers, verbose=False, deliver=None: (planned.extend(jobs), (0, []))[1],
+    )
+    monkeypatch.chdir(tmp_path)
+    argv = [
+        "render",
+        "compare",
+        "--landscape",
+        "rosenbrock",
+        "--optimizers",
+        "gd,adamw,lion",
+        "--opt",
+        "betas=(0.8,0.9)",
+    ]
+    assert main(argv) == 0, capsys.readouterr().err
+    (job,) = planned
+    balls = get_story("compare").balls(Settings.from_dict(job.settings), job.options)
+    assert [b.opt for b in balls] == [(), (("betas", (0.8, 0.9)),), (("betas", (0.8, 0.9)),)]
+    assert Settings.from_dict(job.settings).opt == (), "the main ball is the story's sgd"
+    assert main([*argv[:-1], "amsgrad=True"]) == 2
+    assert "--opt amsgrad: Lion has no keyword 'amsgrad'" in capsys.readouterr().err
+    assert main(["render", "compare", "--optimizers", "gd,adam", "--opt", "eps=1"]) == 2
+    assert "--opt: gd and adam are the book's rules" in capsys.readouterr().err

@@ -198,6 +198,7 @@ def parse_optimizers(listed: str) -> tuple[str, ...]:
 def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
     """The story's settings with the command line's overrides applied and validated."""
     from landscapes.functions import NAMED
+    from landscapes.rules import RULES
     from landscapes.settings import parse_domain, parse_opt, parse_start
     from landscapes.stories import LANDSCAPE_STARTS, get_story
 
@@ -242,6 +243,8 @@ def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
         if getattr(args, flag, None) is not None
     }
     opt = getattr(args, "opt", None)
+    if opt is not None and (args.optimizer or base.optimizer) in RULES:
+        opt = None  # for compare's and race's plugged-in balls: options_from_args carries it
     settings = base.override(
         start=start,
         optimizer=args.optimizer,
@@ -266,6 +269,17 @@ def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
         if name not in ("compare", "race"):
             raise SettingsError(f"--optimizers works with `compare` and `race`, not with {name!r}")
         options["optimizers"] = parse_optimizers(optimizers)
+    if getattr(args, "opt", None) is not None and name in ("compare", "race"):
+        from landscapes.settings import parse_opt
+
+        options["opt"] = parse_opt(args.opt)  # each plugged-in ball's keywords (Story.balls)
+        from landscapes.rules import RULES
+        from landscapes.stories import get_story
+
+        listed = options.get("optimizers", get_story(name).options.get("optimizers", ()))
+        for o in listed:
+            if o not in RULES:  # refused now, in one line, not in a render worker later
+                _plugin(o).check(options["opt"])
     balls, spread = getattr(args, "balls", None), getattr(args, "spread", None)
     if (balls is not None or spread is not None) and name != "basins":
         raise SettingsError(f"--balls and --spread work with `basins`, not with {name!r}")
