@@ -103,7 +103,7 @@ def add_run_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--landscape",
         help=f"compare and custom: {', '.join(LANDSCAPES)} (formulas: roll trajectory --help); "
-        "basins: f or g",
+        "race: those from rosenbrock on (known minima); basins: f or g",
     )
 
 
