@@ -30,6 +30,7 @@ class Landscape:
     domain: Bounds | None
     latex: str
     plain: str
+    minima: tuple[tuple[float, ...], ...] = ()  # the known (global, then local) minima, where known
 
     def __call__(self, points: torch.Tensor) -> torch.Tensor:
         return self.fn(points)
@@ -40,7 +41,7 @@ class Landscape:
         return float(self.fn(p)[0])
 
     def with_domain(self, domain: Bounds | None) -> Landscape:
-        return Landscape(self.name, self.dim, self.fn, domain, self.latex, self.plain)
+        return Landscape(self.name, self.dim, self.fn, domain, self.latex, self.plain, self.minima)
 
 
 def _f(p: torch.Tensor) -> torch.Tensor:
@@ -110,12 +111,125 @@ CHAPTER: dict[str, Landscape] = {
 }
 
 
+# The classic test functions of optimization, in two variables, on their usual domains (the
+# minima to the printed digits of the literature; exact where the form is closed).
+def _rosenbrock(p: torch.Tensor) -> torch.Tensor:
+    x, y = p[..., 0], p[..., 1]
+    return (1 - x) ** 2 + 100 * (y - x**2) ** 2
+
+
+def _rastrigin(p: torch.Tensor) -> torch.Tensor:
+    x, y = p[..., 0], p[..., 1]
+    return 20 + (x**2 - 10 * torch.cos(2 * math.pi * x)) + (y**2 - 10 * torch.cos(2 * math.pi * y))
+
+
+def _himmelblau(p: torch.Tensor) -> torch.Tensor:
+    x, y = p[..., 0], p[..., 1]
+    return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
+
+
+def _beale(p: torch.Tensor) -> torch.Tensor:
+    x, y = p[..., 0], p[..., 1]
+    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
+
+
+def _booth(p: torch.Tensor) -> torch.Tensor:
+    x, y = p[..., 0], p[..., 1]
+    return (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2
+
+
+def _camel(p: torch.Tensor) -> torch.Tensor:
+    x, y = p[..., 0], p[..., 1]
+    return 2 * x**2 - 1.05 * x**4 + x**6 / 6 + x * y + y**2
+
+
+def _styblinski(p: torch.Tensor) -> torch.Tensor:
+    return 0.5 * (p**4 - 16 * p**2 + 5 * p).sum(dim=-1)
+
+
+def _ackley(p: torch.Tensor) -> torch.Tensor:
+    x, y = p[..., 0], p[..., 1]
+    r = torch.sqrt(0.5 * (x**2 + y**2))
+    waves = 0.5 * (torch.cos(2 * math.pi * x) + torch.cos(2 * math.pi * y))
+    return -20 * torch.exp(-0.2 * r) - torch.exp(waves) + math.e + 20
+
+
+# styblinski-tang's minimum in each coordinate: the least root of 4x³ − 32x + 5 = 0, i.e. of
+# x³ + px + q with p = −8, q = 1.25, by the trigonometric form of the cubic's roots
+_ST = 2 * math.sqrt(8 / 3) * math.cos(math.acos(3 * 1.25 / (2 * -8) * math.sqrt(3 / 8)) / 3 - 4 * math.pi / 3)
+_CLASSIC = (
+    (
+        "rosenbrock",
+        _rosenbrock,
+        ((-2.0, 2.0), (-1.0, 3.0)),
+        r"f(x, y) = (1 - x)^2 + 100(y - x^2)^2",
+        ((1, 1),),
+    ),
+    (
+        "rastrigin",
+        _rastrigin,
+        ((-5.12, 5.12), (-5.12, 5.12)),
+        r"f(x, y) = 20 + x^2 - 10\cos(2\pi x) + y^2 - 10\cos(2\pi y)",
+        ((0, 0),),
+    ),
+    (
+        "himmelblau",
+        _himmelblau,
+        ((-5.0, 5.0), (-5.0, 5.0)),
+        r"f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+        ((3, 2), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126)),
+    ),
+    (
+        "beale",
+        _beale,
+        ((-4.5, 4.5), (-4.5, 4.5)),
+        r"f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
+        ((3, 0.5),),
+    ),
+    (
+        "booth",
+        _booth,
+        ((-10.0, 10.0), (-10.0, 10.0)),
+        r"f(x, y) = (x + 2y - 7)^2 + (2x + y - 5)^2",
+        ((1, 3),),
+    ),
+    (
+        "camel",
+        _camel,
+        ((-5.0, 5.0), (-5.0, 5.0)),
+        r"f(x, y) = 2x^2 - 1.05x^4 + \frac{x^6}{6} + xy + y^2",
+        ((0, 0), (-1.747552, 0.873776), (1.747552, -0.873776)),
+    ),
+    (
+        "styblinski-tang",
+        _styblinski,
+        ((-5.0, 5.0), (-5.0, 5.0)),
+        r"f(x, y) = \tfrac{1}{2}(x^4 - 16x^2 + 5x + y^4 - 16y^2 + 5y)",
+        ((_ST, _ST),),
+    ),
+    (
+        "ackley",
+        _ackley,
+        ((-5.0, 5.0), (-5.0, 5.0)),
+        r"f(x, y) = -20e^{-0.2\sqrt{(x^2 + y^2)/2}} - e^{(\cos 2\pi x + \cos 2\pi y)/2} + e + 20",
+        ((0, 0),),
+    ),
+)
+CLASSIC: dict[str, Landscape] = {
+    name: Landscape(
+        name, 2, fn, domain, latex, LANDSCAPES[name], tuple(tuple(float(v) for v in m) for m in minima)
+    )
+    for name, fn, domain, latex, minima in _CLASSIC
+}
+NAMED: dict[str, Landscape] = {**CHAPTER, **CLASSIC}
+
+
 def get_landscape(name: str) -> Landscape:
     try:
-        return CHAPTER[name]
+        return NAMED[name]
     except KeyError:
         raise SettingsError(
-            f"unknown landscape {name!r}; choose one of {', '.join(CHAPTER)} or give --function"
+            f"unknown landscape {name!r}; choose one of {', '.join(NAMED)} or give --function"
         ) from None
 
 

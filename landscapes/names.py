@@ -1,35 +1,16 @@
 """The names the rest of the package and the command line share: optimizers, their
-hyper-parameters and state, schedules, landscapes. Nothing here imports anything, so
-`roll --help` can list them without torch, and no module imports another through it.
+hyper-parameters and state, schedules, landscapes. Nothing here imports torch (the records
+of rules.py import numpy alone), so `roll --help` can list them without it.
 """
 
-OPTIMIZERS = ("gd", "sgd", "momentum", "adagrad", "rmsprop", "adadelta", "adam", "newton")
-SCHEDULES = ("constant", "exponential", "polynomial")
+from .rules import RULES
 
-# The hyper-parameters each optimizer has, under the book's names (its code's variables).
-# adadelta has no learning rate: its step is sqrt(Δx + 1e-5)/sqrt(s + 1e-5)·g, so neither
-# lr nor schedule is in force for it. noise is sgd's (and the stateful rules'), never gd's or newton's.
-HYPERPARAMETERS: dict[str, tuple[str, ...]] = {
-    "gd": ("lr", "schedule"),
-    "sgd": ("lr", "schedule", "noise"),
-    "momentum": ("lr", "schedule", "beta", "noise"),
-    "adagrad": ("lr", "schedule", "noise"),
-    "rmsprop": ("lr", "schedule", "gamma", "noise"),
-    "adadelta": ("rho", "noise"),
-    "adam": ("lr", "schedule", "beta1", "beta2", "noise"),
-    "newton": ("lr", "schedule"),
-}
-# the optimizer's state kept in a trajectory beside the points, under the book's names
-STATE_NAMES: dict[str, tuple[str, ...]] = {
-    "gd": (),
-    "sgd": (),
-    "momentum": ("v",),
-    "adagrad": ("s",),
-    "rmsprop": ("s",),
-    "adadelta": ("s", "delta"),
-    "adam": ("v", "s"),
-    "newton": (),
-}
+# views of the records in rules.py, for the readers that want the names alone: the book's
+# optimizers, the settings each takes (lr, schedule, its own, noise) and its state's names
+OPTIMIZERS = tuple(RULES)
+SCHEDULES = ("constant", "exponential", "polynomial")
+HYPERPARAMETERS: dict[str, tuple[str, ...]] = {name: r.flags for name, r in RULES.items()}
+STATE_NAMES: dict[str, tuple[str, ...]] = {name: r.state for name, r in RULES.items()}
 # the chapter's landscapes by name, with their formulas (here, so `--help` imports no torch)
 LANDSCAPES: dict[str, str] = {
     "f": "f(x) = x·cos(πx)",
@@ -42,4 +23,13 @@ LANDSCAPES: dict[str, str] = {
     "cosh": "f(x) = cosh(0.5x)",
     "bowl": "f(x1, x2) = x1² + 2·x2²",
     "ill": "f(x1, x2) = 0.1·x1² + 2·x2²",
+    # the classic test functions (functions.CLASSIC): their usual domains, known minima
+    "rosenbrock": "f(x, y) = (1 − x)² + 100·(y − x²)²",
+    "rastrigin": "f(x, y) = 20 + x² − 10·cos(2πx) + y² − 10·cos(2πy)",
+    "himmelblau": "f(x, y) = (x² + y − 11)² + (x + y² − 7)²",
+    "beale": "f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
+    "booth": "f(x, y) = (x + 2y − 7)² + (2x + y − 5)²",
+    "camel": "f(x, y) = 2x² − 1.05x⁴ + x⁶/6 + xy + y² (three-hump camel)",
+    "styblinski-tang": "f(x, y) = (x⁴ − 16x² + 5x + y⁴ − 16y² + 5y)/2",
+    "ackley": "f(x, y) = −20·exp(−0.2·√((x² + y²)/2)) − exp((cos 2πx + cos 2πy)/2) + e + 20",
 }

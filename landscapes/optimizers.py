@@ -21,10 +21,15 @@ same order of operations, so the book's printed numbers come out to the printed 
     newton    x <- x - eta*g/f'' (1D), x <- x - eta*H^-1 g (2D); H by autograd, even where
               it is not positive definite; a singular H ends the ball's run (`singular`)
 
-They are written out rather than taken from torch.optim: adagrad and rmsprop put epsilon
-elsewhere there, adam differs in rounding (lerp, scaled eps), every rule's state is kept
-per step, and a schedule changes the rate at every step. The tests hold momentum, adam and
-adadelta against torch.optim, where the maths is the same.
+The rules and their steps are records in rules.py. They are written out rather than taken
+from torch.optim: adagrad and rmsprop put epsilon elsewhere there, adam differs in rounding
+(lerp, scaled eps), every rule's state is kept per step, and a schedule changes the rate at
+every step. The tests hold momentum, adam and adadelta against torch.optim, where the maths
+is the same.
+
+Any other optimizer with torch.optim's interface (plugins.py) rolls through the same loop:
+the same gradient, checks and records, with one float64 parameter and one optimizer instance
+per ball (a `Stepper`), and its state read after each step under the names it has.
 """
 
 from __future__ import annotations
@@ -37,14 +42,13 @@ import torch
 
 from .errors import SettingsError
 from .functions import Landscape
-from .names import STATE_NAMES
+from .plugins import Stepper, resolve
+from .rules import RULES
 from .settings import Settings, check_start
 from .trajectory import Trajectory
 
 DIVERGE_AT = 1e100  # beyond this |x| a run counts as diverged: no drawing can show it
 NOISE_CHUNK = 256  # noise is drawn per ball in fixed chunks, so batch and single runs agree
-ADAGRAD_EPS = RMSPROP_EPS = ADAM_EPS = 1e-6  # the book's epsilons
-ADADELTA_EPS = 1e-5
 
 
 def schedule_factor(schedule: str, k: int) -> float:
@@ -63,8 +67,9 @@ def schedule_factor(schedule: str, k: int) -> float:
 
 def learning_rate(s: Settings, k: int) -> float:
     """The rate of step k: eta times the schedule's factor (the book's eta_t = eta * lr());
-    1 for adadelta, whose step x <- x - g' has no rate (torch.optim.Adadelta's lr = 1)."""
-    if s.optimizer == "adadelta":
+    1 for a rule without one: adadelta's step x <- x - g' (torch.optim.Adadelta's lr = 1)."""
+    rule = RULES.get(s.optimizer)
+    if not (rule.has_lr if rule else resolve(s.optimizer).has_lr):
         return 1.0
     return s.lr * schedule_factor(s.schedule, k)
 
@@ -156,7 +161,13 @@ def _roll(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[int]) -> 
     # expected here (they become statuses), so numpy's warnings about them are off in this
     # loop and nowhere else.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        return _roll_quietly(ls, s, start, seeds)
+        if s.optimizer in RULES:
+            return _roll_quietly(ls, s, start, seeds)
+        # a plugged-in optimizer may draw from torch's global generator (a Hutchinson estimate
+        # of the Hessian): seeded here, and the caller's generator left as it was
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seeds[0])
+            return _roll_quietly(ls, s, start, seeds)
 
 
 def _roll_quietly(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[int]) -> list[Trajectory]:
@@ -165,7 +176,8 @@ def _roll_quietly(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[i
     points = np.empty((steps + 1, batch, dim))
     values = np.empty((steps + 1, batch))
     grads = np.empty((steps + 1, batch, dim))
-    names = STATE_NAMES[s.optimizer]
+    rule = RULES.get(s.optimizer)
+    names = rule.state if rule else ()  # a plugged-in optimizer's state is named as it appears
     state = {name: np.zeros((batch, dim)) for name in names}
     states = {name: np.empty((steps + 1, batch, dim)) for name in names}
     lrs = np.empty(steps + 1)
@@ -180,7 +192,8 @@ def _roll_quietly(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[i
 
     param = start.clone().requires_grad_(True)
     p = param.detach().numpy()  # a live view: it sees every in-place update of param
-    newton = s.optimizer == "newton"
+    newton = rule is not None and rule.hessian
+    stepper = None if rule else Stepper(resolve(s.optimizer), s, ls, start.numpy())
     noise = _Noise(seeds, dim, s) if s.noise > 0 else None
     tol2 = s.tol * s.tol
 
@@ -217,12 +230,13 @@ def _roll_quietly(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[i
                 stop(active, "max_steps", t + 1)
             all_active = bool(active.all())
         points[t], values[t], grads[t], lrs[t] = p, v, g, lr
-        for name in names:
+        for name in state:
             states[name][t] = state[name]
         if not active.any():
             break
         prev = p.copy()
-        step_grad = g + scale * noise.draw(t).numpy() if scale else g
+        extra = scale * noise.draw(t).numpy() if scale else None
+        step_grad = g + extra if scale else g
         if newton:
             h = _hessians(grad, param)
             broken = ~np.isfinite(h).all(axis=(1, 2))
@@ -232,8 +246,16 @@ def _roll_quietly(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[i
             if not active.any():
                 break
             _newton_step(p, step_grad, h, lr, active)
+        elif stepper is not None:
+            for i in np.flatnonzero(active):
+                p[i] = stepper.step(i, step_grad[i], lr, None if extra is None else extra[i])
+                for name, value in stepper.state(i).items():
+                    if name not in state:  # appears at its first step: zeros before, as the book's
+                        state[name] = np.zeros((batch, dim))
+                        states[name] = np.zeros((steps + 1, batch, dim))
+                    state[name][i] = value
         else:
-            _step(s, p, step_grad, state, lr, t)
+            rule.step(s, p, step_grad, state, lr, t)
         if not all_active:
             p[~active] = prev[~active]
         if bounded:
@@ -249,46 +271,11 @@ def _roll_quietly(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[i
             grads=grads[: lengths[i], i].copy(),
             status=status[i],
             settings=s if len(seeds) == 1 else s.override(start=tuple(start[i].tolist()), seed=seeds[i]),
-            state={name: states[name][: lengths[i], i].copy() for name in names},
+            state={name: states[name][: lengths[i], i].copy() for name in states},
             lrs=lrs[: lengths[i]].copy(),
         )
         for i in range(batch)
     ]
-
-
-def _step(s: Settings, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float, k: int) -> None:
-    """One step of a first-order rule, in place on p and the state, in the book's operation order."""
-    name = s.optimizer
-    if name in ("gd", "sgd"):
-        p -= lr * g
-    elif name == "momentum":
-        v = state["v"]
-        v[...] = s.momentum * v + g
-        p -= lr * v
-    elif name == "adagrad":
-        st = state["s"]
-        st += g * g
-        p -= lr / np.sqrt(st + ADAGRAD_EPS) * g
-    elif name == "rmsprop":
-        st = state["s"]
-        st[...] = s.gamma * st + (1 - s.gamma) * (g * g)
-        p -= lr / np.sqrt(st + RMSPROP_EPS) * g
-    elif name == "adadelta":
-        st, delta = state["s"], state["delta"]
-        st[...] = s.rho * st + (1 - s.rho) * (g * g)
-        g2 = (np.sqrt(delta + ADADELTA_EPS) / np.sqrt(st + ADADELTA_EPS)) * g
-        p -= g2
-        delta[...] = s.rho * delta + (1 - s.rho) * g2 * g2
-    elif name == "adam":
-        v, st = state["v"], state["s"]
-        v[...] = s.beta1 * v + (1 - s.beta1) * g
-        st[...] = s.beta2 * st + (1 - s.beta2) * (g * g)
-        t = k + 1  # the book's hyperparams['t'] starts at 1
-        v_hat = v / (1 - s.beta1**t)
-        s_hat = st / (1 - s.beta2**t)
-        p -= lr * v_hat / (np.sqrt(s_hat) + ADAM_EPS)
-    else:  # pragma: no cover - Settings.validate refuses any other name
-        raise AssertionError(name)
 
 
 def _newton_step(p: np.ndarray, g: np.ndarray, h: np.ndarray, lr: float, active: np.ndarray) -> None:

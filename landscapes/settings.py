@@ -6,13 +6,15 @@ refused here is refused everywhere with the same message.
 
 from __future__ import annotations
 
+import ast
 import math
 from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .errors import SettingsError
-from .names import HYPERPARAMETERS, OPTIMIZERS, SCHEDULES
+from .names import SCHEDULES
+from .rules import BETA, BETA1, BETA2, GAMMA, RHO, RULES, hypers
 
 if TYPE_CHECKING:  # torch is imported only when a landscape is needed: `roll list` stays fast
     from .functions import Bounds, Landscape
@@ -34,13 +36,15 @@ class Settings:
     function: str | None = None
     domain: Bounds | None = None
     anneal: bool = True
-    momentum: float = 0.9  # momentum's beta (JSON also `beta`, flag --beta)
-    tol: float = 1e-8
-    gamma: float = 0.9  # rmsprop's leak
-    rho: float = 0.9  # adadelta's leak
-    beta1: float = 0.9  # adam's first moment
-    beta2: float = 0.999  # adam's second moment
+    momentum: float = BETA.default  # momentum's beta (JSON also `beta`, flag --beta)
+    tol: float = 1e-8  # the run stops (converged) where the gradient's norm is below it; 0 never
+    gamma: float = GAMMA.default  # rmsprop's leak
+    rho: float = RHO.default  # adadelta's leak
+    beta1: float = BETA1.default  # adam's first moment
+    beta2: float = BETA2.default  # adam's second moment
     schedule: str = "constant"  # the learning rate over the steps (the book's sgd section)
+    # a plugged-in optimizer's constructor keywords (--opt key=value,...), sorted by key
+    opt: tuple[tuple[str, Any], ...] = ()
 
     @property
     def beta(self) -> float:
@@ -49,16 +53,32 @@ class Settings:
 
     @property
     def hyperparameters(self) -> dict[str, Any]:
-        """The hyper-parameters in force for this optimizer, the book's names, in the book's order."""
-        names = HYPERPARAMETERS.get(self.optimizer, ())
+        """The hyper-parameters in force for this optimizer, the book's names, in the book's order;
+        a plugged-in optimizer's: the rate, then every keyword of its constructor."""
+        rule = RULES.get(self.optimizer)
+        if rule is None:
+            from .plugins import resolve
+
+            return resolve(self.optimizer).hyperparameters(self)
         out: dict[str, Any] = {"optimizer": self.optimizer}
-        for name in names:
+        fields = {h.flag: h.field for h in rule.hyper}
+        for name in rule.flags:
             if name == "noise":
                 if self.noise > 0:
                     out.update(noise=self.noise, anneal=self.anneal, seed=self.seed)
             else:
-                out[name] = getattr(self, name)
+                out[name] = getattr(self, fields.get(name, name))
         return out
+
+    @property
+    def shown_hyperparameters(self) -> dict[str, Any]:
+        """What a legend shows: those in force, but of a plugged-in optimizer's keywords only the
+        ones given (--opt), not every default of its constructor."""
+        out = self.hyperparameters
+        if self.optimizer in RULES:
+            return out
+        keep = {"optimizer", "lr", "schedule", "noise", "anneal", "seed", *dict(self.opt)}
+        return {k: v for k, v in out.items() if k in keep}
 
     @cached_property
     def landscape_obj(self) -> Landscape:
@@ -83,16 +103,29 @@ class Settings:
         given = {k: v for k, v in changes.items() if v is not None}
         if "start" in given:
             given["start"] = tuple(float(v) for v in given["start"])
-        if given.get("optimizer") in ("gd", "newton") and "noise" not in given:
+        rule = RULES.get(given.get("optimizer", ""))
+        if rule is not None and not rule.takes_noise and "noise" not in given:
             given["noise"] = 0.0
+        if "opt" in given:
+            given["opt"] = tuple(sorted((str(k), _frozen(v)) for k, v in dict(given["opt"]).items()))
         if "beta" in given:  # the book's name for momentum's beta
             given["momentum"] = given.pop("beta")
         return replace(self, **given)
 
     def validate(self) -> Landscape:
         """Refuse anything that cannot run; returns the resolved landscape."""
-        if self.optimizer not in OPTIMIZERS:
-            raise SettingsError(f"--optimizer {self.optimizer!r}: choose one of {', '.join(OPTIMIZERS)}")
+        rule = RULES.get(self.optimizer)
+        plugin = None
+        if rule is None:
+            from .plugins import resolve  # torch.optim's, pytorch-optimizer's or module:Class
+
+            plugin = resolve(self.optimizer)
+            plugin.check(self.opt)
+        elif self.opt:
+            raise SettingsError(
+                f"--opt: {self.optimizer} is the book's rule, set with its flags "
+                f"({', '.join('--' + f for f in rule.flags)}); --opt is for torch.optim-style optimizers"
+            )
         if not _finite(self.lr) or self.lr <= 0:
             raise SettingsError(f"--lr {self.lr}: the learning rate must be a finite number > 0")
         if (
@@ -103,27 +136,26 @@ class Settings:
             raise SettingsError(f"--steps {self.steps}: give a whole number from 1 to {MAX_STEPS:,}")
         if not _finite(self.noise) or self.noise < 0:
             raise SettingsError(f"--noise {self.noise}: the noise scale must be a finite number >= 0")
-        if self.optimizer == "gd" and self.noise > 0:
-            raise SettingsError("--noise: plain gradient descent (gd) has no noise; use --optimizer sgd")
-        if self.optimizer == "newton" and self.noise > 0:
-            raise SettingsError("--noise: newton takes the exact gradient and Hessian; drop --noise")
+        no_noise = rule.no_noise if rule else plugin.no_noise
+        if no_noise and self.noise > 0:
+            raise SettingsError(f"--noise: {no_noise}")
+        if not _finite(self.tol) or self.tol < 0:
+            raise SettingsError(f"--tol {self.tol}: the gradient-norm stop must be a finite number >= 0")
         if not isinstance(self.seed, int) or not 0 <= self.seed < 2**63:
             raise SettingsError(f"--seed {self.seed}: give a whole number from 0 to 2**63-1")
-        for name, value, closed, example in (
-            ("beta", self.momentum, False, 0.9),
-            ("gamma", self.gamma, False, 0.9),
-            ("rho", self.rho, True, 0.9),
-            ("beta1", self.beta1, False, 0.9),
-            ("beta2", self.beta2, False, 0.999),
-        ):
-            low_ok = _finite(value) and (0 < value if closed else 0 <= value)
-            if not (low_ok and value < 1):
-                where = "(0, 1)" if closed else "[0, 1)"
-                raise SettingsError(f"--{name} {value}: give a number in {where}, e.g. --{name} {example}")
+        own = rule.hyper if rule else ()  # the optimizer's own first: its flag names the mistake
+        for h in (*own, *hypers().values()):
+            why = h.refusal(getattr(self, h.field))
+            if why:
+                raise SettingsError(why)
         if self.schedule not in SCHEDULES:
             raise SettingsError(f"--schedule {self.schedule!r}: choose one of {', '.join(SCHEDULES)}")
         ls = self.landscape_obj
         check_start(ls, self.start)
+        if plugin is not None:  # its constructor's own checks, on a stand-in parameter
+            import torch
+
+            plugin.build(torch.zeros(ls.dim, dtype=torch.float64, requires_grad=True), self)
         return ls
 
     @classmethod
@@ -136,6 +168,8 @@ class Settings:
             if fields["momentum"] != beta:
                 raise SettingsError(f"beta {beta} and momentum {fields['momentum']} disagree; give one")
         fields["start"] = tuple(fields["start"])
+        if "opt" in fields:
+            fields["opt"] = tuple(sorted((str(k), _frozen(v)) for k, v in dict(fields["opt"]).items()))
         if fields.get("domain") is not None:
             fields["domain"] = tuple(tuple(b) for b in fields["domain"])
         return cls(**fields)
@@ -145,7 +179,41 @@ class Settings:
         d["start"] = list(self.start)
         d["domain"] = [list(b) for b in self.domain] if self.domain else None
         d["beta"] = self.momentum
+        d["opt"] = {k: list(v) if isinstance(v, tuple) else v for k, v in self.opt}
         return d
+
+
+def _frozen(v: Any) -> Any:
+    """A keyword's value as a settings field keeps it: lists (JSON's tuples) as tuples."""
+    return tuple(_frozen(x) for x in v) if isinstance(v, (list, tuple)) else v
+
+
+def parse_opt(text: str) -> tuple[tuple[str, Any], ...]:
+    """`--opt betas=(0.9,0.99),weight_decay=0.01` -> keywords, each value read as a Python
+    literal (numbers, booleans, None, strings, tuples), never evaluated."""
+    try:
+        call = ast.parse(f"f({text})", mode="eval").body
+    except SyntaxError:
+        raise SettingsError(f"--opt {text!r}: expected key=value,... e.g. --opt betas=(0.9,0.99)") from None
+    if not isinstance(call, ast.Call) or call.args or any(k.arg is None for k in call.keywords):
+        raise SettingsError(f"--opt {text!r}: expected key=value,... e.g. --opt weight_decay=0.01")
+    out: dict[str, Any] = {}
+    for kw in call.keywords:
+        try:
+            value = ast.literal_eval(kw.value)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            raise SettingsError(
+                f"--opt {kw.arg}: {ast.unparse(kw.value)!r} is not a literal (a number, True/False, "
+                "None, a 'string' or a tuple)"
+            ) from None
+        if isinstance(value, (dict, set, bytes, complex)) or (
+            isinstance(value, (list, tuple)) and not all(isinstance(x, (int, float, bool)) for x in value)
+        ):
+            raise SettingsError(
+                f"--opt {kw.arg}: give a number, True/False, None, a 'string' or a tuple of numbers"
+            )
+        out[kw.arg] = _frozen(value)
+    return tuple(sorted(out.items()))
 
 
 def _finite(v: object) -> bool:

@@ -34,9 +34,14 @@ class Story:
         main = settings or self.settings
         opts = {**self.options, **(options or {})}
         if "optimizers" in opts:  # one ball per optimizer, each with the main ball's hyper-parameters;
-            # gradient noise is sgd's alone
+            # gradient noise is sgd's alone, and --opt's keywords the plugged-in optimizers'
+            from .rules import RULES
+
+            opt = opts.get("opt", main.opt)  # --opt, as compare's and race's options carry it
             return [
-                main.override(optimizer=o, noise=main.noise if o == "sgd" else 0.0)
+                main.override(
+                    optimizer=o, noise=main.noise if o == "sgd" else 0.0, opt=() if o in RULES else opt
+                )
                 for o in opts["optimizers"]
             ]
         return [main, *(main.override(**changes) for changes in self.companions)]
@@ -61,8 +66,13 @@ class Story:
         from .optimizers import run, run_batch
 
         main = settings or self.settings
-        if "balls" in {**self.options, **(options or {})}:
+        opts = {**self.options, **(options or {})}
+        if "balls" in opts:
             return run_batch(main, starts=self.starts(main, options))  # one batched run for all balls
+        if opts.get("tune"):  # a race: each ball at the rate tuned for this landscape and start
+            from .tune import tuned_settings
+
+            return [run(tuned_settings(s)) for s in self.balls(main, options)]
         return [run(s) for s in self.balls(main, options)]
 
 
@@ -212,6 +222,13 @@ EXTRAS: dict[str, Story] = {
             options={"optimizers": ("gd", "sgd", "momentum", "adam")},
         ),
         Story(
+            "race",
+            "a fair race: each optimizer's learning rate tuned for the landscape and start first, "
+            "then one start for all; the order of arrival",
+            Settings("rosenbrock", (-2.0, 2.0), lr=1e-3, steps=300),
+            options={"optimizers": ("gd", "momentum", "rmsprop", "adam"), "tune": True},
+        ),
+        Story(
             "basins",
             "many balls released at once: the minimum each one reaches colours its basin",
             Settings("f", (0.5,), lr=0.05, steps=200),
@@ -239,6 +256,15 @@ LANDSCAPE_STARTS: dict[str, tuple[float, ...]] = {
     "cosh": (10.0,),
     "bowl": BOOK_2D_START,
     "ill": BOOK_2D_START,
+    # the classic test functions: rosenbrock's and rastrigin's as pytorch-optimizer draws them
+    "rosenbrock": (-2.0, 2.0),
+    "rastrigin": (-2.0, 3.5),
+    "himmelblau": (0.0, 0.0),
+    "beale": (1.0, 1.5),
+    "booth": (-8.0, 8.0),
+    "camel": (-2.0, 2.0),
+    "styblinski-tang": (4.0, 4.5),
+    "ackley": (2.0, -3.5),
 }
 
 

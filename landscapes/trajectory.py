@@ -23,7 +23,10 @@ class Trajectory:
 
     state: the optimizer's state under the book's names (momentum `v`; adagrad and rmsprop `s`;
     adadelta `s` and `delta`; adam `v` and `s`, not bias-corrected), each (n+1, d): row 0 is
-    the initial zeros, row t the state after the update that produced points[t].
+    the initial zeros, row t the state after the update that produced points[t]. A plugged-in
+    optimizer's: every tensor of the parameter's shape it keeps, its moments `exp_avg` as `v` and
+    `exp_avg_sq` as `s` (plugins.BOOK_STATE), the others under their own names; zeros before
+    the step that creates them.
     lrs (n+1,): lrs[t] is the learning rate of the step that leaves points[t] (for the last
     point, the rate the next step would use); adadelta, which has none, steps with 1.
     """
@@ -87,4 +90,7 @@ class Trajectory:
 def _cell(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
-    return repr(v) if isinstance(v, float) else str(v)
+    text = repr(v) if isinstance(v, float) else str(v)
+    if any(c in text for c in ',"\n'):  # a plugged-in optimizer's tuple, e.g. betas: quoted as CSV quotes
+        return '"' + text.replace('"', '""') + '"'
+    return text

@@ -65,6 +65,7 @@ CATALOG: dict[str, Entry] = {
         Entry("rmsprop", "rmsprop", "RMSProp", section="rmsprop"),
         Entry("adam", "adam", "AdadeltaAndAdam", section="adam"),
         Entry("compare", "compare", "CompareOptimizers", "CompareOptimizersPlane", section="beyond"),
+        Entry("race", "compare", "Race", section="beyond"),
         Entry("basins", "basins", "Basins", section="beyond"),
         Entry("custom", "custom", "CustomLandscape", "CustomSurface", section="beyond"),
     )

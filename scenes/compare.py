@@ -78,3 +78,10 @@ class CompareOptimizersPlane(CompareOptimizers):
         self.title()
         self.contour_plane(self.view(0), self.view(1))
         self.compare()
+
+
+class Race(CompareOptimizersPlane):
+    """The race: compare's view from above, each ball at the learning rate tuned for this
+    landscape and start first (landscapes/tune.py), the order of arrival in its words."""
+
+    story_name = "race"

@@ -82,8 +82,8 @@ def test_diverging_run_reports_its_status(capsys):
 BAD = [
     (["trajectory", "nope"], "unknown scene 'nope'; choose one of: risk"),
     (
-        ["trajectory", "ripples", "--optimizer", "lbfgs"],
-        "--optimizer 'lbfgs': choose one of gd, sgd, momentum, adagrad, rmsprop, adadelta, adam, newton",
+        ["trajectory", "ripples", "--optimizer", "nope"],
+        "--optimizer 'nope': choose one of gd, sgd, momentum, adagrad, rmsprop, adadelta, adam, newton",
     ),
     (["trajectory", "ripples", "--lr", "0"], "--lr 0.0: the learning rate must be a finite number > 0"),
     (["trajectory", "ripples", "--lr", "-1"], "--lr -1.0: the learning rate must be"),

@@ -52,8 +52,8 @@ def test_compare_in_two_dimensions_uses_the_plane_view(tiny):
     ("argv", "message"),
     [
         (
-            ["render", "compare", "--optimizers", "gd,lbfgs"],
-            "--optimizers 'gd,lbfgs': choose from gd, sgd, momentum, adagrad, rmsprop, "
+            ["render", "compare", "--optimizers", "gd,nope"],
+            "--optimizers 'nope': choose one of gd, sgd, momentum, adagrad, rmsprop, "
             "adadelta, adam, newton",
         ),
         (["render", "ripples", "--optimizers", "gd"], "--optimizers works with `compare`"),
@@ -62,7 +62,10 @@ def test_compare_in_two_dimensions_uses_the_plane_view(tiny):
             "--landscape 'h': choose one of f, g, cube, saddle, tanh",
         ),
         (["render", "basins", "--landscape", "cube"], "--landscape 'cube': choose one of f, g for basins"),
-        (["render", "risk", "--landscape", "g"], "--landscape works with `compare` and `basins`"),
+        (
+            ["render", "risk", "--landscape", "g"],
+            "--landscape works with `compare`, `custom`, `race` and `basins`",
+        ),
         (["render", "basins", "--balls", "0"], "--balls 0: give a whole number from 1 to 200"),
         (["render", "basins", "--spread", "wide"], "--spread 'wide': choose even or random"),
         (["render", "compare", "--balls", "3"], "--balls and --spread work with `basins`"),

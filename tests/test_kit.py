@@ -116,9 +116,8 @@ def test_no_word_on_screen_escapes_translation(tiny, pseudo, monkeypatch, name, 
 
 
 def extracted_messages() -> set[str]:
-    from babel.messages.extract import extract_from_dir
-
-    from babel.messages.extract import extract_from_file
+    """What `make messages` extracts: the scenes, the story lines, the optimizers' words."""
+    from babel.messages.extract import extract_from_dir, extract_from_file
 
     found = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
@@ -126,12 +125,14 @@ def extracted_messages() -> set[str]:
     ):
         if isinstance(message, str):
             found.add(message)
-    # the story lines (a title slide's words): Story(name, line, ...) in landscapes/stories.py
-    for _line, message, _comments, _ctx in extract_from_file(
-        "python", str(ROOT / "landscapes" / "stories.py"), keywords={"Story": (2,)}
-    ):
-        if isinstance(message, str):
-            found.add(message)
+    # the story lines (a title slide's words): Story(name, line, ...) in landscapes/stories.py;
+    # the optimizers' words on screen: N_("gd") in their records, landscapes/rules.py
+    for path, keywords in (("stories.py", {"Story": (2,)}), ("rules.py", {"N_": None})):
+        for _line, message, _comments, _ctx in extract_from_file(
+            "python", str(ROOT / "landscapes" / path), keywords=keywords
+        ):
+            if isinstance(message, str):
+                found.add(message)
     return found
 
 

@@ -65,6 +65,7 @@ DEFAULT_LIMIT = 2 * 1024**3
 DISTRIBUTIONS = (
     "manim",
     "torch",
+    "pytorch-optimizer",  # a plugged-in optimizer's steps
     "numpy",
     "contourpy",
     "manimpango",
@@ -278,6 +279,7 @@ def key_document(job: Job, sources: Sources, env: Mapping[str, Any]) -> dict[str
         "sources": sources.digest(module, job.lang),
         "settings": job.settings,
         "options": job.options,
+        "plugins": _plugin_sources(job),
         "quality": job.quality,
         "formats": list(job.formats),
         "theme": job.theme,
@@ -287,6 +289,16 @@ def key_document(job: Job, sources: Sources, env: Mapping[str, Any]) -> dict[str
         "manim": [job.output_config(fmt) for fmt in job.formats],
         "environment": env,
     }
+
+
+def _plugin_sources(job: Job) -> dict[str, str | None]:
+    """A user's own optimizer (module:Class) is code outside the project: its file's digest."""
+    names = [job.settings.get("optimizer", ""), *job.options.get("optimizers", ())]
+    if not any(":" in n for n in names):
+        return {}
+    from landscapes.plugins import outside_sources
+
+    return outside_sources(names)
 
 
 def job_key(job: Job, sources: Sources | None = None, env: Mapping[str, Any] | None = None) -> str:

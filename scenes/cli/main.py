@@ -41,10 +41,12 @@ def add_cache_flags(p: argparse.ArgumentParser) -> None:
 
 
 def add_scene_options(p: argparse.ArgumentParser) -> None:
+    from landscapes.rules import RULES
+
     sc = p.add_argument_group("scene options")
     sc.add_argument(
         "--optimizers",
-        help="compare: a list of gd, sgd, momentum, adagrad, rmsprop, adadelta, adam, newton, e.g. gd,adam",
+        help=f"compare: a list of {', '.join(RULES)} or any --optimizer name, e.g. gd,adam,adamw",
     )
     sc.add_argument("--balls", type=int, help="basins: how many balls (default 20)")
     sc.add_argument("--spread", help="basins: even (default) or random starts")
@@ -64,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--sections",
         action="store_true",
         help="a heading per book section (the default on a terminal; scripts get one scene per line)",
+    )
+    ls.add_argument(
+        "--optimizers",
+        action="store_true",
+        help="every optimizer that can roll (the book's, torch.optim's, pytorch-optimizer's), "
+        "its source and hyper-parameters, then those that cannot and why",
     )
 
     tr = sub.add_parser(
@@ -118,6 +126,19 @@ def build_parser() -> argparse.ArgumentParser:
     add_cache_flags(ga)
     add_look_flags(ga)
 
+    tu = sub.add_parser(
+        "tune",
+        help="each optimizer's learning rate tuned for a landscape and start (a log grid), in race order",
+    )
+    tu.add_argument("--landscape", required=True, help="a landscape with known minima, e.g. rosenbrock")
+    tu.add_argument(
+        "--optimizers", required=True, help="a list of --optimizer names, e.g. gd,adam,adamw,lion"
+    )
+    tu.add_argument("--start", help="start point X,Y (default: the landscape's own)")
+    tu.add_argument("--steps", type=int, default=200, help="steps of each run (default 200)")
+    tu.add_argument("--tol", type=float, help="the gradient-norm stop of each run (default 1e-8)")
+    tu.add_argument("--format", default="table", help="table (default), json or csv")
+
     bn = sub.add_parser("bench", help="time each scene per frame against manim's floor, in one run")
     bn.add_argument("names", nargs="*", metavar="NAME", help="scenes to time (default: all)")
     bn.add_argument("-q", "--quality", default="l", help="l (480p15, default) or h (1080p60)")
@@ -127,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    if args.optimizers:
+        return list_optimizers()
     from landscapes.stories import get_story
     from scenes.catalog import CATALOG, SECTIONS
 
@@ -144,12 +167,46 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def list_optimizers() -> int:
+    """One line per optimizer: name, source, hyper-parameters with their defaults; refused last."""
+    from landscapes.plugins import available, refusal
+    from landscapes.rules import RULES, hypers
+
+    rows = []
+    for rule in RULES.values():
+        defaults = {h.flag: h.default for h in hypers().values()}
+        shown = [f"{f}={defaults[f]:g}" if f in defaults else f for f in rule.flags]
+        rows.append((rule.name, "the book", " ".join(shown)))
+    refused = []
+    for plugin in available():
+        why = refusal(plugin)
+        if why:
+            refused.append((plugin.name, plugin.source, f"refused: {why}"))
+            continue
+        shown = [
+            f"{k}={plugin.defaults[k]!r}".replace(" ", "") if k in plugin.defaults else f"{k}=?"
+            for k in plugin.keywords
+        ]
+        rows.append((plugin.name, plugin.source, " ".join(shown)))
+    width = max(len(r[0]) for r in rows + refused)
+    swidth = max(len(r[1]) for r in rows + refused)
+    for name, source, text in rows + refused:
+        print(f"{name:<{width}}  {source:<{swidth}}  {text}".rstrip())
+    return 0
+
+
 def cmd_trajectory(args: argparse.Namespace) -> int:
     if args.format not in ("json", "csv"):
         raise SettingsError(f"--format {args.format!r}: choose json or csv")
     from landscapes.optimizers import run
+    from landscapes.stories import get_story
 
-    tr = run(settings_from_args(args.name, args))
+    settings = settings_from_args(args.name, args)
+    if get_story(args.name).options.get("tune"):  # a race's ball runs at its tuned rate
+        from landscapes.tune import tuned_settings
+
+        settings = tuned_settings(settings)
+    tr = run(settings)
     if args.format == "json":
         print(json.dumps(tr.to_dict(), allow_nan=False))
     else:
@@ -181,6 +238,47 @@ def cmd_gallery(args: argparse.Namespace) -> int:
     return gallery_command(args)
 
 
+def cmd_tune(args: argparse.Namespace) -> int:
+    if args.format not in ("table", "json", "csv"):
+        raise SettingsError(f"--format {args.format!r}: choose table, json or csv")
+    from landscapes.functions import NAMED
+    from landscapes.settings import Settings, parse_start
+    from landscapes.stories import LANDSCAPE_STARTS
+    from landscapes.tune import ARRIVE, HIGH, LOW, POINTS, REFINE, race_order, tune
+    from scenes.cli.options import parse_optimizers
+
+    if args.landscape not in NAMED:
+        raise SettingsError(f"--landscape {args.landscape!r}: choose one of {', '.join(NAMED)}")
+    start = parse_start(args.start) if args.start else LANDSCAPE_STARTS[args.landscape]
+    base = Settings(args.landscape, start, steps=args.steps).override(tol=args.tol)
+    results = race_order([tune(base.override(optimizer=o)) for o in parse_optimizers(args.optimizers)])
+    if args.format == "json":
+        doc = {
+            "landscape": args.landscape,
+            "start": list(start),
+            "steps": args.steps,
+            "search": {"method": "grid", "low": LOW, "high": HIGH, "points": POINTS, "refine": REFINE},
+            "arrive": ARRIVE,
+            "results": [t.to_dict() for t in results],
+        }
+        print(json.dumps(doc, allow_nan=False))
+        return 0
+    fields = ["optimizer", "lr", "arrival", "gap", "status", "runs"]
+    rows = [[t.optimizer, t.lr, t.arrival, t.gap, t.status, t.runs] for t in results]
+    if args.format == "csv":
+        print(",".join(fields))
+        for row in rows:
+            print(",".join("" if v is None else repr(v) if isinstance(v, float) else str(v) for v in row))
+        return 0
+    width = max(len(t.optimizer) for t in results)
+    print(f"{'#':>2}  {'optimizer':<{width}}  {'lr':>9}  {'arrival':>7}  {'gap':>9}  status")
+    for k, t in enumerate(results, 1):
+        lr = "-" if t.lr is None else f"{t.lr:.3g}"
+        arrival = "-" if t.arrival is None else str(t.arrival)
+        print(f"{k:>2}  {t.optimizer:<{width}}  {lr:>9}  {arrival:>7}  {t.gap:>9.2e}  {t.status}")
+    return 0
+
+
 COMMANDS = {
     "list": cmd_list,
     "trajectory": cmd_trajectory,
@@ -188,6 +286,7 @@ COMMANDS = {
     "slides": cmd_slides,
     "gallery": cmd_gallery,
     "bench": cmd_bench,
+    "tune": cmd_tune,
 }
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 from landscapes.errors import SettingsError
 
 if TYPE_CHECKING:  # the module itself stays light: `roll --help` imports no torch
+    from landscapes.plugins import Plugin
     from landscapes.settings import Settings
     from landscapes.stories import Story
 
@@ -51,32 +52,49 @@ def _numberish(text: str) -> bool:
     return len(text) > 1 and (text[1].isdigit() or text[1] == ".")
 
 
-# the hyper-parameter flags, under the book's names: flag -> (Settings field, help)
-HYPER_FLAGS = {
-    "beta": ("momentum", "momentum's beta in [0, 1) (default 0.9)"),
-    "gamma": ("gamma", "rmsprop's gamma in [0, 1) (default 0.9)"),
-    "rho": ("rho", "adadelta's rho in (0, 1) (default 0.9)"),
-    "beta1": ("beta1", "adam's beta1 in [0, 1) (default 0.9)"),
-    "beta2": ("beta2", "adam's beta2 in [0, 1) (default 0.999)"),
-}
+def hyper_flags() -> dict[str, tuple[str, str]]:
+    """The book's hyper-parameter flags from the rules' records: flag -> (Settings field, help)."""
+    from landscapes.rules import flag_help, hypers
+
+    return {flag: (h.field, flag_help(flag)) for flag, h in hypers().items()}
 
 
 def add_run_flags(p: argparse.ArgumentParser) -> None:
-    from landscapes.names import LANDSCAPES, OPTIMIZERS, SCHEDULES
+    from landscapes.names import LANDSCAPES, SCHEDULES
+    from landscapes.rules import RULES
 
     g = p.add_argument_group("settings (default: the scene's own story)")
-    g.add_argument("--optimizer", help=f"{', '.join(OPTIMIZERS[:-1])} or {OPTIMIZERS[-1]}")
-    g.add_argument("--lr", type=float, help="learning rate eta, > 0 (every optimizer but adadelta)")
+    names = list(RULES)
+    g.add_argument(
+        "--optimizer",
+        help=f"{', '.join(names[:-1])} or {names[-1]} (the book's rules); a torch.optim name (adamw), "
+        "a pytorch-optimizer name (lion) or module:Class (roll list --optimizers)",
+    )
+    g.add_argument(
+        "--opt",
+        metavar="KEY=VALUE,...",
+        help="a plugged-in optimizer's constructor keywords, read as literals: "
+        "betas=(0.9,0.99),weight_decay=0",
+    )
+    no_lr = [r.name for r in RULES.values() if not r.has_lr]
+    but = " and ".join(no_lr) or "none"
+    g.add_argument("--lr", type=float, help=f"learning rate eta, > 0 (every optimizer but {but})")
     g.add_argument(
         "--schedule",
         help=f"the rate over the steps: {', '.join(SCHEDULES)} (eta·exp(-0.1t), eta·(1 + 0.1t)^-0.5, "
         "t = 2, 3, … as the book counts)",
     )
-    for flag, (_, text) in HYPER_FLAGS.items():
+    for flag, (_, text) in hyper_flags().items():
         g.add_argument(f"--{flag}", type=float, help=text)
     g.add_argument("--start", help="start point: X or X,Y (negative values work: --start -0.5)")
     g.add_argument("--steps", type=int, help="maximum number of steps, 1 to 1,000,000")
-    g.add_argument("--noise", type=float, help="gradient noise scale (not gd or newton), >= 0")
+    g.add_argument(
+        "--tol",
+        type=float,
+        help="stop (converged) where the gradient's norm is below it, >= 0 (default 1e-8; 0: never early)",
+    )
+    quiet = [r.name for r in RULES.values() if not r.takes_noise]
+    g.add_argument("--noise", type=float, help=f"gradient noise scale (not {' or '.join(quiet)}), >= 0")
     g.add_argument("--seed", type=int, help="seed of the noise generator (and of basins' random starts)")
     g.add_argument(
         "--function", help="expression in x (and y) for custom or compare, e.g. 'x*cos(0.15*pi*x)'"
@@ -84,64 +102,104 @@ def add_run_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--domain", help="bounds a,b (or a,b,c,d): the ball stops at the edge")
     g.add_argument(
         "--landscape",
-        help=f"compare: {', '.join(LANDSCAPES)} (formulas: roll trajectory --help); basins: f or g",
+        help=f"compare and custom: {', '.join(LANDSCAPES)} (formulas: roll trajectory --help); "
+        "race: those from rosenbrock on (known minima); basins: f or g",
     )
 
 
 def run_epilog() -> str:
     """The chapter's landscapes with their formulas, and each optimizer's hyper-parameters."""
-    from landscapes.names import HYPERPARAMETERS, LANDSCAPES
+    from landscapes.names import LANDSCAPES
+    from landscapes.rules import RULES
 
-    width = max(map(len, [*LANDSCAPES, *HYPERPARAMETERS]))
-    lines = ["landscapes (--landscape with compare; the stories use them by name):"]
+    width = max(map(len, [*LANDSCAPES, *RULES]))
+    lines = ["landscapes (--landscape with compare and custom; the stories use them by name):"]
     lines += [f"  {name:<{width}}  {formula}" for name, formula in LANDSCAPES.items()]
     lines += ["", "optimizers and the flags they take:"]
-    for name, hyper in HYPERPARAMETERS.items():
-        lines.append(f"  {name:<{width}}  {' '.join('--' + h for h in hyper)}")
+    for name, rule in RULES.items():
+        lines.append(f"  {name:<{width}}  {' '.join('--' + h for h in rule.flags)}")
+    lines.append(f"  {'other':<{width}}  --lr --schedule --noise --opt (roll list --optimizers)")
     return "\n".join(lines)
 
 
 def _hyper_flags_given(args: argparse.Namespace) -> list[str]:
     """The hyper-parameter flags on the command line, in the book's order (lr and schedule first)."""
-    names = ["lr", "schedule", "noise", *HYPER_FLAGS]
+    names = ["lr", "schedule", "noise", *hyper_flags()]
     return [n for n in names if getattr(args, n, None) is not None]
+
+
+def _known(optimizer: str, flag: str = "--optimizer") -> bool:
+    """The book's rule, or any optimizer with torch.optim's interface that resolves (or a refusal)."""
+    from landscapes.rules import RULES
+
+    if optimizer not in RULES:
+        from landscapes.plugins import resolve  # torch: only for a name the book has not
+
+        resolve(optimizer, flag)
+    return True
 
 
 def _refuse_foreign_flags(name: str, args: argparse.Namespace, optimizer: str, story: Story) -> None:
     """A hyper-parameter flag that no ball's optimizer has is refused, naming who takes it."""
-    from landscapes.names import HYPERPARAMETERS, OPTIMIZERS
+    from landscapes.rules import RULES, takers
 
-    if optimizer not in OPTIMIZERS:  # a wrong name first: the flags' messages would mislead
-        raise SettingsError(f"--optimizer {optimizer!r}: choose one of {', '.join(OPTIMIZERS)}")
+    _known(optimizer)  # a wrong name first: the flags' messages would mislead
     # every ball of the scene counts: the adam story's adadelta ball takes --rho
     chosen: tuple[str, ...] = (optimizer, *(c.get("optimizer", optimizer) for c in story.companions))
     listed = getattr(args, "optimizers", None)
-    if name == "compare":  # every ball has its own optimizer: the flag must reach one of them
+    if name in ("compare", "race"):  # every ball has its own optimizer: the flag must reach one of them
         if listed is not None:
-            chosen = tuple(o.strip() for o in listed.split(",") if o.strip())
-            if not chosen or any(o not in OPTIMIZERS for o in chosen):
-                raise SettingsError(
-                    f"--optimizers {listed!r}: choose from {', '.join(OPTIMIZERS)}, e.g. gd,adam"
-                )
+            chosen = parse_optimizers(listed)
         else:
             chosen = tuple(story.options.get("optimizers", chosen))
+    plugged = [o for o in (optimizer, *chosen) if o not in RULES]  # the main ball's counts (trajectory)
+    if getattr(args, "opt", None) is not None and not plugged:
+        raise SettingsError(
+            f"--opt: {' and '.join(dict.fromkeys(chosen))} are the book's rules, set with their flags; "
+            "--opt is for torch.optim-style optimizers (e.g. --optimizer adamw)"
+        )
+
+    def takes(o: str, flag: str) -> bool:
+        if o in RULES:
+            return flag in RULES[o].flags
+        return flag in ("lr", "schedule") and _plugin(o).has_lr
+
     for flag in _hyper_flags_given(args):
-        if flag == "noise" or any(flag in HYPERPARAMETERS.get(o, ()) for o in chosen):
+        if flag == "noise" or any(takes(o, flag) for o in chosen):
             continue  # noise is checked with its value (gd and newton refuse it)
         if flag in ("lr", "schedule"):
+            rules = [o for o in chosen if o in RULES]
+            why = f" ({RULES[rules[0]].no_lr})" if rules else ""
+            who = rules[0] if rules else _plugin(chosen[0]).word
             raise SettingsError(
-                f"--{flag}: adadelta has no learning rate (its step is sqrt(Δx + 1e-5)/sqrt(s + 1e-5)·g); "
-                f"drop --{flag} or choose another optimizer"
+                f"--{flag}: {who} has no learning rate{why}; drop --{flag} or choose another optimizer"
             )
-        takers = [o for o in OPTIMIZERS if flag in HYPERPARAMETERS[o]]
-        fix = f"add {takers[0]} to --optimizers" if name == "compare" else f"add --optimizer {takers[0]}"
-        raise SettingsError(f"--{flag}: only {' and '.join(takers)} takes it; {fix}")
+        who = takers(flag)
+        fix = f"add {who[0]} to --optimizers" if name in ("compare", "race") else f"add --optimizer {who[0]}"
+        raise SettingsError(f"--{flag}: only {' and '.join(who)} takes it; {fix}")
+
+
+def _plugin(name: str) -> Plugin:
+    from landscapes.plugins import resolve
+
+    return resolve(name)
+
+
+def parse_optimizers(listed: str) -> tuple[str, ...]:
+    """`--optimizers gd,adamw,lion`: each a name `--optimizer` takes, each once, at least one."""
+    chosen = tuple(dict.fromkeys(o.strip() for o in listed.split(",") if o.strip()))
+    if not chosen:
+        raise SettingsError(f"--optimizers {listed!r}: give a list, e.g. gd,adam,adamw")
+    for o in chosen:
+        _known(o, "--optimizers")
+    return chosen
 
 
 def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
     """The story's settings with the command line's overrides applied and validated."""
-    from landscapes.functions import CHAPTER
-    from landscapes.settings import parse_domain, parse_start
+    from landscapes.functions import NAMED
+    from landscapes.rules import RULES
+    from landscapes.settings import parse_domain, parse_opt, parse_start
     from landscapes.stories import LANDSCAPE_STARTS, get_story
 
     story = get_story(name)
@@ -153,9 +211,14 @@ def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
     if function is not None and name not in ("custom", "compare"):
         raise SettingsError(f"--function works with `custom` and `compare`, not with the scene {name!r}")
     if landscape is not None:
-        allowed = {"compare": tuple(CHAPTER), "basins": ("f", "g")}.get(name)
+        # custom draws a named landscape in its own views (a curve, or a surface for 2D)
+        race = tuple(n for n, ls in NAMED.items() if ls.minima)  # tuning needs the known minima
+        every = tuple(NAMED)
+        allowed = {"compare": every, "custom": every, "race": race, "basins": ("f", "g")}.get(name)
         if allowed is None:
-            raise SettingsError(f"--landscape works with `compare` and `basins`; {name!r} has its own")
+            raise SettingsError(
+                f"--landscape works with `compare`, `custom`, `race` and `basins`; {name!r} has its own"
+            )
         if landscape not in allowed:
             raise SettingsError(f"--landscape {landscape!r}: choose one of {', '.join(allowed)} for {name}")
         if function is not None:
@@ -163,20 +226,32 @@ def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
         # replace, not override: override keeps a field it is given None for
         start0 = LANDSCAPE_STARTS[landscape]
         base = replace(base, landscape=landscape, function=None, domain=None, start=start0)
-    if name == "custom" and function is None:
-        raise SettingsError("custom: give --function EXPR, e.g. --function 'x*cos(0.15*pi*x)'")
+    if name == "custom" and function is None and landscape is None:
+        raise SettingsError(
+            "custom: give --function EXPR, e.g. --function 'x*cos(0.15*pi*x)', or --landscape rosenbrock"
+        )
     if function is not None:
         base = base.override(landscape="custom", function=function)
         base = replace(base, domain=domain)  # a new function keeps no domain it was not given
         base = base.override(start=start or _default_start(base.landscape_obj.dim, domain))
     elif domain is not None:
         base = base.override(domain=domain)
-    hyper = {field: getattr(args, flag, None) for flag, (field, _) in HYPER_FLAGS.items()}
+    # two rules may keep their own flag in one field (a record's choice): the flag given wins
+    hyper = {
+        field: getattr(args, flag)
+        for flag, (field, _) in hyper_flags().items()
+        if getattr(args, flag, None) is not None
+    }
+    opt = getattr(args, "opt", None)
+    if opt is not None and (args.optimizer or base.optimizer) in RULES:
+        opt = None  # for compare's and race's plugged-in balls: options_from_args carries it
     settings = base.override(
         start=start,
         optimizer=args.optimizer,
         lr=args.lr,
         steps=args.steps,
+        tol=getattr(args, "tol", None),
+        opt=None if opt is None else parse_opt(opt),
         noise=args.noise,
         seed=args.seed,
         schedule=getattr(args, "schedule", None),
@@ -188,20 +263,23 @@ def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
 
 def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
     """Scene options (--optimizers, --balls, --spread), refused where the scene has no use for them."""
-    from landscapes.settings import OPTIMIZERS
-
     options: dict[str, object] = {}
     optimizers = getattr(args, "optimizers", None)
     if optimizers is not None:
-        if name != "compare":
-            raise SettingsError(f"--optimizers works with `compare`, not with {name!r}")
-        chosen = tuple(dict.fromkeys(o.strip() for o in optimizers.split(",") if o.strip()))
-        bad = [o for o in chosen if o not in OPTIMIZERS]
-        if bad or not chosen:
-            raise SettingsError(
-                f"--optimizers {optimizers!r}: choose from {', '.join(OPTIMIZERS)}, e.g. gd,adam"
-            )
-        options["optimizers"] = chosen
+        if name not in ("compare", "race"):
+            raise SettingsError(f"--optimizers works with `compare` and `race`, not with {name!r}")
+        options["optimizers"] = parse_optimizers(optimizers)
+    if getattr(args, "opt", None) is not None and name in ("compare", "race"):
+        from landscapes.settings import parse_opt
+
+        options["opt"] = parse_opt(args.opt)  # each plugged-in ball's keywords (Story.balls)
+        from landscapes.rules import RULES
+        from landscapes.stories import get_story
+
+        listed = options.get("optimizers", get_story(name).options.get("optimizers", ()))
+        for o in listed:
+            if o not in RULES:  # refused now, in one line, not in a render worker later
+                _plugin(o).check(options["opt"])
     balls, spread = getattr(args, "balls", None), getattr(args, "spread", None)
     if (balls is not None or spread is not None) and name != "basins":
         raise SettingsError(f"--balls and --spread work with `basins`, not with {name!r}")

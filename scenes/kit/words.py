@@ -47,7 +47,13 @@ def optimizer_label(s: Settings) -> str:
     return optimizer_name(s.optimizer)
 
 
-SYMBOLS = {"lr": "η", "beta": "β", "gamma": "γ", "rho": "ρ", "beta1": "β1", "beta2": "β2", "noise": "σ"}
+def symbol(key: str) -> str:
+    """A hyper-parameter's symbol on screen, from the rules' records (a plugged-in optimizer's
+    keyword is shown under its own name)."""
+    from landscapes.rules import LR_SYMBOL, NOISE_SYMBOL, hypers
+
+    shared = {"lr": LR_SYMBOL, "noise": NOISE_SYMBOL}
+    return shared.get(key) or (hypers()[key].symbol if key in hypers() else key)
 
 
 def schedule_name(name: str) -> str:
@@ -61,14 +67,15 @@ def schedule_name(name: str) -> str:
 def settings_label(s: Settings) -> str:
     """'momentum η=0.6 β=0.5': an optimizer and every hyper-parameter in force, the book's symbols."""
     parts = [optimizer_name(s.optimizer)]
-    for key, value in s.hyperparameters.items():
+    for key, value in s.shown_hyperparameters.items():
         if key in ("optimizer", "anneal", "seed"):
             continue
         if key == "schedule":
             if value != "constant":
                 parts.append(schedule_name(value))
             continue
-        parts.append(f"{SYMBOLS.get(key, key)}={value:g}")
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        parts.append(f"{symbol(key)}={value:g}" if number else f"{symbol(key)}={value}")
     return " ".join(parts)
 
 
@@ -82,14 +89,10 @@ def coordinate_names(landscape: Landscape) -> list[tuple[str, str]]:
 
 
 def optimizer_name(name: str) -> str:
-    """The book's short names; a language may spell them out."""
-    return {
-        "gd": _("gd"),
-        "sgd": _("sgd"),
-        "momentum": _("momentum"),
-        "adagrad": _("adagrad"),
-        "rmsprop": _("rmsprop"),
-        "adadelta": _("adadelta"),
-        "adam": _("adam"),
-        "newton": _("newton"),
-    }.get(name, name)
+    """The book's short names (the rules' records; a language may spell them out); a
+    plugged-in optimizer's class name (AdamW, Lion)."""
+    from landscapes.plugins import word
+    from landscapes.rules import RULES
+
+    rule = RULES.get(name)
+    return _(rule.word) if rule else word(name)

@@ -155,8 +155,52 @@ def custom(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration
     return n
 
 
+def race(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration:
+    """Each ball ran at its tuned rate: who arrived (and stayed) first, by the runs' own numbers
+    (landscapes.tune's objective: within 1e-4 of the start's gap to f*, to the end)."""
+    from landscapes.tune import best_value, judge
+
+    n = Narration([settings_label(t.settings) for t in trajs])
+    fstar = best_value(trajs[0].settings)
+    judged = [judge(t, fstar) for t in trajs]
+    n.add(
+        Beat(
+            _("each learning rate tuned first for this landscape and start, then one start for all"), hold=0.6
+        )
+    )
+    order = sorted(range(len(trajs)), key=lambda k: (judged[k][0], k))
+    arrived = [k for k in order if judged[k][1] is not None]
+    rank = {k: r + 1 for r, k in enumerate(arrived)}
+    verdicts, claims = [], []
+    for k, t in enumerate(trajs):
+        step = judged[k][1]
+        if step is not None:
+            verdicts.append(_("→ #{rank} to arrive, step {step}").format(rank=rank[k], step=step))
+            claims.append(Claim("arrived", True, k, {"step": step, "rank": rank[k]}))
+        else:  # compare's verdict: off the map, or what its end point is (caught at a minimum, moving)
+            words, claim = verdict(t, k)
+            verdicts.append(words)
+            claims.append(claim)
+    n.extras["verdicts"] = verdicts
+    n.extras["order"] = order
+    name = [optimizer_name(t.settings.optimizer) for t in trajs]
+    if arrived:
+        first = arrived[0]
+        words = _("first to arrive: {name}, at step {step}").format(name=name[first], step=judged[first][1])
+        if len(arrived) > 1:
+            words += _("; then {names}").format(names=", ".join(name[k] for k in arrived[1:]))
+    else:
+        near = order[0]
+        words = _("no ball arrived in {steps} steps; nearest: {name}, f = {f:.3f}").format(
+            steps=trajs[near].settings.steps, name=name[near], f=trajs[near].values[-1]
+        )
+    n.add(Beat(words, at=max(t.steps for t in trajs), hold=2.0, claims=tuple(claims)))
+    return n
+
+
 NARRATORS = {
     "compare": compare,
+    "race": race,
     "basins": basins,
     "custom": custom,
 }
