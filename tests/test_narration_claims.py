@@ -90,9 +90,19 @@ def view_of(name: str, t: Trajectory, first: Trajectory | None = None) -> Sequen
 
 
 def sampled_minimum(name: str, t: Trajectory, first: Trajectory | None = None) -> tuple[np.ndarray, float]:
-    """The lowest local minimum of f in view, on a fine grid (a grid point below its neighbours;
-    the view's edge is no minimum)."""
+    """The lowest local minimum of f in view: a grid point below its neighbours (the view's
+    edge is no minimum), then refined by zooming the grid in around it."""
     view = view_of(name, t, first)
+    key = (name, t.settings.landscape_obj.plain, tuple(map(tuple, view)))
+    if key not in _MINIMA:
+        _MINIMA[key] = _sampled_minimum(t, view)
+    return _MINIMA[key]
+
+
+_MINIMA: dict[tuple, tuple[np.ndarray, float]] = {}
+
+
+def _sampled_minimum(t: Trajectory, view: Sequence[tuple[float, float]]) -> tuple[np.ndarray, float]:
     if len(view) == 1:
         xs = np.linspace(*view[0], 20001)
         f = fvals(t, xs[:, None])
@@ -100,7 +110,12 @@ def sampled_minimum(name: str, t: Trajectory, first: Trajectory | None = None) -
         if not len(inner):
             return np.array([np.nan]), np.inf
         k = inner[np.argmin(f[inner])]
-        return np.array([xs[k]]), float(f[k])
+        x, h = xs[k], xs[1] - xs[0]
+        for _ in range(4):  # zoom in: 41 points over the two cells around the best one
+            zs = np.linspace(x - h, x + h, 41)
+            fz = fvals(t, zs[:, None])
+            x, h = zs[int(np.argmin(fz))], zs[1] - zs[0]
+        return np.array([x]), float(fvals(t, [[x]])[0])
     xs, ys = np.linspace(*view[0], 281), np.linspace(*view[1], 241)
     gx, gy = np.meshgrid(xs, ys, indexing="ij")
     f = fvals(t, np.stack([gx.ravel(), gy.ravel()], axis=1)).reshape(gx.shape)
@@ -110,7 +125,14 @@ def sampled_minimum(name: str, t: Trajectory, first: Trajectory | None = None) -
     if not len(idx):
         return np.array([np.nan, np.nan]), np.inf
     i, j = idx[np.argmin(f[idx[:, 0], idx[:, 1]])]
-    return np.array([xs[i], ys[j]]), float(f[i, j])
+    p, h = np.array([xs[i], ys[j]]), np.array([xs[1] - xs[0], ys[1] - ys[0]])
+    for _ in range(5):  # zoom in: 41 x 41 points over the cells around the best one
+        zx, zy = np.linspace(p[0] - h[0], p[0] + h[0], 41), np.linspace(p[1] - h[1], p[1] + h[1], 41)
+        mx, my = np.meshgrid(zx, zy, indexing="ij")
+        fz = fvals(t, np.stack([mx.ravel(), my.ravel()], axis=1))
+        k = int(np.argmin(fz))
+        p, h = np.array([mx.ravel()[k], my.ravel()[k]]), np.array([zx[1] - zx[0], zy[1] - zy[0]])
+    return p, float(fvals(t, p[None, :])[0])
 
 
 def kind_at(t: Trajectory, p: np.ndarray) -> str:
@@ -205,12 +227,20 @@ def check_claim(name: str, trajs: Sequence[Trajectory], claim: dict, scene: str)
     elif cname in ("arrived", "stalled"):
         m = sampled_minimum(scene, t, trajs[0])[0]
         d0, d = np.linalg.norm(t.points[0] - m), np.linalg.norm(t.end - m)
-        grid_err = 0.02  # the sampled minimum is within a grid cell of the true one
+        grid_err = 1e-6  # the refined grid search finds the minimum to about 1e-7
         if cname == "arrived":
             assert t.status not in OFF_MAP and d <= 0.01 * d0 + grid_err, where
         else:
             ds = np.linalg.norm(t.points - m, axis=1)
             assert t.status not in OFF_MAP and d > 0.1 * d0 - grid_err and np.all(ds <= d0 + grid_err), where
+    elif cname == "arrived_in_f":
+        # a race's arrival: from its step to the end, f stays within 1e-4 of the start's gap
+        # above the lowest value in view (found here by the grid search); ranks follow the steps
+        fstar = sampled_minimum(scene, t, trajs[0])[1]
+        step = values["step"]
+        gap = t.values[0] - fstar
+        assert np.all(t.values[step:] - fstar <= 1e-4 * gap + 1e-9 * max(1.0, abs(fstar))), where
+        assert step == 0 or np.any(t.values[:step] - fstar > 1e-4 * gap - 1e-9), where
     elif cname == "blew_up":
         axis = values["axis"]
         lo, hi = BOOK_VIEW[axis] if t.points.shape[1] == 2 else view_of(scene, t, trajs[0])[0]
@@ -222,7 +252,7 @@ def check_claim(name: str, trajs: Sequence[Trajectory], claim: dict, scene: str)
 
         def when(c: int) -> int:
             off = np.abs(t.points[:, c] - m[c])
-            hit = np.flatnonzero(off <= 0.01 * off[0] + 1e-3)
+            hit = np.flatnonzero(off <= 0.01 * off[0] + 1e-7)
             return int(hit[0]) if len(hit) else 10**9
 
         assert when(1) <= when(0), where
@@ -231,7 +261,7 @@ def check_claim(name: str, trajs: Sequence[Trajectory], claim: dict, scene: str)
     elif cname == "nearer":
         m = sampled_minimum(scene, t, trajs[0])[0]
         other = trajs[values["other"]]
-        assert np.linalg.norm(t.end - m) < np.linalg.norm(other.end - m) + 0.02, where
+        assert np.linalg.norm(t.end - m) < np.linalg.norm(other.end - m) + 1e-6, where
     elif cname == "apart":
         assert f"{trajs[0].end[0]:.3f}" != f"{trajs[1].end[0]:.3f}", where
     elif cname == "noise":
@@ -291,8 +321,8 @@ def check_claim(name: str, trajs: Sequence[Trajectory], claim: dict, scene: str)
         assert h[1] > 1.5 * h[0] > 0, where
     elif cname == "crawls_along_x1":
         m = sampled_minimum(scene, t, trajs[0])[0]
-        assert abs(t.end[1] - m[1]) <= 0.01 * abs(t.points[0, 1] - m[1]) + 0.02, where
-        assert np.linalg.norm(t.end - m) > 0.1 * np.linalg.norm(t.points[0] - m) - 0.02, where
+        assert abs(t.end[1] - m[1]) <= 0.01 * abs(t.points[0, 1] - m[1]) + 1e-6, where
+        assert np.linalg.norm(t.end - m) > 0.1 * np.linalg.norm(t.points[0] - m) - 1e-6, where
     elif cname == "flips_and_averages":
         g2 = np.array(values["g2"])
         flips = int(np.sum(g2[1:] * g2[:-1] < 0))
@@ -465,7 +495,8 @@ def property_check(name: str) -> None:
     """The hypothesis run of one scene: EXAMPLES command lines, each checked."""
 
     @settings(
-        max_examples=EXAMPLES,
+        # a race tunes every ball's rate first (up to 13 runs per ball): fewer examples for it
+        max_examples=EXAMPLES if name != "race" else max(EXAMPLES // 8, 1),
         deadline=None,
         derandomize=True,
         database=None,

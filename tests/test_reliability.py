@@ -44,7 +44,7 @@ def old_results(tmp_path, monkeypatch):
         (["render", "ripples", "--format", "mov"], "--format 'mov': choose from mp4, gif, png, webm"),
         (["render", "ripples", "--steps", "0"], "--steps 0: give a whole number from 1 to 1,000,000"),
         (["render", "ripples", "--start", "9"], "--start 9: outside the domain [-1, 2]"),
-        (["render", "ripples", "--optimizer", "lbfgs"], "--optimizer 'lbfgs': choose one of gd, sgd"),
+        (["render", "ripples", "--optimizer", "nosuchopt"], "--optimizer 'nosuchopt'"),
         (["render", "ripples", "--noise", "nan"], "--noise nan: the noise scale must be a finite number"),
         (["render", "ripples", "--qualty", "h"], "unrecognized arguments: --qualty h"),
     ],
@@ -99,13 +99,20 @@ def test_failed_copy_leaves_no_partial_file(old_results, monkeypatch, tmp_path, 
     assert _digest(old_results) == before, "no .part file, old GIF intact"
 
 
-def test_successful_render_replaces_the_file_whole(old_results, monkeypatch, tmp_path, capsys):
+def _fresh_video(tmp_path: Path, data: bytes) -> Path:
+    """A rendered video as a scene leaves it: the movie and its beats beside it."""
     fresh = tmp_path / "fresh.gif"
-    fresh.write_bytes(b"GIF89a" + os.urandom(3_000_000))
+    fresh.write_bytes(data)
+    (tmp_path / "fresh.beats.json").write_text('{"version": 1, "beats": []}')
+    return fresh
+
+
+def test_successful_render_replaces_the_file_whole(old_results, monkeypatch, tmp_path, capsys):
+    fresh = _fresh_video(tmp_path, b"GIF89a" + os.urandom(3_000_000))
     monkeypatch.setattr(render, "render_job", lambda job: [str(fresh)])
     assert main(["render", "ripples", "--format", "gif"]) == 0
     assert (old_results / "ripples.gif").read_bytes() == fresh.read_bytes()
-    assert sorted(p.name for p in old_results.iterdir()) == ["notes.txt", "ripples.gif"]
+    assert sorted(p.name for p in old_results.iterdir()) == ["notes.txt", "ripples.beats.json", "ripples.gif"]
 
 
 # 3. interrupts ----------------------------------------------------------------------------
@@ -212,8 +219,7 @@ def test_a_worker_that_dies_is_reported_by_scene_and_the_rest_finish(
     old_results, monkeypatch, tmp_path, capsys
 ):
     """Workers are forked, so they inherit this patched render_job: one kills its process."""
-    fresh = tmp_path / "fresh.gif"
-    fresh.write_bytes(b"GIF89a new")
+    fresh = _fresh_video(tmp_path, b"GIF89a new")
 
     def render_or_die(job):
         if job.name == "ripples":
@@ -225,7 +231,12 @@ def test_a_worker_that_dies_is_reported_by_scene_and_the_rest_finish(
     assert main(["render", "ripples", "risk", "cubic-saddle", "--format", "gif", "--jobs", "2"]) == 1
     out, err = capsys.readouterr()
     assert "roll: ripples failed: its worker process ended (exit codes [0, 3])" in err
-    assert sorted(out.split()) == ["out/cubic-saddle.gif", "out/risk.gif"]
+    assert sorted(out.split()) == [
+        "out/cubic-saddle.beats.json",
+        "out/cubic-saddle.gif",
+        "out/risk.beats.json",
+        "out/risk.gif",
+    ]
     assert (old_results / "ripples.gif").read_bytes() and _digest(old_results)["ripples.gif"] == before[
         "ripples.gif"
     ]

@@ -176,7 +176,7 @@ def race(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration:
         step = judged[k][1]
         if step is not None:
             verdicts.append(_("→ #{rank} to arrive, step {step}").format(rank=rank[k], step=step))
-            claims.append(Claim("arrived", True, k, {"step": step, "rank": rank[k]}))
+            claims.append(Claim("arrived_in_f", True, k, {"step": step, "rank": rank[k], "fstar": fstar}))
         else:  # compare's verdict: off the map, or what its end point is (caught at a minimum, moving)
             words, claim = verdict(t, k)
             verdicts.append(words)
