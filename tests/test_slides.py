@@ -183,7 +183,9 @@ def test_a_chinese_deck_says_so_to_the_browser_and_titles_its_sections_in_chines
 
     try:
         assert title_of("momentum", "zh") == "动量法：momentum"
-        assert title_of("momentum", "en") == "Momentum: momentum"
+        assert title_of("momentum", "en") == "Momentum", "section and scene are one word: said once"
+        assert title_of("adagrad", "en") == "Adagrad"
+        assert title_of("learning-rate", "en") == "Gradient descent: learning-rate"
         scene = DeckScene("risk", "风险", "…", (Beat("它们停在不同处", Path("a.mp4"), Path("a.png")),))
         page, _ = html_deck([scene], lang="zh")
         assert '<html lang="zh-Hans">' in page and '"Noto Sans CJK SC"' in page

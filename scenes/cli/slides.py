@@ -115,7 +115,11 @@ def title_of(name: str, lang: str = "en") -> str:
     from scenes.kit.i18n import _, use_language
 
     use_language(lang)
-    return _("{section}: {name}").format(section=_(SECTIONS[entry(name).section]), name=name)
+    source = SECTIONS[entry(name).section]
+    section = _(source)
+    if section == source and source.lower() == name.replace("-", " "):  # not "Momentum: momentum"
+        return section
+    return _("{section}: {name}").format(section=section, name=name)
 
 
 def is_the_story_run(job: Job) -> bool:
