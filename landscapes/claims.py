@@ -268,7 +268,9 @@ def settles_first(
 
     def when(k: int) -> int:
         off = np.abs(t.points[:, k] - point[k])
-        hit = np.flatnonzero(off <= ARRIVED * max(off[0], 1e-12))
+        # within 1 % of its start's offset, or already at the minimum (1e-7: a start on it has
+        # nothing left to settle, so the other coordinate cannot settle "first")
+        hit = np.flatnonzero(off <= max(ARRIVED * off[0], 1e-7))
         return int(hit[0]) if len(hit) else len(off) + 1
 
     a, b = when(first), when(then)
