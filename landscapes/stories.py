@@ -268,7 +268,13 @@ LANDSCAPE_STARTS: dict[str, tuple[float, ...]] = {
 }
 
 
+# story files named on the command line, by their names (landscapes.storyfile): they come first
+FILED: dict[str, Story] = {}
+
+
 def get_story(name: str) -> Story:
+    if name in FILED:
+        return FILED[name]
     try:
         return SCENES[name]
     except KeyError:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from landscapes.settings import Settings
+    from landscapes.storyfile import StoryFile
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's name for "extract, translate later"
@@ -71,15 +72,37 @@ CATALOG: dict[str, Entry] = {
     )
 }
 CHAPTER = [e.name for e in CATALOG.values() if e.section != "beyond"]
+# story files named on the command line (scenes/story_file.py draws them): they come first
+FILES: dict[str, Entry] = {}
 
 
 def entry(name: str) -> Entry:
     from landscapes.errors import SettingsError
 
+    if name in FILES:
+        return FILES[name]
     try:
         return CATALOG[name]
     except KeyError:
         raise SettingsError(f"unknown scene {name!r}; choose one of: {', '.join(CATALOG)}") from None
+
+
+FILE_CLASSES = {"curve": "StoryFileCurve", "plane": "StoryFilePlane", "surface": "StoryFileSurface"}
+
+
+def register_file(record: StoryFile) -> str:
+    """Enter a story file's record and entry under its name (scenes/story_file.py draws it), for
+    this process; the file's text goes in the story's options, which reach the scene. Its name."""
+    from dataclasses import replace
+
+    from landscapes.stories import FILED
+
+    FILED[record.name] = replace(record.story(), options={"story": record.text, "name": record.name})
+    cost = 2.0 if record.view == "surface" else 1.0
+    FILES[record.name] = Entry(
+        record.name, "story_file", FILE_CLASSES[record.view], cost=cost, section=record.section
+    )
+    return record.name
 
 
 def class_name(name: str, settings: Settings | None = None) -> str:

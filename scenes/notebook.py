@@ -82,6 +82,27 @@ def story_settings(name: str, **changes: Any) -> Settings:
     return settings
 
 
+def story_file(
+    path: str, options: dict[str, Any] | None, settings: dict[str, Any], lang: str = "en"
+) -> tuple[str, dict[str, Any]]:
+    """A story file loaded, checked and entered: its name, and the options that carry it."""
+    from landscapes.errors import SettingsError
+    from landscapes.stories import get_story
+    from landscapes.storyfile import load
+    from scenes.catalog import register_file
+
+    if settings:
+        raise SettingsError(
+            f"{', '.join(settings)}: a story file's balls have their own settings; edit {path}"
+        )
+    record = load(path)
+    gaps = record.missing_words(lang)
+    if gaps:
+        raise SettingsError(f"lang={lang!r}: {path} has no {lang} words for {', '.join(gaps[:3])}")
+    name = register_file(record)
+    return name, {**(options or {}), **get_story(name).options}
+
+
 def media_dir() -> Path:
     """A folder for this kernel's renders, removed when the kernel exits."""
     if not _media:
@@ -110,6 +131,8 @@ def render_video(
     from scenes.catalog import scene_class
 
     q = quality_in_force(quality)
+    if name.endswith(".toml"):  # a story file: its balls keep the file's settings
+        name, options = story_file(name, options, settings, lang)
     chosen = story_settings(name, **settings)
     cls = scene_class(name, chosen)
     cfg = {

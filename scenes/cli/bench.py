@@ -20,6 +20,7 @@ from landscapes.stories import get_story
 from scenes.catalog import CHAPTER, cost, entry, scene_class
 from scenes.cli.options import check_look
 from scenes.cli.render import QUALITY_NAMES, tex_cache
+from scenes.cli.storyfiles import open_story
 
 
 def _timed_render(make_scene: Any, config: dict[str, Any]) -> tuple[int, float]:
@@ -68,7 +69,9 @@ def bench(
         trajectory_ms = (time.perf_counter() - t) * 1000
         cls = scene_class(name)
         frames, seconds = _timed_render(
-            lambda cls=cls: cls(theme=theme, lang=lang), {**base, "tex_dir": str(tex_cache("media", name))}
+            # the story's own options: a story file's text travels in them
+            lambda cls=cls, opts=dict(story.options): cls(options=opts, theme=theme, lang=lang),
+            {**base, "tex_dir": str(tex_cache("media", name))},
         )
         kind = "3d" if cost(name) > 1 else "2d"
         floor_frames, floor_seconds = _timed_render(floor_class(kind == "3d", frames / fps), base)
@@ -104,7 +107,7 @@ HEADER = (
 def bench_command(args: argparse.Namespace) -> int:
     if args.quality not in ("l", "h"):
         raise SettingsError(f"-q {args.quality!r}: bench runs at l (480p15) or h (1080p60)")
-    names = list(dict.fromkeys(args.names)) or list(CHAPTER)
+    names = list(dict.fromkeys(open_story(n, args) for n in args.names)) or list(CHAPTER)
     for name in names:
         entry(name)
     look = check_look(args)

@@ -80,7 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=run_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    tr.add_argument("name", metavar="NAME|custom", help="a scene name, or `custom` with --function")
+    tr.add_argument(
+        "name", metavar="NAME|custom|FILE.toml", help="a scene, `custom` with --function, or a story file"
+    )
     add_run_flags(tr)
     tr.add_argument("--format", default="json", help="json (default) or csv")
 
@@ -138,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     tu.add_argument("--steps", type=int, default=200, help="steps of each run (default 200)")
     tu.add_argument("--tol", type=float, help="the gradient-norm stop of each run (default 1e-8)")
     tu.add_argument("--format", default="table", help="table (default), json or csv")
+
+    ck = sub.add_parser("check", help="validate story files (FILE.toml) without rendering: a line per fault")
+    ck.add_argument("files", nargs="+", metavar="FILE.toml", help="story files")
 
     bn = sub.add_parser("bench", help="time each scene per frame against manim's floor, in one run")
     bn.add_argument("names", nargs="*", metavar="NAME", help="scenes to time (default: all)")
@@ -200,9 +205,11 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
         raise SettingsError(f"--format {args.format!r}: choose json or csv")
     from landscapes.optimizers import run
     from landscapes.stories import get_story
+    from scenes.cli.storyfiles import open_story
 
-    settings = settings_from_args(args.name, args)
-    if get_story(args.name).options.get("tune"):  # a race's ball runs at its tuned rate
+    name = open_story(args.name)
+    settings = settings_from_args(name, args)
+    if get_story(name).options.get("tune"):  # a race's ball runs at its tuned rate
         from landscapes.tune import tuned_settings
 
         settings = tuned_settings(settings)
@@ -212,6 +219,12 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(tr.to_csv())
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from scenes.cli.storyfiles import check_command
+
+    return check_command(args)
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -287,6 +300,7 @@ COMMANDS = {
     "gallery": cmd_gallery,
     "bench": cmd_bench,
     "tune": cmd_tune,
+    "check": cmd_check,
 }
 
 

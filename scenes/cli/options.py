@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, NoReturn
 
 from landscapes.errors import SettingsError
+from scenes.cli.storyfiles import Default
 
 if TYPE_CHECKING:  # the module itself stays light: `roll --help` imports no torch
     from landscapes.plugins import Plugin
@@ -201,7 +202,10 @@ def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
     from landscapes.rules import RULES
     from landscapes.settings import parse_domain, parse_opt, parse_start
     from landscapes.stories import LANDSCAPE_STARTS, get_story
+    from scenes.cli.storyfiles import file_settings, is_filed
 
+    if is_filed(name):
+        return file_settings(name, args)
     story = get_story(name)
     function, landscape = getattr(args, "function", None), getattr(args, "landscape", None)
     domain = parse_domain(args.domain) if getattr(args, "domain", None) else None
@@ -263,7 +267,9 @@ def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
 
 def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
     """Scene options (--optimizers, --balls, --spread), refused where the scene has no use for them."""
-    options: dict[str, object] = {}
+    from scenes.cli.storyfiles import file_options, is_filed
+
+    options: dict[str, object] = file_options(name) if is_filed(name) else {}
     optimizers = getattr(args, "optimizers", None)
     if optimizers is not None:
         if name not in ("compare", "race"):
@@ -306,8 +312,8 @@ CJK_FONT = "Noto Sans CJK SC"
 
 
 def add_look_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--theme", default="dark", help="dark (default) or light (white background)")
-    p.add_argument("--lang", default="en", help="en (default) or zh (Chinese captions and labels)")
+    p.add_argument("--theme", default=Default("dark"), help="dark (default) or light (white background)")
+    p.add_argument("--lang", default=Default("en"), help="en (default) or zh (Chinese captions and labels)")
 
 
 def check_look(args: argparse.Namespace) -> tuple[str, str]:

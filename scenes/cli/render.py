@@ -36,6 +36,7 @@ from scenes.cli.cache import Cache, Damaged, Sources, job_key
 from scenes.cli.options import check_look, options_from_args, settings_from_args
 from scenes.cli.progress import Progress, is_terminal
 from scenes.cli.shards import describe, parse_shard, pick
+from scenes.cli.storyfiles import open_story
 from scenes.cli.subtitles import beats_path, srt_to_vtt
 
 QUALITY_NAMES = {
@@ -142,6 +143,7 @@ def scene_names(args: argparse.Namespace) -> list[str]:
     if not args.all and not args.names:
         raise SettingsError(f"name a scene ({', '.join(CHAPTER)}) or use --all")
     names = list(CHAPTER) if args.all else list(dict.fromkeys(args.names))
+    names = list(dict.fromkeys(open_story(n, args) for n in names))  # FILE.toml: its story's name
     for name in names:
         get_story(name)
     if args.quality not in QUALITY_NAMES:

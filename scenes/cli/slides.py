@@ -139,6 +139,10 @@ def story_line(job: Job) -> str:
     from scenes.kit.i18n import _, use_language
 
     use_language(job.lang)
+    from scenes.cli.storyfiles import file_title
+
+    if (title := file_title(job.name, job.lang)) is not None:  # a story file's words are its own
+        return title
     if is_the_story_run(job):
         return _(get_story(job.name).line)
     return _("this run: {settings}").format(settings=settings_line(Settings.from_dict(job.settings)))

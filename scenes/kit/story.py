@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import numpy as np
 from manim import DOWN, ORIGIN, RIGHT, UL, UP, Dot, Line, Scene, ValueTracker, VGroup, VMobject, linear
 
-from landscapes import Landscape, Settings, Trajectory, get_story
+from landscapes import Landscape, Settings, Story, Trajectory, get_story
 from scenes.kit.axes import curve, curve_points, story_axes, to_scene, value_range
 from scenes.kit.bars import StateBars
 from scenes.kit.contour import ContourPlane
@@ -98,9 +98,9 @@ class StoryScene(Scene):
         self.camera.background_color = palette().background
         self.theme, self.lang = theme, lang
         self.draw_captions = captions  # False: the caption line is left to a deck's slide text
-        self.story = get_story(self.story_name)
-        self.settings = settings or self.story.settings
         self.options = dict(options or {})
+        self.story = self.find_story()
+        self.settings = settings or self.story.settings
         self.landscape = self.settings.landscape_obj
         self.trajectories = self.story.trajectories(self.settings, options)
         self.balls: list[Ball] = []
@@ -122,6 +122,10 @@ class StoryScene(Scene):
         # the story's beats as shown: each caption opens one (a manim section, a subtitle cue,
         # a slide); written as NAME.beats.json beside the video
         self.beats: list[dict[str, Any]] = []
+
+    def find_story(self) -> Story:
+        """The scene's record (a story file's scene reads its own from the options)."""
+        return get_story(self.story_name)
 
     @cached_property
     def narration(self) -> Narration:

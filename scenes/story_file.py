@@ -1,0 +1,147 @@
+"""A story file drawn: `roll render lecture.toml`.
+
+One scene for every file: the file (its text in the options, as the command line passes
+it) says the landscape, the view, the balls and the beats; this module draws them with the
+kit's parts and the file's narration (`scenes.narration.filed`). Three variants share it:
+a curve (one variable), a plane seen from above, a surface (two variables).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from landscapes import Story, sample
+from landscapes.storyfile import StoryFile, parse
+from scenes.kit.axes import nice_range
+from scenes.kit.readouts import Readouts
+from scenes.kit.story import Ball, StoryScene
+from scenes.kit.surface import SurfaceScene
+from scenes.narration.beats import Beat, Narration
+from scenes.narration.filed import narrate_file
+
+
+def ticked(bounds: Sequence[float]) -> list[float]:
+    """(lo, hi) -> [lo, hi, a round tick step]."""
+    lo, hi = float(bounds[0]), float(bounds[1])
+    return [lo, hi, nice_range(lo, hi, ticks=6, pad=0.0)[2]]
+
+
+class FileStory(StoryScene):
+    """What every view of a story file shares: the record, its balls, its parts, its beats."""
+
+    story_name = "story-file"
+    clip_to_view = False
+    roll_seconds = 10.0
+    panel: Readouts | None = None
+
+    def find_story(self) -> Story:
+        text = self.options.get("story")
+        if not isinstance(text, str):
+            raise ValueError("a story file's scene needs the file: `roll render FILE.toml`")
+        self.record: StoryFile = parse(
+            text, str(self.options.get("file", "story.toml")), self.options["name"]
+        )
+        self.story_name = self.record.name  # beats.json names the file's story
+        self.shown: set[tuple[int, str]] = set()  # (ball, part) drawn so far
+        return self.record.story()
+
+    @cached_property
+    def narration(self) -> Narration:
+        return narrate_file(self.record, self.trajectories)
+
+    @property
+    def bounds(self) -> tuple[tuple[float, float], ...]:
+        return self.record.bounds(self.trajectories)
+
+    def file_balls(self, radius: float = 0.13) -> list[Ball]:
+        names = self.narration.names
+        return [self.add_ball(t, names[k], radius=radius) for k, t in enumerate(self.trajectories)]
+
+    def show_part(self, ball: Ball, part: str) -> None:
+        """A step arrow or a tangent at a ball, once: a part already shown is not drawn twice."""
+        if (id(ball), part) in self.shown:
+            return
+        self.shown.add((id(ball), part))
+        if part == "steps":
+            self.show_step(ball)
+        elif part == "tangent":
+            self.show_tangent(ball)
+
+    def show_parts(self, balls: Sequence[Ball]) -> None:
+        """Each ball's parts from the start; state bars under the panel, one scale for all."""
+        for spec, ball in zip(self.record.balls, balls, strict=True):
+            for part in spec.show:
+                self.show_part(ball, part)
+        barred = [b for spec, b in zip(self.record.balls, balls, strict=True) if "bars" in spec.show]
+        if barred and self.panel is not None:
+            self.state_bars(barred, self.panel)
+
+    def tell(self, beats: Sequence[Beat]) -> None:
+        """Each beat in turn; the parts a beat shows appear as it opens, before its roll."""
+        for spec, beat in zip(self.record.beats, beats, strict=True):
+            for key, part in spec.show:
+                ball = self.balls[self.record.ball_index(key)]
+                before = len(self.pointers)
+                self.show_part(ball, part)
+                self.add(*self.pointers[before:])
+            super().tell([beat])
+
+    def construct(self) -> None:
+        balls = self.draw_view()
+        self.show_parts(balls)
+        self.show_balls()
+        self.tell(self.narration.beats)
+
+    def draw_view(self) -> list[Ball]:
+        raise NotImplementedError
+
+
+class StoryFileCurve(FileStory):
+    """A landscape of one variable as a curve."""
+
+    def draw_view(self) -> list[Ball]:
+        self.title()
+        self.plot(ticked(self.bounds[0]))
+        balls = self.file_balls()
+        self.panel = self.readouts() if len(balls) == 1 else self.ball_readouts()
+        return balls
+
+
+class StoryFilePlane(FileStory):
+    """A landscape of two variables seen from above, as the book draws it."""
+
+    def draw_view(self) -> list[Ball]:
+        xr, yr = self.bounds
+        self.title()
+        self.contour_plane(ticked(xr), ticked(yr))
+        balls = self.file_balls()
+        self.panel = self.ball_readouts(left=0.75, width=6.0)
+        return balls
+
+
+class StoryFileSurface(FileStory, SurfaceScene):
+    """A landscape of two variables as a surface (no labels or parts: the loader refuses them)."""
+
+    roll_seconds = 8.0
+
+    def draw_view(self) -> list[Ball]:
+        xr, yr = (ticked(b) for b in self.bounds)
+        grid = sample(self.landscape, np.linspace(*xr[:2], 17), np.linspace(*yr[:2], 17))
+        finite = grid[np.isfinite(grid)]
+        z = nice_range(float(finite.min()), float(finite.max()), ticks=4) if finite.size else [-1.0, 1.0, 0.5]
+        self.setup_surface(xr, yr, z)
+        self.title()
+        balls = self.file_balls(radius=0.16)
+        self.panel = (
+            self.readouts(top=2.9, dim_names=("x", "y"))
+            if len(balls) == 1
+            else self.ball_readouts(left=2.5, top=2.9, width=4.4)
+        )
+        return balls
+
+
+VIEWS: dict[str, Any] = {"curve": StoryFileCurve, "plane": StoryFilePlane, "surface": StoryFileSurface}
