@@ -90,6 +90,7 @@ BALL_KEYS = (
     "anneal",
     "seed",
     "show",
+    "opt",
 )
 WHEN_KEYS = ("at", "stops", "enters")
 BEAT_KEYS = ("caption", *TRANSLATIONS, *WHEN_KEYS, "claims", "show", "labels", "hold", "seconds", "warn")
@@ -798,10 +799,16 @@ class _Reader:
         before: int = 0,
     ) -> BallSpec | None:
         opt = self.string(t.get("optimizer", "gd"), (*path, "optimizer"))
-        if opt is not None and opt not in OPTIMIZERS:
-            self.fault((*path, "optimizer"), f"{opt!r}: choose one of {', '.join(OPTIMIZERS)}")
-            opt = None
         fields: dict[str, Any] = {}
+        if "opt" in t:  # a plugged-in optimizer's constructor keywords, as --opt gives them
+            kw = self.table(t["opt"], (*path, "opt"))
+            if kw is not None and opt in OPTIMIZERS:
+                self.fault(
+                    (*path, "opt"),
+                    f"{opt} is the book's rule, set with its own keys; opt is for plugged-in optimizers",
+                )
+            elif kw is not None:
+                fields["opt"] = {k: tuple(v) if isinstance(v, list) else v for k, v in kw.items()}
         bounds = {
             "lr": dict(low=0, open_low=True),
             "beta": dict(low=0, high=1, open_high=True),
@@ -820,11 +827,15 @@ class _Reader:
                 if val is not None:
                     fields["momentum" if name == "beta" else name] = val
         if opt is not None:
-            takes = HYPERPARAMETERS.get(opt, ())
+            # a plugged-in optimizer takes the rate, its schedule and noise here, the rest in opt
+            takes = HYPERPARAMETERS.get(opt, ("lr", "schedule", "noise"))
             for name in ("lr", "schedule", "beta", "gamma", "rho", "beta1", "beta2", "noise"):
                 if name in t and name not in takes:
                     takers = [o for o in OPTIMIZERS if name in HYPERPARAMETERS[o]]
-                    self.fault((*path, name), f"{opt} has no {name} (only {', '.join(takers)}); drop it")
+                    if opt in OPTIMIZERS:
+                        self.fault((*path, name), f"{opt} has no {name} (only {', '.join(takers)}); drop it")
+                    else:
+                        self.fault((*path, name), f"{opt} takes its own keywords: give them in opt = {{ … }}")
         if "schedule" in t:
             sch = self.string(t["schedule"], (*path, "schedule"), SCHEDULES)
             if sch is not None:
@@ -850,13 +861,19 @@ class _Reader:
         if "steps" not in fields:
             fields["steps"] = 100
         try:
+            plugged = fields.pop("opt", None)
             s = replace(base, optimizer=opt, start=start, **fields)
+            if plugged is not None:
+                s = s.override(opt=plugged)
             if "seed" in fields:
                 s = replace(s, seed=int(fields["seed"]))
             s = replace(s, steps=int(fields["steps"]))
             s.validate()
         except SettingsError as exc:
-            where = "start" if "start" in str(exc) else "noise" if "noise" in str(exc) else "optimizer"
+            text = str(exc)
+            where = next(
+                (k for k in ("start", "noise", "opt ", "lr") if f"--{k}" in text), "optimizer"
+            ).strip()
             self.fault((*path, where), _unflag(str(exc)))
             return None
         return BallSpec(key, s, label, show)
@@ -1058,7 +1075,7 @@ def axis_of(arg: str) -> int:
 
 def _unflag(message: str) -> str:
     """The settings' messages name the command line's flags; a file has keys."""
-    return re.sub(r"--([a-z0-9]+)", r"\1", message)
+    return re.sub(r"(?<!list )--([a-z0-9]+)", r"\1", message)
 
 
 __all__ = ["StoryFile", "StoryFileError", "Fault", "load", "loads", "parse", "fill", "ball_values"]

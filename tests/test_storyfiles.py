@@ -85,7 +85,9 @@ def printed(template: str, record, trajectories, step: int) -> str:
         ball, attr = field.split(".")
         t = trajectories[[b.key for b in record.balls].index(ball)]
         value = field_value(t, min(step, len(t.points) - 1), attr)
-        out += format(value, spec)
+        printed_value = format(value, spec)
+        # the house's rule for every caption: a zero is never printed with a minus sign
+        out += printed_value[1:] if re.fullmatch(r"-0(\.0+)?", printed_value) else printed_value
     return out
 
 
@@ -305,7 +307,7 @@ BROKEN = [
     ("unknown-ball-key", "lr = 0.4", "learning_rate = 0.4  # <-", "balls[0].learning_rate", True),
     ("wrong-type", "lr = 0.4", 'lr = "fast"  # <-', "balls[0].lr", True),
     ("steps-not-whole", "steps = 20", "steps = 2.5  # <-", "balls[0].steps", True),
-    ("unknown-optimizer", 'optimizer = "adam"', 'optimizer = "adamw"  # <-', "balls[0].optimizer", True),
+    ("opt-on-a-book-rule", "lr = 0.4", "lr = 0.4\nopt = { weight_decay = 0.1 }  # <-", "balls[0].opt", True),
     ("foreign-hyper", "lr = 0.4", "lr = 0.4\ngamma = 0.9  # <-", "balls[0].gamma", True),
     ("beta2-is-one", "lr = 0.4", "lr = 0.4\nbeta2 = 1  # <-", "balls[0].beta2", True),
     ("unsafe-expression", 'name = "bowl"', "expression = \"__import__('os').system('ls')\"  # <-",
@@ -334,6 +336,9 @@ BROKEN = [
     ("unknown-landscape", 'name = "bowl"', 'name = "banana"  # <-', "landscape.name", False),
     ("view-does-not-fit", 'view = "plane"', 'view = "curve"  # <-', "view", False),
     ("start-one-number", "start = [-5, -2]", "start = [-5]  # <-", "balls[0].start", False),
+    ("unknown-optimizer", 'optimizer = "adam"', 'optimizer = "adamz"  # <-', "balls[0].optimizer", False),
+    ("plugged-in-keyword-unknown", 'optimizer = "adam"', 'optimizer = "adamw"\nopt = { wd = 0.1 }  # <-',
+     "balls[0].opt", False),
     ("no-such-point", 'point = "lowest"', 'point = "saddle"', "beats[1].labels[0].point", False),
     ("words-as-a-number", "f = {adam.f:.2e}", "f = {adam.status:.2e}", "beats[1].caption", False),
 ]  # fmt: skip
@@ -403,7 +408,7 @@ def test_the_schema_and_the_loader_share_their_names():
     ball = SCHEMA["$defs"]["ball"]["properties"]
     assert props["view"]["enum"] == list(VIEWS)
     assert props["section"]["enum"] == list(SECTIONS) == list(BOOK_SECTIONS)
-    assert ball["optimizer"]["enum"] == list(OPTIMIZERS)
+    assert ball["optimizer"]["anyOf"][0]["enum"] == list(OPTIMIZERS)
     assert ball["schedule"]["enum"] == list(SCHEDULES)
     assert SCHEMA["$defs"]["label"]["properties"]["point"]["enum"] == list(POINTS)
     pattern = SCHEMA["$defs"]["claim"]["pattern"]
