@@ -33,10 +33,12 @@ def forget_files():
     """A file named on a command line is entered for that process: forget it after each test."""
     from landscapes.stories import FILED
     from scenes.catalog import FILES
+    from scenes.cli.storyfiles import PATHS
 
     yield
     FILED.clear()
     FILES.clear()
+    PATHS.clear()
 
 
 def scene_of(path: Path, **kwargs):
@@ -214,6 +216,27 @@ def test_render_plans_a_story_file_keyed_on_its_content(tmp_path, monkeypatch):
     keys = [job_key(j, Sources(), env={}) for j in (ja, jb, jc)]
     assert keys[0] != keys[1] and keys[0] == keys[2]
     assert ja.theme == "dark" and ja.lang == "en"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_gallery_of_story_files_shows_their_own_titles(tmp_path, monkeypatch, lang):
+    from scenes.cli import gallery
+
+    planned = []
+
+    def plan_only(jobs, workers, verbose=False, deliver=None):
+        planned.extend(jobs)
+        return 0, [j.name for j in jobs]
+
+    monkeypatch.setattr(gallery, "run_jobs", plan_only)
+    files = [ROOT / "examples" / "stories" / "lecture.toml", ROOT / "scenes" / "stories" / "gd-2d.toml"]
+    assert main(["gallery", *map(str, files), "--out", str(tmp_path), "--lang", lang]) == 0
+    assert [j.name for j in planned] == ["lecture", "gd-2d"]
+    assert planned[0].options["story"] == files[0].read_text(encoding="utf-8")
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    titles = [load(f).title[lang] for f in files]
+    assert all(t.replace("'", "&#x27;") in page for t in titles), titles
+    assert f"roll render {files[0]} -q h" in page  # how to render it again: its file
 
 
 def test_trajectory_of_a_story_file_is_its_first_ball(capsys):

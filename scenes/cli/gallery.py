@@ -25,6 +25,7 @@ from scenes.cli.render import (
     take_shard,
     write_atomic,
 )
+from scenes.cli.storyfiles import command_name, file_options, file_title, is_filed, open_story
 from scenes.kit.i18n import _, use_language
 from scenes.kit.words import optimizer_name
 
@@ -48,7 +49,7 @@ def settings_line(s: Settings) -> str:
 
 def _command(story: Story) -> str:
     extra = f" --function '{story.settings.function}'" if story.name == "custom" else ""
-    return f"roll render {story.name}{extra} -q h"
+    return f"roll render {command_name(story.name)}{extra} -q h"
 
 
 # the page's words, marked for extraction and translated when the page is written
@@ -102,6 +103,11 @@ def _links() -> dict[str, str]:
     }
 
 
+def line_of(st: Story, lang: str) -> str:
+    """A scene's story line in `lang`: a story file's own title, or the catalogue's words."""
+    return file_title(st.name, lang) or _(st.line)
+
+
 def _rendered(quality: str, theme: str, lang: str) -> str:
     what = _(QUALITY_WORDS[quality])
     return _("Rendered at quality {quality} ({what}), {look}").format(
@@ -118,7 +124,7 @@ def index_html(stories: Sequence[Story], quality: str, theme: str = "dark", lang
     links = _links()
     cards = []
     for st in stories:
-        name, line = esc(st.name), _(st.line)
+        name, line = esc(st.name), line_of(st, lang)
         alt = esc(_("{name}: {line}").format(name=st.name, line=line))
         still = esc(_("{name}: last frame").format(name=st.name))
         files = " ·\n      ".join(f'<a href="{name}.{ext}">{esc(text)}</a>' for ext, text in links.items())
@@ -173,7 +179,7 @@ def readme_md(stories: Sequence[Story], quality: str, theme: str = "dark", lang:
     rows = []
     for st in stories:
         files = " · ".join(f"[{text}]({st.name}.{ext})" for ext, text in links.items())
-        rows.append(f"| `{st.name}` | {_(st.line)} | {settings_line(st.settings)} | {files} |")
+        rows.append(f"| `{st.name}` | {line_of(st, lang)} | {settings_line(st.settings)} | {files} |")
     title = _("Optimization landscapes: scene gallery")
     about = _(
         "Every scene as an animation, its last frame for handouts, the numbers behind it "
@@ -202,7 +208,7 @@ def gallery_command(args: argparse.Namespace) -> int:
         raise SettingsError(f"-q {args.quality!r}: choose one of {', '.join(QUALITY_NAMES)}")
     if args.jobs < 1:
         raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")
-    names = list(dict.fromkeys(args.names)) or list(SCENES)
+    names = list(dict.fromkeys(open_story(n, args) for n in args.names)) or list(SCENES)
     stories = [get_story(n) for n in names]
     shard = shard_of(args)
     out = check_out_dir(args.out)
@@ -211,7 +217,7 @@ def gallery_command(args: argparse.Namespace) -> int:
         Job(
             st.name,
             st.settings.to_dict(),
-            {},
+            file_options(st.name) if is_filed(st.name) else {},  # a story file's text
             args.quality,
             FORMATS,
             str(out),

@@ -23,6 +23,14 @@ RUN_FLAGS = ("optimizer", "lr", "schedule", "beta", "gamma", "rho", "beta1", "be
              "noise", "seed", "function", "domain", "landscape", "optimizers", "balls", "spread")  # fmt: skip
 
 
+PATHS: dict[str, str] = {}  # a story file's name -> the path the command line gave it
+
+
+def command_name(name: str) -> str:
+    """What a command line says to render this scene again: its name, or its file's path."""
+    return PATHS.get(name, name) if is_filed(name) else name
+
+
 class Default(str):
     """A flag's default, told apart from the same value given: a story file's own theme and
     language come in where the command line gives none."""
@@ -50,6 +58,7 @@ def open_story(name: str, args: argparse.Namespace | None = None) -> str:
                 f"--lang {lang}: {name} has no {lang} words for {', '.join(gaps[:3])}"
                 f'{" …" if len(gaps) > 3 else ""}; add {lang} = "…" beside each, or render --lang en'
             )
+    PATHS[record.name] = name
     return register_file(record)
 
 
