@@ -320,7 +320,7 @@ def check_look(args: argparse.Namespace) -> tuple[str, str]:
     """The theme and language asked for, refused in one line if unknown or not installed."""
     from scenes.kit.i18n import languages
 
-    theme, lang = getattr(args, "theme", "dark"), getattr(args, "lang", "en")
+    theme, lang = str(getattr(args, "theme", "dark")), str(getattr(args, "lang", "en"))  # not a Default
     if theme not in THEMES:
         raise SettingsError(f"--theme {theme!r}: choose dark or light")
     if lang not in languages():
