@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import ROOT
 
 from landscapes.storyfile import (
@@ -458,3 +460,28 @@ def test_the_readme_story_is_the_shipped_lecture():
 
     for name in (*BALL_FIELDS, *HYPER_FIELDS, *TOP_KEYS, *CLAIMS, *POINTS, *VIEWS):
         assert f"`{name}" in section or f"[{name}]" in section, f"the README says what {name} is"
+
+
+# ---- no file crashes the loader ------------------------------------------------------------
+VALUES = ["5", "-1", "0", "2.5", "1e400", "nan", '"x"', '""', "true", "[]", "[1]", "[1, 2, 3]", '["a"]',
+          "{}", "{ a = 1 }", '"end"', '"adam"', '"{adam.x:.3f}"', '"{adam.q}"', '"{"']  # fmt: skip
+KEYED = [k for k, line in enumerate(BASE.splitlines()) if " = " in line]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(KEYED), st.sampled_from(VALUES))
+def test_any_value_anywhere_is_loaded_or_named(line, value):
+    """A key set to any value of any type either loads (and narrates) or is refused with faults
+    that each name a line and a key: never an internal error."""
+    from scenes.narration.filed import narrate_file
+
+    lines = BASE.splitlines()
+    key = lines[line].split(" = ", 1)[0]
+    lines[line] = f"{key} = {value}"
+    try:
+        record = loads("\n".join(lines) + "\n", "f.toml")
+    except StoryFileError as exc:
+        assert exc.lines and all(re.match(r"f\.toml:\d+: \S+: .{10,}", x) for x in exc.lines), exc.lines
+        return
+    narration = narrate_file(record, record.trajectories())
+    assert len(narration.beats) == len(record.beats)
