@@ -259,7 +259,7 @@ class StoryFile:
             xs = np.concatenate(seen)
             lo, hi = float(xs.min()), float(xs.max())
             pad = max(1.0, 0.15 * (hi - lo))
-            out.append((lo - pad, hi + pad))
+            out.append(_round_out(lo - pad, hi + pad))
         return tuple(out)
 
     def missing_words(self, lang: str) -> list[str]:
@@ -293,6 +293,15 @@ class StoryFile:
     def steps_of(self, trajectories: Sequence[Trajectory]) -> list[int]:
         """Each beat's step, resolved on the run (`check_run` has refused what cannot be)."""
         return [resolve(self, b.when, trajectories) for b in self.beats]
+
+
+def _round_out(lo: float, hi: float, ticks: int = 10) -> tuple[float, float]:
+    """(lo, hi) widened to whole multiples of a round step (1, 2, 2.5 or 5 times a power of
+    ten), about `ticks` of them: the view then ends on a tick."""
+    raw = (hi - lo) / ticks
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    return math.floor(lo / step) * step, math.ceil(hi / step) * step
 
 
 def _changes(s: Settings) -> dict[str, Any]:
