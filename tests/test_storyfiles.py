@@ -76,6 +76,27 @@ def test_every_story_file_renders_its_balls_on_their_trajectories(tiny, path):
         assert caption == printed(spec.caption["en"], record, scene.trajectories, step), caption
 
 
+def test_a_story_file_speaks_its_own_chinese(tiny):
+    """--lang zh: the file's zh captions, labels and ball names are what the screen shows."""
+    path = ROOT / "examples" / "stories" / "ill-three-starts.toml"
+    record, scene = scene_of(path, lang="zh")
+    try:
+        scene.render()
+    finally:
+        from scenes.kit.i18n import use_language
+
+        use_language("en")
+    steps = record.steps_of(scene.trajectories)
+    shown = [b["caption"] for b in scene.beats]
+    assert shown == [
+        printed(b.caption["zh"], record, scene.trajectories, k)
+        for b, k in zip(record.beats, steps, strict=True)
+    ]
+    assert [b.name for b in scene.balls] == [b.label["zh"] for b in record.balls]
+    words = [a["words"] for b in scene.beats for a in b["annotations"]]
+    assert words == ["最小值", "到达"]
+
+
 def printed(template: str, record, trajectories, step: int) -> str:
     """The caption with each placeholder formatted here, from the arrays themselves."""
     out = ""
