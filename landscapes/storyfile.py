@@ -50,6 +50,7 @@ NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 SPEC = re.compile(r"[<>^]?[+\- ]?0?\d{0,2}(\.\d{1,2})?[eEfFgG%d]?\Z")
 BALL_FIELDS = ("x", "y", "x1", "x2", "f", "g", "step", "steps", "status", "lr", "rate", "optimizer", "name")
 INT_FIELDS = ("step", "steps", "seed")
+STATE_FIELD = re.compile(r"([a-z_]+?)([12])")  # the optimizer's state per coordinate: v1, s2, delta1
 STR_FIELDS = ("status", "optimizer", "name")
 HYPER_FIELDS = ("beta", "gamma", "rho", "beta1", "beta2", "noise", "seed")
 # the claims a beat may ask for (landscapes.claims); arguments in parentheses
@@ -365,6 +366,7 @@ class BallValues:
     beta2: float
     noise: float
     seed: int
+    state: Mapping[str, tuple[float, ...]] = field(default_factory=dict)  # {adam.s2}: s's 2nd coordinate
 
 
 def ball_values(t: Trajectory, name: str, step: int) -> BallValues:
@@ -396,6 +398,7 @@ def ball_values(t: Trajectory, name: str, step: int) -> BallValues:
         beta2=s.beta2,
         noise=s.noise,
         seed=s.seed,
+        state={k: tuple(float(v) for v in rows[i]) for k, rows in t.state.items()},
     )
 
 
@@ -407,6 +410,9 @@ class _Fill(string.Formatter):
         head, _, attr = field_name.partition(".")
         if head == "step" and not attr:
             return self.values["step"], field_name
+        m = None if attr in BALL_FIELDS + HYPER_FIELDS else STATE_FIELD.fullmatch(attr)
+        if m:
+            return self.values[head].state[m.group(1)][int(m.group(2)) - 1], field_name
         return getattr(self.values[head], attr), field_name
 
 
@@ -448,8 +454,17 @@ def placeholder_faults(text: str, path: tuple[str | int, ...], balls: Mapping[st
             faults.append(
                 Fault(path, f"{{{name}}}: no ball is named {head!r} (balls: {known}); fix the name")
             )
+        elif attr not in BALL_FIELDS + HYPER_FIELDS and STATE_FIELD.fullmatch(attr):
+            if int(attr[-1]) > max(balls[head], 1):
+                faults.append(Fault(path, f"{{{name}}}: the landscape has one variable; use {attr[:-1]}1"))
         elif attr not in BALL_FIELDS + HYPER_FIELDS:
-            faults.append(Fault(path, f"{{{name}}}: {attr!r} is not a field of a ball; choose from {fields}"))
+            faults.append(
+                Fault(
+                    path,
+                    f"{{{name}}}: {attr!r} is not a field of a ball; choose from {fields}, "
+                    "or its optimizer's state per coordinate (v1, s2, …)",
+                )
+            )
         elif attr in ("y", "x2") and balls[head] == 1:
             faults.append(Fault(path, f"{{{name}}}: the landscape has one variable; use {head}.x"))
     return faults
@@ -539,9 +554,34 @@ def check_run(record: StoryFile) -> list[Trajectory]:
             )
         previous = max(previous, step)
     faults += _label_faults(record, trajectories)
+    faults += _state_faults(record, trajectories)
     if faults:
         raise StoryFileError(record.file, [_place(f, lines) for f in faults])
     return trajectories
+
+
+def _state_faults(record: StoryFile, trajectories: Sequence[Trajectory]) -> list[Fault]:
+    """A placeholder of an optimizer's state ({adam.s2}) needs that state in the ball's run."""
+    keys = [b.key for b in record.balls]
+    out = []
+    for k, beat in enumerate(record.beats):
+        for lang, text in beat.caption.items():
+            for _lit, name, _spec, _conv in string.Formatter().parse(text):
+                head, _, attr = (name or "").partition(".")
+                m = None if attr in BALL_FIELDS + HYPER_FIELDS else STATE_FIELD.fullmatch(attr)
+                if not m or head not in keys:
+                    continue
+                t = trajectories[keys.index(head)]
+                if m.group(1) not in t.state:
+                    has = ", ".join(f"{n}1" for n in t.state) or "none"
+                    out.append(
+                        Fault(
+                            ("beats", k, "caption" if lang == "en" else lang),
+                            f"{{{name}}}: {t.settings.optimizer} keeps no state {m.group(1)!r} "
+                            f"(its state fields: {has}, …); fix the name",
+                        )
+                    )
+    return out
 
 
 def _label_faults(record: StoryFile, trajectories: Sequence[Trajectory]) -> list[Fault]:

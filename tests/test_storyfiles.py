@@ -128,6 +128,8 @@ def field_value(t, i: int, attr: str):
         return len(t.points) - 1
     if attr == "beta":
         return t.settings.momentum
+    if attr[-1] in "12" and attr[:-1] in t.state:  # the optimizer's state, one coordinate
+        return t.state[attr[:-1]][i, int(attr[-1]) - 1]
     return getattr(t, attr) if attr == "status" else getattr(t.settings, attr)
 
 
@@ -163,6 +165,17 @@ def catalog():
     from scenes.catalog import CATALOG
 
     return CATALOG
+
+
+def test_placeholders_read_the_optimizers_state():
+    from scenes.narration.filed import narrate_file
+
+    template = "s = ({adam.s1:.4f}, {adam.s2:.4f}), v = ({adam.v1:.3e}, {adam.v2:.3e}) at {adam.step}"
+    record = loads(BASE.replace("adam at ({adam.x:.3f}, {adam.y:.3f})", template))
+    trajectories = record.trajectories()
+    caption = narrate_file(record, trajectories).captions[0]
+    assert caption == printed(template, record, trajectories, 5)
+    assert f"{trajectories[0].state['s'][5, 1]:.4f}" in caption
 
 
 def test_a_claim_that_fails_says_what_did_happen():
@@ -385,6 +398,7 @@ BROKEN = [
     ("unknown-optimizer", 'optimizer = "adam"', 'optimizer = "adamz"  # <-', "balls[0].optimizer", False),
     ("plugged-in-keyword-unknown", 'optimizer = "adam"', 'optimizer = "adamw"\nopt = { wd = 0.1 }  # <-',
      "balls[0].opt", False),
+    ("state-the-optimizer-lacks", "f = {adam.f:.2e}", "f = {adam.delta1:.2e}", "beats[1].caption", False),
     ("no-such-point", 'point = "lowest"', 'point = "saddle"', "beats[1].labels[0].point", False),
     ("words-as-a-number", "f = {adam.f:.2e}", "f = {adam.status:.2e}", "beats[1].caption", False),
 ]  # fmt: skip
