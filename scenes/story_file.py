@@ -8,6 +8,7 @@ a curve (one variable), a plane seen from above, a surface (two variables).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
@@ -15,13 +16,15 @@ from typing import Any
 import numpy as np
 
 from landscapes import Story, sample
-from landscapes.storyfile import StoryFile, parse
+from landscapes.storyfile import StoryFile, load, parse
 from scenes.kit.axes import nice_range
 from scenes.kit.readouts import Readouts
 from scenes.kit.story import Ball, StoryScene
 from scenes.kit.surface import SurfaceScene
 from scenes.narration.beats import Beat, Narration
 from scenes.narration.filed import narrate_file
+
+STORY_ENV = "ROLL_STORY"
 
 
 def ticked(bounds: Sequence[float]) -> list[float]:
@@ -39,12 +42,18 @@ class FileStory(StoryScene):
     panel: Readouts | None = None
 
     def find_story(self) -> Story:
-        text = self.options.get("story")
+        """The file from the options (as `roll` passes it), or for plain manim from the path in
+        ROLL_STORY: `ROLL_STORY=lecture.toml manim scenes/story_file.py StoryFilePlane`."""
+        text, name = self.options.get("story"), self.options.get("name")
         if not isinstance(text, str):
-            raise ValueError("a story file's scene needs the file: `roll render FILE.toml`")
-        self.record: StoryFile = parse(
-            text, str(self.options.get("file", "story.toml")), self.options["name"]
-        )
+            path = os.environ.get(STORY_ENV)
+            if not path:
+                raise ValueError(
+                    f"a story file's scene needs its file: `roll render FILE.toml`, or {STORY_ENV}"
+                )
+            record = load(path)  # checked as `roll check` checks it
+            text, name = record.text, record.name
+        self.record: StoryFile = parse(text, "story.toml", str(name))
         self.story_name = self.record.name  # beats.json names the file's story
         self.shown: set[tuple[int, str]] = set()  # (ball, part) drawn so far
         return self.record.story()

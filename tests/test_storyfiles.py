@@ -193,6 +193,19 @@ def test_a_claim_that_fails_says_what_did_happen():
     assert [c.name for c in last.claims if not c.holds] == ["lowest_minimum"]
 
 
+def test_plain_manim_reads_the_file_from_roll_story(tiny, monkeypatch):
+    from scenes.story_file import StoryFilePlane
+
+    path = ROOT / "examples" / "stories" / "lecture.toml"
+    monkeypatch.setenv("ROLL_STORY", str(path))
+    scene = StoryFilePlane()
+    scene.render()
+    assert scene.story_name == "lecture" and len(scene.beats) == 2
+    monkeypatch.delenv("ROLL_STORY")
+    with pytest.raises(ValueError, match="ROLL_STORY"):
+        StoryFilePlane()
+
+
 def test_a_story_file_writes_its_beats_beside_the_movie(tiny_movie):
     from scenes.cli.subtitles import BEATS_SUFFIX, read_beats
 
