@@ -44,7 +44,8 @@ SECTIONS = (
     "beyond",
 )  # the book's, as decks head them
 TRANSLATIONS = ("zh",)  # the languages a file may give its words in, beside English
-SHOW = ("steps", "tangent", "bars")  # step arrows, the tangent (curves), state bars (planes)
+# step arrows, the tangent (curves), state bars, the arrow of −η·g alone (planes: what momentum adds)
+SHOW = ("steps", "tangent", "bars", "gradient")
 POINTS = ("lowest", "minimum", "maximum", "saddle")  # where a label at a critical point may go
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 SPEC = re.compile(r"[<>^]?[+\- ]?0?\d{0,2}(\.\d{1,2})?[eEfFgG%d]?\Z")
@@ -936,6 +937,8 @@ class _Reader:
                 self.fault(path, f"{x!r}: choose from {', '.join(SHOW)}")
             elif x == "tangent" and dim != 1:
                 self.fault(path, "a tangent is drawn on a curve (one variable); use steps on a plane")
+            elif x == "gradient" and dim != 2:
+                self.fault(path, "the gradient's own step is drawn on a plane (two variables); use tangent")
         return tuple(x for x in v if x in SHOW)
 
     def beats(self, v: Any, balls: Mapping[str, int], specs: Sequence[BallSpec]) -> list[BeatSpec]:

@@ -71,7 +71,7 @@ class FileStory(StoryScene):
         return [self.add_ball(t, names[k], radius=radius) for k, t in enumerate(self.trajectories)]
 
     def show_part(self, ball: Ball, part: str) -> None:
-        """A step arrow or a tangent at a ball, once: a part already shown is not drawn twice."""
+        """A step arrow, a tangent or the gradient's own step at a ball, once each."""
         if (id(ball), part) in self.shown:
             return
         self.shown.add((id(ball), part))
@@ -79,6 +79,8 @@ class FileStory(StoryScene):
             self.show_step(ball)
         elif part == "tangent":
             self.show_tangent(ball)
+        elif part == "gradient":
+            self.show_gradient_step(ball)
 
     def show_parts(self, balls: Sequence[Ball]) -> None:
         """Each ball's parts from the start; state bars under the panel, one scale for all."""

@@ -193,6 +193,23 @@ def test_a_claim_that_fails_says_what_did_happen():
     assert [c.name for c in last.claims if not c.holds] == ["lowest_minimum"]
 
 
+def test_a_beat_brings_its_parts_once(tiny):
+    """Parts a beat shows appear as it opens (a step arrow and −η·g for a momentum ball), once."""
+    from scenes.story_file import StoryFilePlane
+
+    text = BASE.replace('optimizer = "adam"', 'optimizer = "momentum"\nshow = ["steps"]').replace(
+        "at = 5\n", 'at = 5\nshow = ["steps", "gradient"]\n'
+    )
+    record = loads(text)
+    scene = StoryFilePlane(options={"story": record.text, "name": record.name})
+    scene.render()
+    arrows = [p for p in scene.pointers if type(p).__name__ == "StepArrow"]
+    assert len(arrows) == 2, "the ball's own arrow, and the gradient's, once each"
+    gradient = next(p for p in scene.pointers if hasattr(p, "targets"))
+    t = scene.trajectories[0]
+    assert np.allclose(scene.axes.p2c(gradient.targets[3])[:2], t.points[3] - t.lrs[3] * t.grads[3])
+
+
 def test_plain_manim_reads_the_file_from_roll_story(tiny, monkeypatch):
     from scenes.story_file import StoryFilePlane
 
