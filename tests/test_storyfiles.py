@@ -305,6 +305,28 @@ def test_a_gallery_of_story_files_shows_their_own_titles(tmp_path, monkeypatch, 
     assert f"roll render {files[0]} -q h" in page  # how to render it again: its file
 
 
+def test_a_plugged_in_optimizer_of_any_ball_keys_the_cache_by_its_code(tmp_path, monkeypatch):
+    """A second ball's module:Class optimizer is code outside the project: editing it renders again."""
+    from scenes.cli import render
+    from scenes.cli.cache import Sources, job_key
+
+    module = tmp_path / "mine.py"
+    module.write_text("from torch.optim import SGD\n\n\nclass Mine(SGD):\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    text = (ROOT / "examples" / "stories" / "lecture.toml").read_text(encoding="utf-8")
+    text = text.replace(
+        "[[beats]]", '[[balls]]\nname = "mine"\noptimizer = "mine:Mine"\nstart = [-5, -2]\n\n[[beats]]', 1
+    )
+    path = tmp_path / "two.toml"
+    path.write_text(text, encoding="utf-8")
+    planned = []
+    monkeypatch.setattr(render, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
+    assert main(["render", str(path), "--out", str(tmp_path / "out")]) == 0
+    before = job_key(planned[0], Sources(), env={})
+    module.write_text(module.read_text() + "\n# edited\n")
+    assert job_key(planned[0], Sources(), env={}) != before
+
+
 def test_trajectory_of_a_story_file_is_its_first_ball(capsys):
     path = ROOT / "scenes" / "stories" / "gd-2d.toml"
     assert main(["trajectory", str(path)]) == 0

@@ -293,7 +293,13 @@ def key_document(job: Job, sources: Sources, env: Mapping[str, Any]) -> dict[str
 
 def _plugin_sources(job: Job) -> dict[str, str | None]:
     """A user's own optimizer (module:Class) is code outside the project: its file's digest."""
-    names = [job.settings.get("optimizer", ""), *job.options.get("optimizers", ())]
+    from scenes.cli.storyfiles import file_optimizers
+
+    names = [
+        job.settings.get("optimizer", ""),
+        *job.options.get("optimizers", ()),
+        *file_optimizers(job.options),
+    ]
     if not any(":" in n for n in names):
         return {}
     from landscapes.plugins import outside_sources

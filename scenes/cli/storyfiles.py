@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tomllib
+from collections.abc import Mapping
 
 from landscapes.errors import SettingsError
 from landscapes.settings import Settings
@@ -96,6 +98,15 @@ def file_title(name: str, lang: str) -> str | None:
     options = FILED[name].options
     title = parse(str(options["story"]), name, str(options["name"])).title
     return title.get(lang) or title["en"]
+
+
+def file_optimizers(options: Mapping[str, object]) -> list[str]:
+    """Every ball's optimizer in a job's story file (a module:Class one keys the cache by its code)."""
+    text = options.get("story")
+    if not isinstance(text, str):
+        return []
+    balls = tomllib.loads(text).get("balls", [])
+    return [str(b.get("optimizer", "gd")) for b in balls if isinstance(b, dict)]
 
 
 def check_command(args: argparse.Namespace) -> int:
