@@ -30,7 +30,7 @@ from scenes.kit.mathtext import flat, math, require_font, text
 from scenes.kit.palette import ball_color, palette, use_palette
 from scenes.kit.readouts import FONT, NUMBER_SIZE, PANEL_X, Readouts, name_math, name_text, series_feed
 from scenes.kit.step import StepArrow, Tangent
-from scenes.kit.words import coordinate_names, settings_label, status_words
+from scenes.kit.words import coordinate_names, settings_label
 from scenes.narration.beats import BOOK_VIEW, Beat, Label, Narration
 from scenes.narration.registry import narrate
 
@@ -56,10 +56,6 @@ class Ball:
 
     def index(self, step: float) -> int:
         return min(int(step), len(self.coords) - 1)
-
-    @property
-    def stopped_off_the_map(self) -> bool:
-        return status_words(self.traj.status) is not None
 
 
 @dataclass(frozen=True)
@@ -666,8 +662,8 @@ class StoryScene(Scene):
         return new
 
     def caption_line(self, words: str, color: Any) -> VMobject:
-        """The caption at the bottom: one line, or two split at the clause break nearest the
-        middle when one would not fit, before anything is shrunk below the body size."""
+        """The caption at the bottom: one line, or, when one would not fit, two lines split at
+        the clause break nearest the middle; only a caption too long for two lines is shrunk."""
         line = flat(text(words, font_size=CAPTION_FONT, color=color))
         if line.width > CAPTION_WIDTH:
             halves = split_caption(words)
@@ -732,22 +728,6 @@ class StoryScene(Scene):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.beats_document(), ensure_ascii=False, indent=1), encoding="utf-8")
         return path
-
-    def conclude(
-        self, balls: Sequence[Ball], words: str, marks: Sequence[Mark] = (), hold: float = 2.0
-    ) -> bool:
-        """A beat about where balls ended: its annotations and caption, or, if one of the balls
-        stopped off the map (diverged, left the domain, undefined), the caption that says so."""
-        for ball in balls:
-            if ball.stopped_off_the_map:
-                self.caption(f"{ball.name}: {status_words(ball.traj.status)}", warn=True, hold=hold)
-                return False
-        # the caption first: it opens the beat, and the beat's annotations belong to it
-        self.caption(words, hold=0)
-        for m in marks:
-            self.mark(m)
-        self.wait(max(hold - 0.5 * len(marks), 0.3))
-        return True
 
     def mark(self, m: Mark) -> VGroup:
         """Words placed by the kit near (x, y), clear of what is drawn, with a leader line."""
