@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .critical import Point, basin, critical_points
+from .critical import Point, basin, critical_points, hessian
 from .functions import Landscape
 from .trajectory import Trajectory
 
@@ -279,3 +279,12 @@ def settles_first(
 
 def is_optimizer(t: Trajectory, *names: str, ball: int | None = None) -> Claim:
     return Claim("optimizer", t.settings.optimizer in names, ball, {"optimizer": t.settings.optimizer})
+
+
+def steeper(ground: Ground, at: Sequence[float], ball: int | None = None) -> Claim:
+    """2D: the curvature along x2 at `at` is more than 1.5 times that along x1 ("x2 is 20 times
+    steeper"); `ratio` is the Hessian's diagonal, x2 over x1."""
+    h = np.diag(hessian(ground.landscape, at))
+    ratio = float(h[1] / h[0]) if h[0] > 0 else float("inf")
+    ok = bool(np.isfinite(ratio) and ratio > 1.5)
+    return Claim("steeper_x2", ok, ball, {"curvatures": h.tolist(), "ratio": ratio})

@@ -9,8 +9,7 @@ from typing import Any
 import numpy as np
 
 from landscapes import Trajectory
-from landscapes.claims import Claim, arrived, blew_up, is_optimizer, off_the_map, stalled
-from landscapes.critical import hessian
+from landscapes.claims import Claim, arrived, blew_up, is_optimizer, off_the_map, stalled, steeper
 from scenes.kit.i18n import _
 from scenes.kit.words import optimizer_name, schedule_name, settings_label, status_words
 from scenes.narration.beats import BOOK_VIEW, Beat, Narration
@@ -99,17 +98,16 @@ def ill_conditioned(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> 
     calm, wild = trajs[kc], trajs[kw]
     g = ground(calm, BOOK_VIEW)
     low = lowest(g, calm)
-    h = np.diag(hessian(calm.settings.landscape_obj, low))
-    ratio = float(h[1] / h[0]) if h[0] > 0 else float("inf")
-    steeper = Claim("steeper_x2", np.isfinite(ratio) and ratio > 1.5, None, {"curvatures": h.tolist()})
-    if steeper:
+    steep = steeper(g, low)
+    ratio = steep.values["ratio"]
+    if steep:
         n.add(
             Beat(
                 _("x2 is {r:g} times steeper than x1: one learning rate must suit both").format(
                     r=round(ratio, 3)
                 ),
                 hold=1.0,
-                claims=(steeper,),
+                claims=(steep,),
             )
         )
     else:
