@@ -68,9 +68,11 @@ def sgd_schedules(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Na
         )
     g = ground(trajs[0], BOOK_VIEW)
     low = lowest(g, trajs[0])
+    # the positions after each ball's last k steps, one k for the sentence (the book's 10)
+    last_k = max(1, min(10, min(t.steps for t in trajs)))
     far = []
     for t in trajs:
-        k = min(10, len(t.points))
+        k = last_k
         spread = float(np.linalg.norm(t.points[-k:] - np.asarray(low), axis=1).mean())
         far.append(_("{schedule}: {d:.3f}").format(schedule=schedule_name(t.settings.schedule), d=spread))
     offs = [off_the_map(t, k) for k, t in enumerate(trajs)]
@@ -78,11 +80,10 @@ def sgd_schedules(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Na
         k = next(k for k, c in enumerate(offs) if c)
         n.add(numbers_2d(trajs[k], k, n.names[k], at=last, hold=3.0))
     else:
-        points = min(10, min(len(t.points) for t in trajs))
         n.add(
             Beat(
                 _("mean distance from the minimum over the last {k} steps: {list}").format(
-                    k=points, list="; ".join(far)
+                    k=last_k, list="; ".join(far)
                 ),
                 at=last,
                 hold=3.0,
