@@ -14,12 +14,12 @@ test:
 setup:
 	@bash scripts/bootstrap.sh
 
-# Re-extract every on-screen sentence (the `_("...")` calls, and the story lines of
-# landscapes/stories.py that title slides show) into the translators' template,
+# Re-extract every on-screen sentence (the `_("...")` calls, and the story lines of the
+# records of scenes/catalog.py that title slides show) into the translators' template,
 # then merge it into each language's catalogue (new sentences arrive untranslated: the tests
 # name them until a translator fills them in).
 messages: setup
-	.venv/bin/pybabel extract --no-default-keywords -k _ -k N_ -k Story:2 --no-location --omit-header \
-		--sort-output -o scenes/kit/locale/roll.pot scenes landscapes/stories.py landscapes/rules.py
+	.venv/bin/pybabel extract --no-default-keywords -k _ -k N_ -k Scene:2 --no-location --omit-header \
+		--sort-output -o scenes/kit/locale/roll.pot scenes landscapes/rules.py
 	.venv/bin/pybabel update -D roll -i scenes/kit/locale/roll.pot -d scenes/kit/locale \
 		--no-fuzzy-matching --omit-header --ignore-obsolete

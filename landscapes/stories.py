@@ -1,22 +1,45 @@
-"""One record per scene: its settings, read by the scene, the command line and the tests.
+"""A scene's numbers: its balls' settings, by name, and their trajectories.
 
-`settings` is the story's main ball: `roll trajectory NAME` prints it and the
-command-line overrides change it. `companions` are the other balls of the scene, each
-given as the fields it changes from the (possibly overridden) main settings, so an
-override of the learning rate reaches every ball of the scene.
+The records of the scenes (`scenes/catalog.py`) hold one `Story` each; a story file makes one
+(`landscapes.storyfile`). `settings` is the story's main ball: `roll trajectory NAME` prints it
+and the command-line overrides change it. `companions` are the other balls, each given as the
+fields it changes from the (possibly overridden) main settings, so an override of the learning
+rate reaches every ball of the scene. `names` names the balls, main first: a scene asks for a
+ball by its name (`Balls`), never by its place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
-from .errors import SettingsError
 from .settings import Settings
 
 if TYPE_CHECKING:
     from .trajectory import Trajectory
+
+
+class Balls(list["Trajectory"]):
+    """A scene's trajectories in the story's order, each also reachable by its ball's name."""
+
+    def __init__(self, names: Iterable[str], trajectories: Iterable[Trajectory]) -> None:
+        super().__init__(trajectories)
+        self.names = tuple(names)
+        if len(self.names) != len(self) or len(set(self.names)) != len(self.names):
+            raise ValueError(f"{len(self)} balls need as many distinct names, got {self.names}")
+
+    @overload  # type: ignore[override]
+    def __getitem__(self, key: str | int) -> Trajectory: ...
+    @overload
+    def __getitem__(self, key: slice) -> list[Trajectory]: ...
+    def __getitem__(self, key: str | int | slice) -> Trajectory | list[Trajectory]:
+        if isinstance(key, str):
+            try:
+                return super().__getitem__(self.names.index(key))
+            except ValueError:
+                raise KeyError(f"no ball named {key!r}; the balls are {', '.join(self.names)}") from None
+        return super().__getitem__(key)
 
 
 @dataclass(frozen=True)
@@ -26,6 +49,20 @@ class Story:
     settings: Settings
     companions: tuple[Mapping[str, Any], ...] = field(default=())
     options: Mapping[str, Any] = field(default_factory=dict)
+    names: tuple[str, ...] = ()  # the balls' names, main first; () for a one-ball story: "ball"
+
+    def ball_names(self, options: Mapping[str, Any] | None = None) -> tuple[str, ...]:
+        """The names of the balls `balls` gives: a compare's are its optimizers, basins' numbered."""
+        opts = {**self.options, **(options or {})}
+        if "balls" in opts:
+            return tuple(f"ball-{k}" for k in range(1, int(opts["balls"]) + 1))
+        if "optimizers" in opts:
+            return tuple(opts["optimizers"])
+        if self.names:
+            return self.names
+        if self.companions:
+            return ("main", *(f"ball-{k}" for k in range(2, len(self.companions) + 2)))
+        return ("ball",)
 
     def balls(
         self, settings: Settings | None = None, options: Mapping[str, Any] | None = None
@@ -62,188 +99,24 @@ class Story:
 
     def trajectories(
         self, settings: Settings | None = None, options: Mapping[str, Any] | None = None
-    ) -> list[Trajectory]:
+    ) -> Balls:
         from .optimizers import run, run_batch
 
         main = settings or self.settings
         opts = {**self.options, **(options or {})}
-        if "balls" in opts:
-            return run_batch(main, starts=self.starts(main, options))  # one batched run for all balls
+        names = self.ball_names(options)
+        if "balls" in opts:  # one batched run for all balls
+            return Balls(names, run_batch(main, starts=self.starts(main, options)))
         if opts.get("tune"):  # a race: each ball at the rate tuned for this landscape and start
             from .tune import tuned_settings
 
-            return [run(tuned_settings(s)) for s in self.balls(main, options)]
-        return [run(s) for s in self.balls(main, options)]
+            return Balls(names, [run(tuned_settings(s)) for s in self.balls(main, options)])
+        return Balls(names, [run(s) for s in self.balls(main, options)])
 
 
-STORIES: dict[str, Story] = {
-    s.name: s
-    for s in (
-        Story(
-            "risk",
-            "f (risk) and g (empirical risk): the same start settles at two different minima",
-            Settings("g", (0.75,), lr=0.01, steps=200, domain=((0.5, 1.5),)),
-            companions=({"landscape": "f"},),
-        ),
-        Story(
-            "local-minimum",
-            "f on [-1, 2]: one ball is stuck in the local minimum, one reaches the global one",
-            Settings("f", (-0.9,), lr=0.05, steps=120),
-            companions=({"start": (0.6,)},),
-        ),
-        Story(
-            "ripples",
-            "g's ripples: plain gradient descent is caught, gradient noise jumps out to f's minimum",
-            Settings("g", (0.45,), optimizer="sgd", lr=0.02, steps=300, noise=3.0, seed=0),
-            companions=({"optimizer": "gd"},),
-        ),
-        Story(
-            "cubic-saddle",
-            "x³: the ball slows down and freezes at the saddle point 0, where f' = f'' = 0",
-            Settings("cube", (1.5,), lr=0.1, steps=200),
-        ),
-        Story(
-            "saddle-surface",
-            "x² − y²: the ball rolls in along x, then slides off along y",
-            Settings("saddle", (0.95, 0.002), lr=0.05, steps=200),
-        ),
-        Story(
-            "vanishing-gradient",
-            "tanh from x = 4: f' ≈ 0.0013, the ball crawls while one from a steep start runs",
-            Settings("tanh", (4.0,), lr=0.5, steps=60),
-            companions=({"start": (0.5,)},),
-        ),
-    )
-}
-
-
-# The rest of the chapter (gd, sgd, momentum, adagrad, rmsprop, adadelta/adam sections): the
-# book's own toy runs, from the book's starts, for the book's number of steps (tol 0: no early
-# stop, so the arrays hold exactly the epochs the book prints). The numbers in the lines are
-# what the book prints and what these settings give (tests/test_book_numbers.py).
 BOOK_2D_START = (-5.0, -2.0)  # d2l.train_2d's x1, x2
-REST_OF_CHAPTER: dict[str, Story] = {
-    s.name: s
-    for s in (
-        Story(
-            "learning-rate",
-            "x² from 10, 10 steps: η 0.05 crawls to 3.486784, 0.2 arrives at 0.060466, "
-            "1.1 overshoots ever wider to 61.917364",
-            Settings("square", (10.0,), lr=0.2, steps=10, tol=0.0),
-            companions=({"lr": 0.05}, {"lr": 1.1}),
-        ),
-        Story(
-            "overshoot",
-            "x·cos(0.15πx) from 10, η 2: big steps jump past the near minimum into a poor one, x = -1.528166",
-            Settings("xcos", (10.0,), lr=2.0, steps=10, tol=0.0),
-        ),
-        Story(
-            "gd-2d",
-            "x1² + 2·x2² from (-5, -2), η 0.1, 20 steps: straight down the valley to (-0.057646, -0.000073)",
-            Settings("bowl", BOOK_2D_START, lr=0.1, steps=20, tol=0.0),
-        ),
-        Story(
-            "newton",
-            "cosh(0.5x) from 10: Newton reaches 0 in 10 steps where gd (η 0.1) crawls; on "
-            "x·cos(0.15πx) Newton with η 1 walks to a maximum (26.8341), η 0.5 to a minimum (7.2699)",
-            Settings("cosh", (10.0,), optimizer="newton", lr=1.0, steps=10, tol=0.0),
-            companions=(
-                {"optimizer": "gd", "lr": 0.1},
-                {"landscape": "xcos"},
-                {"landscape": "xcos", "lr": 0.5},
-            ),
-        ),
-        Story(
-            "sgd-schedules",
-            "x1² + 2·x2², unit gradient noise, η 0.1, 50 steps: a constant rate keeps jittering; "
-            "exponential decay freezes short of the minimum, polynomial decay settles near it",
-            Settings(
-                "bowl",
-                BOOK_2D_START,
-                optimizer="sgd",
-                lr=0.1,
-                steps=50,
-                noise=1.0,
-                anneal=False,
-                seed=0,
-            ),
-            companions=({"schedule": "exponential"}, {"schedule": "polynomial"}),
-        ),
-        Story(
-            "ill-conditioned",
-            "0.1·x1² + 2·x2² from (-5, -2): gd η 0.4 crawls along x1 to (-0.943467, -0.000073); "
-            "η 0.6 blows up along x2 to (-0.387814, -1673.365109)",
-            Settings("ill", BOOK_2D_START, lr=0.4, steps=20, tol=0.0),
-            companions=({"lr": 0.6},),
-        ),
-        Story(
-            "momentum",
-            "0.1·x1² + 2·x2²: momentum η 0.6 β 0.5 arrives at (0.007188, 0.002553) where gd η 0.6 "
-            "blew up; β 0.25 stops at (-0.126340, -0.186632)",
-            Settings("ill", BOOK_2D_START, optimizer="momentum", lr=0.6, momentum=0.5, steps=20, tol=0.0),
-            companions=({"beta": 0.25}, {"optimizer": "gd"}),
-        ),
-        Story(
-            "adagrad",
-            "0.1·x1² + 2·x2²: adagrad η 0.4 slows as s grows, (-2.382563, -0.158591); "
-            "η 2 arrives, (-0.002295, 0.000000)",
-            Settings("ill", BOOK_2D_START, optimizer="adagrad", lr=0.4, steps=20, tol=0.0),
-            companions=({"lr": 2.0},),
-        ),
-        Story(
-            "rmsprop",
-            "0.1·x1² + 2·x2², η 0.4, γ 0.9: the leaky average keeps the steps alive, (-0.010599, 0.000000), "
-            "where adagrad's stall at -2.382563",
-            Settings("ill", BOOK_2D_START, optimizer="rmsprop", lr=0.4, gamma=0.9, steps=20, tol=0.0),
-            companions=({"optimizer": "adagrad"},),
-        ),
-        Story(
-            "adam",
-            "0.1·x1² + 2·x2², 50 steps: adam (η 0.4) strides in at η per coordinate; adadelta, "
-            "with no learning rate, creeps; beside gd η 0.4 and momentum η 0.6 β 0.5",
-            Settings("ill", BOOK_2D_START, optimizer="adam", lr=0.4, steps=50, tol=0.0),
-            companions=(
-                {"optimizer": "adadelta"},
-                {"optimizer": "gd"},
-                {"optimizer": "momentum", "lr": 0.6, "beta": 0.5},
-            ),
-        ),
-    )
-}
 
 
-EXTRAS: dict[str, Story] = {
-    s.name: s
-    for s in (
-        Story(
-            "compare",
-            "one landscape, one start, several optimizers side by side: who is caught, who escapes",
-            Settings("g", (0.45,), optimizer="sgd", lr=0.02, steps=300, noise=3.0),
-            options={"optimizers": ("gd", "sgd", "momentum", "adam")},
-        ),
-        Story(
-            "race",
-            "a fair race: each optimizer's learning rate tuned for the landscape and start first, "
-            "then one start for all; the order of arrival",
-            Settings("rosenbrock", (-2.0, 2.0), lr=1e-3, steps=300),
-            options={"optimizers": ("gd", "momentum", "rmsprop", "adam"), "tune": True},
-        ),
-        Story(
-            "basins",
-            "many balls released at once: the minimum each one reaches colours its basin",
-            Settings("f", (0.5,), lr=0.05, steps=200),
-            options={"balls": 20, "spread": "even"},
-        ),
-        Story(
-            "custom",
-            "your own function of x (or x and y): the ball's end point classified",
-            Settings(
-                "custom", (2.0,), function="x*cos(0.15*pi*x)", domain=((-2.0, 12.0),), lr=0.1, steps=200
-            ),
-        ),
-    )
-}
-SCENES: dict[str, Story] = {**STORIES, **REST_OF_CHAPTER, **EXTRAS}
 # where a ball starts on each chapter landscape when a scene is moved onto it (--landscape)
 LANDSCAPE_STARTS: dict[str, tuple[float, ...]] = {
     "f": (-0.9,),
@@ -266,16 +139,3 @@ LANDSCAPE_STARTS: dict[str, tuple[float, ...]] = {
     "styblinski-tang": (4.0, 4.5),
     "ackley": (2.0, -3.5),
 }
-
-
-# story files named on the command line, by their names (landscapes.storyfile): they come first
-FILED: dict[str, Story] = {}
-
-
-def get_story(name: str) -> Story:
-    if name in FILED:
-        return FILED[name]
-    try:
-        return SCENES[name]
-    except KeyError:
-        raise SettingsError(f"unknown scene {name!r}; choose one of: {', '.join(SCENES)}") from None

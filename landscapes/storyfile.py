@@ -285,7 +285,8 @@ class StoryFile:
 
         main = self.balls[0].settings
         companions = tuple(_changes(b.settings) for b in self.balls[1:])
-        return Story(self.name, self.title["en"], main, companions=companions)
+        names = tuple(b.key for b in self.balls)
+        return Story(self.name, self.title["en"], main, companions=companions, names=names)
 
     def trajectories(self) -> list[Trajectory]:
         from .optimizers import run

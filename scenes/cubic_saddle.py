@@ -10,7 +10,7 @@ class CubicSaddle(StoryScene):
     story_name = "cubic-saddle"
 
     def construct(self) -> None:
-        (traj,) = self.trajectories
+        traj = self.trajectories["ball"]
         self.title()
         self.plot(self.landscape.domain[0])
         ball = self.add_ball(traj, self.narration.names[0])

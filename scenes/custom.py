@@ -23,7 +23,7 @@ class CustomLandscape(StoryScene):
     def construct(self) -> None:
         if self.landscape.dim == 2:
             raise ValueError("a 2D expression is drawn by CustomSurface")
-        (traj,) = self.trajectories
+        traj = self.trajectories["ball"]
         domain = self.landscape.domain[0] if self.landscape.domain else None
         self.title()
         self.plot(view_range(traj.points, 0, domain))
@@ -40,7 +40,7 @@ class CustomSurface(SurfaceScene):
     roll_seconds = 8.0
 
     def construct(self) -> None:
-        (traj,) = self.trajectories
+        traj = self.trajectories["ball"]
         domain = self.landscape.domain or (None, None)
         xr, yr = view_range(traj.points, 0, domain[0]), view_range(traj.points, 1, domain[1])
         grid = sample(self.landscape, np.linspace(*xr[:2], 17), np.linspace(*yr[:2], 17))

@@ -13,7 +13,7 @@ class Momentum(StoryScene):
 
     def construct(self) -> None:
         balls, _panel = self.book_plane(steps=False)
-        self.show_gradient_step(balls[0])
+        self.show_gradient_step(self.ball("momentum"))
         for ball in balls:
             self.show_step(ball)
         self.show_balls()

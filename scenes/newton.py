@@ -15,9 +15,10 @@ class NewtonsMethod(StoryScene):
     def construct(self) -> None:
         beats = self.narration.beats
         for act in sorted({b.act for b in beats}):
+            # act 0 is the main ball's landscape (cosh), act 1 the other (x·cos(0.15πx))
             balls = [
-                k
-                for k, t in enumerate(self.trajectories)
+                name
+                for name, t in zip(self.trajectories.names, self.trajectories, strict=True)
                 if (t.settings.landscape == self.settings.landscape) == (act == 0)
             ]
             if act:
@@ -25,10 +26,10 @@ class NewtonsMethod(StoryScene):
             self.act(balls, [[-11, 11], [-2, 30]][act], 5)
             self.tell([b for b in beats if b.act == act])
 
-    def act(self, balls: list[int], x_range: list[float], x_step: float) -> None:
+    def act(self, balls: list[str], x_range: list[float], x_step: float) -> None:
         self.title()
         self.plot(x_range, x_step=x_step)
-        added = [self.add_ball(self.trajectories[k], self.narration.names[k]) for k in balls]
+        added = [self.add_ball(self.trajectories[name], self.label_of(name)) for name in balls]
         for ball in added:
             self.show_tangent(ball)
             self.show_step(ball)

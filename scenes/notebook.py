@@ -69,7 +69,7 @@ def story_settings(name: str, **changes: Any) -> Settings:
     """
     from landscapes.errors import SettingsError
     from landscapes.settings import Settings
-    from landscapes.stories import get_story
+    from scenes.catalog import get_story
 
     known = {f.name for f in fields(Settings)} | {"beta"}
     unknown = sorted(set(changes) - known)
@@ -87,9 +87,8 @@ def story_file(
 ) -> tuple[str, dict[str, Any]]:
     """A story file loaded, checked and entered: its name, and the options that carry it."""
     from landscapes.errors import SettingsError
-    from landscapes.stories import get_story
     from landscapes.storyfile import load
-    from scenes.catalog import register_file
+    from scenes.catalog import get_story, register_file
 
     if settings:
         raise SettingsError(

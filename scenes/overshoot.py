@@ -11,7 +11,7 @@ class Overshoot(StoryScene):
     roll_seconds = 10.0
 
     def construct(self) -> None:
-        (traj,) = self.trajectories
+        traj = self.trajectories["ball"]
         self.title()
         self.plot([-13, 13], x_step=5)
         ball = self.add_ball(traj, self.narration.names[0])

@@ -9,12 +9,10 @@ class EscapingRipples(StoryScene):
     story_name = "ripples"
 
     def construct(self) -> None:
-        noisy, plain = self.trajectories
-        names = self.narration.names
         self.title()
         self.plot([-1, 2])
-        self.add_ball(plain, names[1])
-        self.add_ball(noisy, names[0])
+        self.add_ball(self.trajectories["plain"], self.label_of("plain"))
+        self.add_ball(self.trajectories["noisy"], self.label_of("noisy"))
         self.readouts()
         self.show_balls()
         self.tell(self.narration.beats)

@@ -11,7 +11,7 @@ class RiskVsEmpiricalRisk(StoryScene):
     story_name = "risk"
 
     def construct(self) -> None:
-        g_traj, f_traj = self.trajectories
+        g_traj, f_traj = self.trajectories["g"], self.trajectories["f"]
         domain = g_traj.settings.landscape_obj.domain[0]
         f_ls = f_traj.settings.landscape_obj
         f_color, g_color = palette().curves
@@ -21,9 +21,8 @@ class RiskVsEmpiricalRisk(StoryScene):
         )
         self.plot(domain, [f_ls, g_traj.settings.landscape_obj], y_label=_("risk"), colors=(f_color, g_color))
         self.legend([(_("f: risk"), f_color), (_("g: empirical risk"), g_color)])
-        names = self.narration.names
-        self.add_ball(g_traj, names[0])
-        self.add_ball(f_traj, names[1])
+        self.add_ball(g_traj, self.label_of("g"))
+        self.add_ball(f_traj, self.label_of("f"))
         self.readouts()
         self.show_balls()
         self.tell(self.narration.beats)

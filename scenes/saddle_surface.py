@@ -15,7 +15,7 @@ class SaddleSurface(SurfaceScene):
     roll_seconds = 8.0
 
     def construct(self) -> None:
-        (traj,) = self.trajectories
+        traj = self.trajectories["ball"]
         (x0, x1), (y0, y1) = self.landscape.domain
         self.setup_surface([x0, x1, 0.5], [y0, y1, 0.5], [-1, 1, 0.5])
         self.title()

@@ -12,7 +12,7 @@ class VanishingGradient(StoryScene):
         self.title()
         self.plot(self.landscape.domain[0])
         balls = [self.add_ball(t, n) for t, n in zip(self.trajectories, self.narration.names, strict=True)]
-        self.show_tangent(balls[0])
+        self.show_tangent(self.ball("flat"))
         for ball in balls:
             self.show_step(ball)
         self.readouts()

@@ -51,8 +51,7 @@ def tiny_movie(tmp_path, tex_dir):
 
 def render_scene(name, settings=None, options=None, cls=None, **kwargs):
     """Build and render one scene (inside the `tiny` fixture); the class follows the landscape."""
-    from landscapes import get_story
-    from scenes.catalog import scene_class
+    from scenes.catalog import get_story, scene_class
 
     settings = settings or get_story(name).settings
     scene = (cls or scene_class(name, settings))(settings=settings, options=options, **kwargs)

@@ -9,8 +9,9 @@ import json
 
 import pytest
 
-from landscapes import CHAPTER, LANDSCAPES, get_story
+from landscapes import CHAPTER, LANDSCAPES
 from landscapes.functions import CLASSIC
+from scenes.catalog import get_story
 from scenes.cli.main import main
 
 SQUARE, XCOS, COSH = "x**2", "x*cos(0.15*pi*x)", "cosh(0.5*x)"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from support import ROOT
 
-from landscapes import get_story
+from scenes.catalog import get_story
 from scenes.cli import cache, render
 from scenes.cli.cache import Cache, Sources, job_key
 from scenes.cli.main import main
@@ -377,7 +377,7 @@ def test_a_missing_file_or_a_broken_manifest_renders_again(fake, capsys, damage)
 def test_each_look_and_setting_renders_into_its_own_folder():
     """Two commands rendering one scene differently (another theme, language or setting) at
     the same time must not share manim's output file: the folder is named by the variant."""
-    from landscapes import get_story
+    from scenes.catalog import get_story
     from scenes.cli.render import Job
 
     base = Job("risk", get_story("risk").settings.to_dict(), {}, "l", ("mp4",), "out", "media", False)

@@ -3,15 +3,17 @@ ball is drawn, where its step arrow and tangent point, and the figures its capti
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from conftest import render_scene, tiny_config
 
-from landscapes import REST_OF_CHAPTER, get_story
-from scenes.catalog import CATALOG, CHAPTER
+from scenes.catalog import CATALOG, CHAPTER, get_story
 from scenes.cli.main import main
 
-NEW = list(REST_OF_CHAPTER)  # the ten names, fixed by the issue (tests/test_cli_hyper.py)
+ROOT = Path(__file__).resolve().parents[1]
+NEW = [n for n, r in CATALOG.items() if r.section not in ("intro", "beyond")]  # past the first section
 
 
 def data_point(scene, ball, i: int) -> np.ndarray:
@@ -180,10 +182,12 @@ def test_sgd_schedules_caption_is_the_trajectories_spread(rendered):
         assert f"{d:.3f}" in scene.caption_text
 
 
-def test_list_groups_nineteen_scenes_by_section(capsys):
+def test_list_groups_the_scenes_by_section_then_the_story_files(capsys):
     assert main(["list"]) == 0  # for scripts (not a terminal): one scene per line, as before
     plain = capsys.readouterr().out.splitlines()
-    assert [ln.split()[0] for ln in plain] == list(CATALOG)
+    files = sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("*/stories/*.toml"))
+    files.sort(key=lambda f: not f.startswith("scenes"))  # the project's own first, then the examples
+    assert [ln.split()[0] for ln in plain] == list(CATALOG) + files
     assert main(["list", "--sections"]) == 0
     out = capsys.readouterr().out.splitlines()
     sections = [ln for ln in out if ln.startswith("# ")]
@@ -196,9 +200,11 @@ def test_list_groups_nineteen_scenes_by_section(capsys):
         "# RMSProp",
         "# Adadelta and Adam",
         "# Beyond the chapter",
+        "# Story files (roll render FILE.toml)",
     ]
     names = [ln.split()[0] for ln in out if not ln.startswith("#")]
-    assert names == list(CATALOG) and len(names) == 20
+    assert names[: len(CATALOG)] == list(CATALOG)
+    assert out[-len(files) - 1] == "# Story files (roll render FILE.toml)"
     assert out.index("# Momentum") < out.index(next(ln for ln in out if ln.startswith("momentum ")))
 
 
@@ -211,7 +217,8 @@ def test_all_renders_the_sixteen_chapter_scenes(monkeypatch, tmp_path):
         render, "run_jobs", lambda jobs, workers, verbose=False: (planned.extend(jobs), (0, []))[1]
     )
     assert main(["render", "--all"]) == 0
-    assert [j.name for j in planned] == CHAPTER and len(CHAPTER) == 16
+    chapter = [n for n, r in CATALOG.items() if r.section != "beyond"]  # read apart from CHAPTER
+    assert [j.name for j in planned] == CHAPTER == chapter
     assert set(NEW) <= set(CHAPTER)
 
 

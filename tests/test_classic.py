@@ -118,7 +118,7 @@ def test_compare_and_custom_take_them_by_name(capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["status"] == "converged" and np.allclose(doc["points"][-1], [1, 3], atol=1e-6)
     assert main(["trajectory", "ripples", "--landscape", "booth"]) == 2
-    assert "--landscape works with `compare`, `custom`, `race` and `basins`" in capsys.readouterr().err
+    assert "--landscape works with `compare`, `race`, `basins` and `custom`" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if n != "ackley"])

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from support import ROOT, roll
 
-from landscapes import get_story, run
+from landscapes import run
+from scenes.catalog import get_story
 from scenes.cli.main import main
 
 
@@ -109,7 +110,7 @@ BAD = [
     (["trajectory", "custom", "--function", "x", "--domain", "2,1"], "lower bound must be below"),
     (["trajectory", "custom", "--function", "x", "--domain", "1,1"], "lower bound must be below"),
     (["trajectory", "custom"], "custom: give --function"),
-    (["trajectory", "ripples", "--function", "x"], "--function works with `custom`"),
+    (["trajectory", "ripples", "--function", "x"], "--function works with `compare` and `custom`"),
     (["trajectory", "ripples", "--format", "xml"], "--format 'xml': choose json or csv"),
     (["trajectory", "ripples", "--seed", "-1"], "--seed -1: give a whole number"),
     (["bogus"], "invalid choice: 'bogus'"),

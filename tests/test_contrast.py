@@ -319,8 +319,7 @@ def watched(cls, watch: Watch) -> type:
 def test_every_text_ball_and_trail_stands_out(tiny, flat_ids, name, theme):
     from manim import tempconfig
 
-    from landscapes import get_story
-    from scenes.catalog import scene_class
+    from scenes.catalog import get_story, scene_class
     from scenes.kit.palette import use_palette
 
     settings = get_story(name).settings

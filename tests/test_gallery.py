@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image
 from support import roll
 
-from landscapes import SCENES
+from scenes.catalog import CATALOG as SCENES
 from scenes.cli.gallery import index_html, readme_md
 
 CHECK_PAGE = """<!doctype html><html><body>

@@ -11,8 +11,7 @@ import pytest
 import srt
 from conftest import render_scene
 
-from landscapes import get_story
-from scenes.catalog import CHAPTER
+from scenes.catalog import CHAPTER, get_story
 from scenes.narration.registry import narrate_settings
 
 BOOK = json.loads((Path(__file__).with_name("data") / "book_captions.json").read_text(encoding="utf-8"))
@@ -133,7 +132,7 @@ def test_a_runaway_ball_draws_no_fence_and_its_marker_says_where_it_is(tiny, nam
 def test_no_story_line_or_book_caption_prints_a_negative_zero():
     import re
 
-    from landscapes import SCENES
+    from scenes.catalog import CATALOG as SCENES
 
     zero = re.compile(r"-0(\.0+)?(?![\d.])")
     for name, story in SCENES.items():

@@ -23,9 +23,9 @@ import torch
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from landscapes import SettingsError, Trajectory, get_story
+from landscapes import SettingsError, Trajectory
 from landscapes.names import HYPERPARAMETERS, OPTIMIZERS, SCHEDULES
-from scenes.catalog import CATALOG
+from scenes.catalog import CATALOG, get_story
 from scenes.cli.main import build_parser
 from scenes.cli.options import settings_from_args
 from scenes.narration.registry import narrate

@@ -312,7 +312,7 @@ def test_roll_list_optimizers_lists_sources_keywords_and_refusals(capsys):
 def test_compare_draws_plugged_in_balls_on_a_classic_landscape(tiny):
     from conftest import render_scene
 
-    from landscapes import get_story
+    from scenes.catalog import get_story
 
     base = get_story("compare").settings
     settings = base.override(
@@ -396,7 +396,7 @@ def test_a_users_optimizer_file_keys_the_render_cache(tmp_path, monkeypatch):
 
 
 def test_opt_reaches_compares_plugged_in_balls_from_the_command_line(monkeypatch, capsys, tmp_path):
-    from landscapes import get_story
+    from scenes.catalog import get_story
     from scenes.cli import render
 
     planned = []

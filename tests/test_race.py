@@ -8,8 +8,9 @@ import json
 import numpy as np
 from conftest import render_scene
 
-from landscapes import get_story, run
+from landscapes import run
 from landscapes.tune import best_value, judge, tune
+from scenes.catalog import get_story
 from scenes.cli.main import main
 from scenes.narration.registry import narrate
 

@@ -11,8 +11,8 @@ import sys
 import pytest
 from support import ROOT, roll_env
 
-from landscapes import SCENES, get_story
-from scenes.catalog import CATALOG, CHAPTER, cost
+from scenes.catalog import CATALOG, CHAPTER, cost, get_story
+from scenes.catalog import CATALOG as SCENES
 from scenes.cli import gallery, render
 from scenes.cli.main import main
 from scenes.cli.progress import Progress, clock, estimate_left, progress_line

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from landscapes import get_story
+from scenes.catalog import get_story
 from scenes.cli import slides
 from scenes.cli.main import main
 from scenes.cli.render import Job
@@ -206,7 +206,7 @@ def latin_words(text: str, names: set[str]) -> list[str]:
 
 
 def test_chinese_titles_and_story_lines_carry_no_english():
-    from landscapes.stories import SCENES
+    from scenes.catalog import CATALOG as SCENES
     from scenes.kit import i18n
 
     try:

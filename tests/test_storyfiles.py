@@ -33,13 +33,11 @@ SCHEMA = json.loads((ROOT / "landscapes" / "story.schema.json").read_text(encodi
 @pytest.fixture(autouse=True)
 def forget_files():
     """A file named on a command line is entered for that process: forget it after each test."""
-    from landscapes.stories import FILED
-    from scenes.catalog import FILES
+    from scenes.catalog import reset
     from scenes.cli.storyfiles import PATHS
 
     yield
-    FILED.clear()
-    FILES.clear()
+    reset()
     PATHS.clear()
 
 
@@ -138,7 +136,7 @@ def field_value(t, i: int, attr: str):
 def test_built_in_scenes_as_files_tell_the_same_story(name, lang):
     """The file's narration is the Python scene's: names, captions (in both languages: the
     file's zh is the catalogue's), steps, holds, rolls; and the same trajectories."""
-    from landscapes import get_story
+    from scenes.catalog import get_story
     from scenes.kit.i18n import use_language
     from scenes.narration.filed import narrate_file
     from scenes.narration.registry import narrate_settings

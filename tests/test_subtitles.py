@@ -107,7 +107,7 @@ FOUR_RUNS = [
 def test_beats_and_subtitles_agree_for_a_changed_run(tiny_movie, name, changes):
     """The scene's beats.json and manim's .srt beside the movie: a cue per beat, the beat's
     caption word for word, its start and end to the millisecond; the beats tile the video."""
-    from landscapes import get_story
+    from scenes.catalog import get_story
 
     scene = render_scene(name, get_story(name).settings.override(**changes))
     movie = Path(scene.renderer.file_writer.movie_file_path)

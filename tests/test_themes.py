@@ -121,7 +121,7 @@ def test_unknown_theme_or_language_is_one_line(tmp_path, monkeypatch, capsys):
 
 
 def test_the_gallery_page_says_which_look_it_shows():
-    from landscapes import SCENES
+    from scenes.catalog import CATALOG as SCENES
     from scenes.cli.gallery import index_html, readme_md
 
     stories = list(SCENES.values())[:2]

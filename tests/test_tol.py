@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from landscapes import get_story, run
+from landscapes import run
+from scenes.catalog import get_story
 from scenes.cli.main import build_parser, main
 
 

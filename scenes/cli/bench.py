@@ -16,8 +16,7 @@ import time
 from typing import Any
 
 from landscapes.errors import SettingsError
-from landscapes.stories import get_story
-from scenes.catalog import CHAPTER, cost, entry, scene_class
+from scenes.catalog import CHAPTER, cost, entry, get_story, scene_class
 from scenes.cli.options import check_look
 from scenes.cli.render import QUALITY_NAMES, tex_cache
 from scenes.cli.storyfiles import open_story

@@ -186,12 +186,26 @@ class Sources:
         return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
     def digest(self, module: str, lang: str) -> dict[str, str]:
-        """Relative path -> sha256 of every source file a render of scenes/<module>.py under
-        `lang` reads: the modules it reaches, and that language's catalogue."""
+        """Relative path -> sha256 of every source file a render of the scene module under
+        `lang` reads: the modules it reaches, and that language's catalogue. A scene module
+        outside the project (a record's `pkg.module`) counts with the project modules it imports."""
         # the scene module, and what render_job itself goes through to build it
-        modules = self.reached([f"scenes.{module}", "landscapes.settings", "landscapes.stories"])
+        starts = [module, "landscapes.settings", "scenes.catalog"]
+        outside: dict[str, Path] = {}
+        if module not in self.files:
+            from importlib.util import find_spec
+
+            spec = find_spec(module)
+            if spec is None or spec.origin is None:
+                raise ValueError(f"scene module {module!r} cannot be found")
+            outside[module] = path = Path(spec.origin)
+            found, _dynamic = imported_names(ast.parse(self.data(path)), module, False)
+            starts += sorted(found)
+        modules = self.reached(starts)
         paths = [self.files[m] for m in modules] + self.locale_files(lang)
-        return {p.relative_to(self.root).as_posix(): hashlib.sha256(self.data(p)).hexdigest() for p in paths}
+        out = {p.relative_to(self.root).as_posix(): hashlib.sha256(self.data(p)).hexdigest() for p in paths}
+        out.update({f"<{m}>": hashlib.sha256(self.data(p)).hexdigest() for m, p in outside.items()})
+        return out
 
 
 # -- the set-up ------------------------------------------------------------------------------
@@ -272,7 +286,7 @@ def key_document(job: Job, sources: Sources, env: Mapping[str, Any]) -> dict[str
     from scenes.catalog import class_name, entry
 
     settings = Settings.from_dict(job.settings)
-    module = entry(job.name).module
+    module = entry(job.name).module_name
     return {
         "format": FORMAT,
         "scene": {"name": job.name, "module": module, "class": class_name(job.name, settings)},

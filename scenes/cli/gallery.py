@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from landscapes.errors import SettingsError
 from landscapes.settings import Settings
-from landscapes.stories import SCENES, Story, get_story
-from scenes.catalog import N_, entry
+from landscapes.stories import Story
+from scenes.catalog import CATALOG, N_, entry, get_story
 from scenes.cli.decks import PAGE_LANGS
 from scenes.cli.options import check_look
 from scenes.cli.render import (
@@ -48,7 +48,8 @@ def settings_line(s: Settings) -> str:
 
 
 def _command(story: Story) -> str:
-    extra = f" --function '{story.settings.function}'" if story.name == "custom" else ""
+    # a scene that needs a function is re-rendered with the one it was shown with
+    extra = f" --function '{story.settings.function}'" if "function" in entry(story.name).needs else ""
     return f"roll render {command_name(story.name)}{extra} -q h"
 
 
@@ -208,7 +209,8 @@ def gallery_command(args: argparse.Namespace) -> int:
         raise SettingsError(f"-q {args.quality!r}: choose one of {', '.join(QUALITY_NAMES)}")
     if args.jobs < 1:
         raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")
-    names = list(dict.fromkeys(open_story(n, args) for n in args.names)) or list(SCENES)
+    built_in = [n for n, r in CATALOG.items() if not r.filed]
+    names = list(dict.fromkeys(open_story(n, args) for n in args.names)) or built_in
     stories = [get_story(n) for n in names]
     shard = shard_of(args)
     out = check_out_dir(args.out)

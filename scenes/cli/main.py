@@ -41,15 +41,13 @@ def add_cache_flags(p: argparse.ArgumentParser) -> None:
 
 
 def add_scene_options(p: argparse.ArgumentParser) -> None:
-    from landscapes.rules import RULES
+    """The options only some scenes accept (their records say which), with help from the records."""
+    from scenes.catalog import option_help
 
     sc = p.add_argument_group("scene options")
-    sc.add_argument(
-        "--optimizers",
-        help=f"compare: a list of {', '.join(RULES)} or any --optimizer name, e.g. gd,adam,adamw",
-    )
-    sc.add_argument("--balls", type=int, help="basins: how many balls (default 20)")
-    sc.add_argument("--spread", help="basins: even (default) or random starts")
+    sc.add_argument("--optimizers", help=option_help("optimizers"))
+    sc.add_argument("--balls", type=int, help=option_help("balls"))
+    sc.add_argument("--spread", help=option_help("spread"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -155,21 +153,45 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_list(args: argparse.Namespace) -> int:
     if args.optimizers:
         return list_optimizers()
-    from landscapes.stories import get_story
     from scenes.catalog import CATALOG, SECTIONS
 
-    width = max(len(n) for n in CATALOG)
-    cwidth = max(len(e.cls) for e in CATALOG.values())
+    records = [r for r in CATALOG.values() if not r.filed]
+    files = story_files()
+    width = max(len(r.name) for r in records)
+    cwidth = max(len(r.cls) for r in records)
     headings = args.sections or sys.stdout.isatty()
     for section, title in SECTIONS.items():
-        entries = [e for e in CATALOG.values() if e.section == section]
+        entries = [r for r in records if r.section == section]
         if not entries:
             continue
         if headings:
             print(f"# {title}")
-        for e in entries:
-            print(f"{e.name:<{width}}  {e.cls:<{cwidth}}  {get_story(e.name).line}")
+        for r in entries:
+            print(f"{r.name:<{width}}  {r.cls:<{cwidth}}  {r.line}")
+    if files and headings:
+        print("# Story files (roll render FILE.toml)")
+    fwidth = max((len(f) for f in files), default=0)
+    for path, title in files.items():
+        print(f"{path:<{fwidth}}  {title}")
     return 0
+
+
+def story_files() -> dict[str, str]:
+    """The story files the project ships (relative path -> title), read without loading them."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found: dict[str, str] = {}
+    for folder in ("scenes/stories", "examples/stories"):
+        for path in sorted((root / folder).glob("*.toml")):
+            try:
+                title = tomllib.loads(path.read_text(encoding="utf-8")).get("title", "")
+            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                title = "(cannot be read: roll check it)"
+            words = title.get("en", "") if isinstance(title, dict) else str(title)
+            found[path.relative_to(root).as_posix()] = words
+    return found
 
 
 def list_optimizers() -> int:
@@ -204,7 +226,7 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
     if args.format not in ("json", "csv"):
         raise SettingsError(f"--format {args.format!r}: choose json or csv")
     from landscapes.optimizers import run
-    from landscapes.stories import get_story
+    from scenes.catalog import get_story
     from scenes.cli.storyfiles import open_story
 
     name = open_story(args.name)

@@ -16,7 +16,7 @@ from scenes.cli.storyfiles import Default
 if TYPE_CHECKING:  # the module itself stays light: `roll --help` imports no torch
     from landscapes.plugins import Plugin
     from landscapes.settings import Settings
-    from landscapes.stories import Story
+    from scenes.catalog import Scene
 
 
 class Parser(argparse.ArgumentParser):
@@ -61,8 +61,9 @@ def hyper_flags() -> dict[str, tuple[str, str]]:
 
 
 def add_run_flags(p: argparse.ArgumentParser) -> None:
-    from landscapes.names import LANDSCAPES, SCHEDULES
+    from landscapes.names import SCHEDULES
     from landscapes.rules import RULES
+    from scenes.catalog import option_help
 
     g = p.add_argument_group("settings (default: the scene's own story)")
     names = list(RULES)
@@ -97,15 +98,24 @@ def add_run_flags(p: argparse.ArgumentParser) -> None:
     quiet = [r.name for r in RULES.values() if not r.takes_noise]
     g.add_argument("--noise", type=float, help=f"gradient noise scale (not {' or '.join(quiet)}), >= 0")
     g.add_argument("--seed", type=int, help="seed of the noise generator (and of basins' random starts)")
-    g.add_argument(
-        "--function", help="expression in x (and y) for custom or compare, e.g. 'x*cos(0.15*pi*x)'"
-    )
+    g.add_argument("--function", help=option_help("function"))
     g.add_argument("--domain", help="bounds a,b (or a,b,c,d): the ball stops at the edge")
-    g.add_argument(
-        "--landscape",
-        help=f"compare and custom: {', '.join(LANDSCAPES)} (formulas: roll trajectory --help); "
-        "race: those from rosenbrock on (known minima); basins: f or g",
-    )
+    g.add_argument("--landscape", help=landscape_help())
+
+
+def landscape_help() -> str:
+    """--landscape's help: which scenes take it and which landscapes each may name (the records')."""
+    from landscapes.names import LANDSCAPES
+    from scenes.catalog import CATALOG, EVERY, KNOWN_MINIMA, accepting
+
+    words = {EVERY: ", ".join(LANDSCAPES), KNOWN_MINIMA: "those with known minima, from rosenbrock on"}
+    by_choice: dict[str, list[str]] = {}
+    for name in accepting("landscape"):  # read without torch: `roll --help` stays quick
+        choice = CATALOG[name].landscapes
+        said = words[choice] if isinstance(choice, str) else ", ".join(choice)
+        by_choice.setdefault(said, []).append(name)
+    parts = [f"{' and '.join(names)}: {choice}" for choice, names in by_choice.items()]
+    return "; ".join(parts) + " (formulas: roll trajectory --help)"
 
 
 def run_epilog() -> str:
@@ -114,7 +124,10 @@ def run_epilog() -> str:
     from landscapes.rules import RULES
 
     width = max(map(len, [*LANDSCAPES, *RULES]))
-    lines = ["landscapes (--landscape with compare and custom; the stories use them by name):"]
+    from scenes.catalog import accepting
+
+    takers = ", ".join(accepting("landscape"))
+    lines = [f"landscapes (--landscape with {takers}; the stories use them by name):"]
     lines += [f"  {name:<{width}}  {formula}" for name, formula in LANDSCAPES.items()]
     lines += ["", "optimizers and the flags they take:"]
     for name, rule in RULES.items():
@@ -140,15 +153,17 @@ def _known(optimizer: str, flag: str = "--optimizer") -> bool:
     return True
 
 
-def _refuse_foreign_flags(name: str, args: argparse.Namespace, optimizer: str, story: Story) -> None:
+def _refuse_foreign_flags(record: Scene, args: argparse.Namespace, optimizer: str) -> None:
     """A hyper-parameter flag that no ball's optimizer has is refused, naming who takes it."""
     from landscapes.rules import RULES, takers
 
+    story = record.story
     _known(optimizer)  # a wrong name first: the flags' messages would mislead
     # every ball of the scene counts: the adam story's adadelta ball takes --rho
     chosen: tuple[str, ...] = (optimizer, *(c.get("optimizer", optimizer) for c in story.companions))
     listed = getattr(args, "optimizers", None)
-    if name in ("compare", "race"):  # every ball has its own optimizer: the flag must reach one of them
+    per_ball = record.takes("optimizers")
+    if per_ball:  # every ball has its own optimizer: the flag must reach one of them
         if listed is not None:
             chosen = parse_optimizers(listed)
         else:
@@ -176,7 +191,7 @@ def _refuse_foreign_flags(name: str, args: argparse.Namespace, optimizer: str, s
                 f"--{flag}: {who} has no learning rate{why}; drop --{flag} or choose another optimizer"
             )
         who = takers(flag)
-        fix = f"add {who[0]} to --optimizers" if name in ("compare", "race") else f"add --optimizer {who[0]}"
+        fix = f"add {who[0]} to --optimizers" if per_ball else f"add --optimizer {who[0]}"
         raise SettingsError(f"--{flag}: only {' and '.join(who)} takes it; {fix}")
 
 
@@ -198,31 +213,26 @@ def parse_optimizers(listed: str) -> tuple[str, ...]:
 
 def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
     """The story's settings with the command line's overrides applied and validated."""
-    from landscapes.functions import NAMED
     from landscapes.rules import RULES
     from landscapes.settings import parse_domain, parse_opt, parse_start
-    from landscapes.stories import LANDSCAPE_STARTS, get_story
+    from landscapes.stories import LANDSCAPE_STARTS
+    from scenes.catalog import entry
     from scenes.cli.storyfiles import file_settings, is_filed
 
     if is_filed(name):
         return file_settings(name, args)
-    story = get_story(name)
+    record = entry(name)
     function, landscape = getattr(args, "function", None), getattr(args, "landscape", None)
     domain = parse_domain(args.domain) if getattr(args, "domain", None) else None
     start = parse_start(args.start) if args.start is not None else None
-    base = story.settings
-    _refuse_foreign_flags(name, args, args.optimizer or base.optimizer, story)
-    if function is not None and name not in ("custom", "compare"):
-        raise SettingsError(f"--function works with `custom` and `compare`, not with the scene {name!r}")
+    base = record.settings
+    _refuse_foreign_flags(record, args, args.optimizer or base.optimizer)
+    if function is not None and not record.takes("function"):
+        raise SettingsError(f"--function works with {_scenes('function')}, not with the scene {name!r}")
     if landscape is not None:
-        # custom draws a named landscape in its own views (a curve, or a surface for 2D)
-        race = tuple(n for n, ls in NAMED.items() if ls.minima)  # tuning needs the known minima
-        every = tuple(NAMED)
-        allowed = {"compare": every, "custom": every, "race": race, "basins": ("f", "g")}.get(name)
-        if allowed is None:
-            raise SettingsError(
-                f"--landscape works with `compare`, `custom`, `race` and `basins`; {name!r} has its own"
-            )
+        allowed = record.landscape_choices()
+        if not allowed:
+            raise SettingsError(f"--landscape works with {_scenes('landscape')}; {name!r} has its own")
         if landscape not in allowed:
             raise SettingsError(f"--landscape {landscape!r}: choose one of {', '.join(allowed)} for {name}")
         if function is not None:
@@ -230,10 +240,10 @@ def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
         # replace, not override: override keeps a field it is given None for
         start0 = LANDSCAPE_STARTS[landscape]
         base = replace(base, landscape=landscape, function=None, domain=None, start=start0)
-    if name == "custom" and function is None and landscape is None:
-        raise SettingsError(
-            "custom: give --function EXPR, e.g. --function 'x*cos(0.15*pi*x)', or --landscape rosenbrock"
-        )
+    given = {"function": function, "landscape": landscape}
+    if record.needs and all(given.get(o) is None for o in record.needs):
+        examples = {"function": "--function 'x*cos(0.15*pi*x)'", "landscape": "--landscape rosenbrock"}
+        raise SettingsError(f"{name}: give " + " or ".join(examples.get(o, f"--{o}") for o in record.needs))
     if function is not None:
         base = base.override(landscape="custom", function=function)
         base = replace(base, domain=domain)  # a new function keeps no domain it was not given
@@ -270,25 +280,25 @@ def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
     from scenes.cli.storyfiles import file_options, is_filed
 
     options: dict[str, object] = file_options(name) if is_filed(name) else {}
+    from scenes.catalog import entry
+
+    record = entry(name)
+    for option in ("optimizers", "balls", "spread"):
+        if getattr(args, option, None) is not None and not record.takes(option):
+            raise SettingsError(f"--{option} works with {_scenes(option)}, not with {name!r}")
     optimizers = getattr(args, "optimizers", None)
     if optimizers is not None:
-        if name not in ("compare", "race"):
-            raise SettingsError(f"--optimizers works with `compare` and `race`, not with {name!r}")
         options["optimizers"] = parse_optimizers(optimizers)
-    if getattr(args, "opt", None) is not None and name in ("compare", "race"):
+    if getattr(args, "opt", None) is not None and record.takes("optimizers"):
+        from landscapes.rules import RULES
         from landscapes.settings import parse_opt
 
         options["opt"] = parse_opt(args.opt)  # each plugged-in ball's keywords (Story.balls)
-        from landscapes.rules import RULES
-        from landscapes.stories import get_story
-
-        listed = options.get("optimizers", get_story(name).options.get("optimizers", ()))
+        listed = options.get("optimizers", record.options.get("optimizers", ()))
         for o in listed:
             if o not in RULES:  # refused now, in one line, not in a render worker later
                 _plugin(o).check(options["opt"])
     balls, spread = getattr(args, "balls", None), getattr(args, "spread", None)
-    if (balls is not None or spread is not None) and name != "basins":
-        raise SettingsError(f"--balls and --spread work with `basins`, not with {name!r}")
     if balls is not None:
         if not 1 <= balls <= 200:
             raise SettingsError(f"--balls {balls}: give a whole number from 1 to 200")
@@ -298,6 +308,14 @@ def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
             raise SettingsError(f"--spread {spread!r}: choose even or random (random uses --seed)")
         options["spread"] = spread
     return options
+
+
+def _scenes(option: str) -> str:
+    """The scenes whose records accept an option, for a message: `compare` and `custom`."""
+    from scenes.catalog import accepting
+
+    names = [f"`{n}`" for n in accepting(option)]
+    return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _default_start(dim: int, domain: tuple[tuple[float, float], ...] | None) -> tuple[float, ...]:

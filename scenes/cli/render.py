@@ -30,8 +30,7 @@ from typing import Any
 
 from landscapes.errors import SettingsError
 from landscapes.settings import Settings
-from landscapes.stories import get_story
-from scenes.catalog import CHAPTER, cost, scene_class
+from scenes.catalog import CHAPTER, cost, get_story, scene_class
 from scenes.cli.cache import Cache, Damaged, Sources, job_key
 from scenes.cli.options import check_look, options_from_args, settings_from_args
 from scenes.cli.progress import Progress, is_terminal

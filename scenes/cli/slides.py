@@ -24,8 +24,7 @@ from pathlib import Path
 
 from landscapes.errors import SettingsError
 from landscapes.settings import Settings
-from landscapes.stories import get_story
-from scenes.catalog import SECTIONS, entry
+from scenes.catalog import SECTIONS, entry, get_story
 from scenes.cli import render
 from scenes.cli.cache import LIMIT_ENV, Cache
 from scenes.cli.render import Job, check_out_dir, shard_of, take_shard

@@ -2,8 +2,8 @@
 name goes (`render`, `slides`, `trajectory`).
 
 A file named on the command line is loaded and validated (landscapes.storyfile), then
-entered under its name in the scene records for this process (`landscapes.stories.FILED`,
-`scenes.catalog.FILES`), so the jobs, the cache, the workers and the decks treat it like any
+entered under its name in the scene records for this process (`scenes.catalog.register_file`),
+so the jobs, the cache, the workers and the decks treat it like any
 scene. Its text travels in the job's options: the scene reads it from there, and the result
 cache's key, which holds the options, holds the file's content.
 """
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from landscapes.errors import SettingsError
 from landscapes.settings import Settings
 from landscapes.storyfile import StoryFileError, load
-from scenes.catalog import register_file
+from scenes.catalog import CATALOG, Scene, register_file
 
 SUFFIX = ".toml"
 RUN_FLAGS = ("optimizer", "lr", "schedule", "beta", "gamma", "rho", "beta1", "beta2", "start", "steps",
@@ -64,38 +64,40 @@ def open_story(name: str, args: argparse.Namespace | None = None) -> str:
     return register_file(record)
 
 
-def is_filed(name: str) -> bool:
-    from landscapes.stories import FILED
+def _filed(name: str) -> Scene | None:
+    """The record a story file entered under this name (None for a built-in scene)."""
+    from scenes.catalog import CATALOG
 
-    return name in FILED
+    record = CATALOG.get(name)
+    return record if record is not None and record.filed else None
+
+
+def is_filed(name: str) -> bool:
+    return _filed(name) is not None
 
 
 def file_settings(name: str, args: argparse.Namespace) -> Settings:
     """A story file's main ball: its balls keep the file's settings, so run flags are refused."""
-    from landscapes.stories import FILED
-
     given = [f for f in RUN_FLAGS if getattr(args, f, None) is not None]
     if given:
         raise SettingsError(
             f"--{given[0]}: a story file's balls have their own settings; edit them in the file ({name})"
         )
-    return FILED[name].settings
+    return CATALOG[name].settings
 
 
 def file_options(name: str) -> dict[str, object]:
-    from landscapes.stories import FILED
-
-    return dict(FILED[name].options)
+    return dict(CATALOG[name].options)
 
 
 def file_title(name: str, lang: str) -> str | None:
     """A story file's title in `lang` (None for a built-in scene)."""
-    from landscapes.stories import FILED
     from landscapes.storyfile import parse
 
-    if name not in FILED:
+    record = _filed(name)
+    if record is None:
         return None
-    options = FILED[name].options
+    options = record.options
     title = parse(str(options["story"]), name, str(options["name"])).title
     return title.get(lang) or title["en"]
 

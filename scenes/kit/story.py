@@ -20,7 +20,8 @@ from typing import Any, ClassVar
 import numpy as np
 from manim import DOWN, ORIGIN, RIGHT, UL, UP, Dot, Line, Scene, ValueTracker, VGroup, VMobject, linear
 
-from landscapes import Landscape, Settings, Story, Trajectory, get_story
+from landscapes import Landscape, Settings, Story, Trajectory
+from scenes.catalog import get_story
 from scenes.kit.axes import curve, curve_points, story_axes, to_scene, value_range
 from scenes.kit.bars import StateBars
 from scenes.kit.contour import ContourPlane
@@ -122,6 +123,18 @@ class StoryScene(Scene):
     def find_story(self) -> Story:
         """The scene's record (a story file's scene reads its own from the options)."""
         return get_story(self.story_name)
+
+    def ball(self, name: str) -> Ball:
+        """The drawn ball of the record's ball `name` (scenes/catalog.py names them)."""
+        traj = self.trajectories[name]
+        for ball in self.balls:
+            if ball.traj is traj:
+                return ball
+        raise KeyError(f"ball {name!r} is not drawn yet")
+
+    def label_of(self, name: str) -> str:
+        """What the narration calls the record's ball `name` on screen (its legend's words)."""
+        return self.narration.names[self.trajectories.names.index(name)]
 
     @cached_property
     def narration(self) -> Narration:
