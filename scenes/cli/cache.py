@@ -61,6 +61,7 @@ PACKAGES = ("scenes", "landscapes")
 LOCALE = Path("scenes/kit/locale")
 DIR_ENV, LIMIT_ENV = "ROLL_CACHE_DIR", "ROLL_CACHE_LIMIT"
 DEFAULT_LIMIT = 2 * 1024**3
+MAX_LIMIT = 1024**5
 # the packages whose versions can change a result's bytes: drawing, text, TeX's SVGs, encoding
 DISTRIBUTIONS = (
     "manim",
@@ -323,7 +324,11 @@ def parse_limit(text: str) -> int:
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)i?[bB]?\s*", text)
     if not match:
         raise SettingsError(f"{LIMIT_ENV}={text!r}: give a size such as 500M or 2G (0 turns the cache off)")
-    return int(float(match[1]) * 1024 ** " KMGT".index(match[2].upper() or " "))
+    size = float(match[1]) * 1024 ** " KMGT".index(match[2].upper() or " ")
+    if not size <= MAX_LIMIT:  # 400 nines: inf, which int() refuses
+        shown = repr(text) if len(text) <= 20 else repr(text[:20]) + "…"
+        raise SettingsError(f"{LIMIT_ENV}={shown}: give a size up to 1024T, such as 500M or 2G")
+    return int(size)
 
 
 def related_files(job: Job, produced: Sequence[str]) -> list[Path]:

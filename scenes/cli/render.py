@@ -115,24 +115,10 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 def check_out_dir(out: str) -> Path:
-    path = Path(out)
-    if path.exists() and not path.is_dir():
-        raise SettingsError(f"--out {out}: this is a file; give a folder")
-    probe = path
-    while not probe.exists():
-        probe = probe.parent
-    if not probe.is_dir():
-        raise SettingsError(f"--out {out}: {probe} is a file, so no folder can be made under it")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise SettingsError(f"--out {out}: {probe} is not writable; give a folder you can write to")
-    if not path.exists():
-        # permissions can say yes where the file system says no (/proc, a read-only mount):
-        # make and remove a folder there now, rather than fail after minutes of rendering
-        try:
-            os.rmdir(tempfile.mkdtemp(prefix=".roll-probe-", dir=probe))
-        except OSError as exc:
-            raise SettingsError(f"--out {out}: no folder can be made in {probe} ({exc.strerror})") from None
-    return path
+    """--out: a folder that exists or can be made and written (scenes.cli.checks)."""
+    from scenes.cli.checks import check_folder
+
+    return check_folder("--out", out)
 
 
 def scene_names(args: argparse.Namespace) -> list[str]:
