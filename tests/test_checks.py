@@ -1,14 +1,18 @@
 """Everything checkable is checked before rendering: one stderr line naming the flag and the
-fix, exit 2, nothing written."""
+fix, exit 2, nothing written; and what cannot be refused (a flat or steep custom landscape)
+draws in normal time, without a warning."""
 
 from __future__ import annotations
 
 import os
 import time
+import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from landscapes import parse_expression
 from scenes.cli import render
 from scenes.cli.main import main
 
@@ -136,3 +140,54 @@ def test_bench_keeps_its_tex_cache_under_media_dir(tmp_path, monkeypatch, capsys
     monkeypatch.setattr(bench, "bench", fake_bench)
     assert main(["bench", "cubic-saddle", "--media-dir", "elsewhere"]) == 0
     assert seen == {"tex_root": "elsewhere"} and not Path("media").exists()
+
+
+# what cannot be refused draws in normal time ------------------------------------------------
+@pytest.mark.parametrize("lo_hi", [(0.0, 0.0), (-1e-10, 3e-10), (1e-300, 2e-300), (5.0, 5.0 + 1e-9)])
+def test_a_flat_range_draws_flat(lo_hi):
+    from scenes.kit.axes import nice_range
+
+    start, stop, step = nice_range(*lo_hi, ticks=4)
+    assert stop - start >= 2.0 and step >= 0.5 and start <= lo_hi[0] <= lo_hi[1] <= stop
+
+
+def test_flat_surfaces_build_their_axes_at_once():
+    """0*x*y's z range once gave manim's 3D axes thousands of ticks (its tick range pads by 1e-6)."""
+    from manim import ThreeDAxes
+
+    from scenes.kit.axes import nice_range
+
+    for expr in ("0*x*y", "x*y*1e-10", "1e-300*x*y"):
+        ls = parse_expression(expr)
+        xs = np.linspace(-1, 3, 17)
+        from landscapes import sample
+
+        grid = sample(ls, xs, xs)
+        z = nice_range(float(grid.min()), float(grid.max()), ticks=4)
+        t = time.perf_counter()
+        axes = ThreeDAxes(x_range=[-1, 3, 1], y_range=[-1, 3, 1], z_range=z, tips=False)
+        assert time.perf_counter() - t < 2 and len(axes.z_axis.ticks) < 10, expr
+
+
+def test_a_steep_curve_draws_without_a_warning():
+    """x**x**x**x from 2 reaches 1e300 in view: numpy's overflow in manim's line lengths."""
+    from scenes.kit.axes import story_axes, value_range, view_range
+
+    ls = parse_expression("x**x**x**x")
+    x_range = view_range(np.array([[2.0], [-5.0]]), 0, None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y_range = value_range([ls], x_range)
+        story_axes(x_range[:2] + [1.0], y_range, 6.0, 4.0, "x", "f(x)")
+    assert abs(y_range[1]) <= 2e12
+
+
+def test_a_flat_custom_surface_renders_in_normal_time(tmp_path, monkeypatch, capsys):
+    """The one real render here: 0*x*y never finished (600 s, 1 GB); a 2D custom takes 8-14 s."""
+    monkeypatch.chdir(tmp_path)
+    t = time.perf_counter()
+    argv = ["render", "custom", "--function", "0*x*y", "--start", "1,1", "--format", "png", "--steps", "3"]
+    assert main(argv) == 0
+    assert time.perf_counter() - t < 60
+    assert (tmp_path / "out" / "custom.png").stat().st_size > 0
+    assert "Warning" not in capsys.readouterr().err
