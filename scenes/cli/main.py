@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -326,10 +327,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"roll: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # before the render's own handlers (imports, planning)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this line short
         print("roll: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # `roll list | head -1`: the reader has what it wanted
+        from scenes.cli.render import silence_stdout
+
+        silence_stdout()
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
         if verbose:

@@ -15,12 +15,15 @@ date`, and costs no worker; after a successful render, this process stores the r
 from __future__ import annotations
 
 import argparse
+import ctypes
+import io
 import logging
 import os
 import queue
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -387,8 +390,30 @@ class Interrupted(BaseException):
         self.signum = signum
 
 
-def _interrupt(signum: int, _frame: object) -> None:
-    raise Interrupted(signum)
+class _Signals:
+    """SIGINT and SIGTERM while jobs run: the first one stops the run (Interrupted); any later
+    one (Ctrl-C pressed three times) is ignored, so the clean-up it would break (stopping the
+    workers, removing temporary files) runs to its end and `roll` prints one line. Once a real
+    signal came, the handlers stay that way until the process exits, which it is about to."""
+
+    def __init__(self) -> None:
+        self.came: int | None = None
+        self.previous = {sig: signal.signal(sig, self.handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def handle(self, signum: int, _frame: object) -> None:
+        # SIG_IGN, not a Python function that returns: Python resets its own handlers to the
+        # default at exit, and a third Ctrl-C would then kill the process (exit -2, not 130)
+        for sig in self.previous:
+            signal.signal(sig, signal.SIG_IGN)
+        if self.came is not None:
+            return
+        self.came = signum
+        raise Interrupted(signum)
+
+    def restore(self) -> None:
+        if self.came is None:  # a real signal: leave later ones ignored while the process exits
+            for sig, handler in self.previous.items():
+                signal.signal(sig, handler)
 
 
 def require_manim() -> None:
@@ -420,6 +445,7 @@ class _Run:
         self.verbose = verbose
         self.finished: list[str] = []
         self.failures: list[str] = []
+        self.unprinted = 0  # paths not printed: stdout was closed (`roll render … | head -1`)
         self.cache = Cache.for_media(jobs[0].media_dir) if jobs else None
         self.keys: dict[str, str] = {}
         self.progress = Progress(
@@ -463,8 +489,7 @@ class _Run:
             self.finished.append(job.name)
             self.progress.settle(job.name, rendered=False)
             with self.progress.above():
-                for p in paths:
-                    print(p, flush=True)
+                self.emit(paths)
                 print(f"roll: {job.name}: up to date", file=sys.stderr)
 
     def keep(self, job: Job, produced: Sequence[str]) -> Sequence[str]:
@@ -483,7 +508,21 @@ class _Run:
         self.finished.append(job.name)
         self.progress.settle(job.name)
         with self.progress.above():
-            _report_done(job, paths, seconds)
+            self.emit(paths)
+            print(f"roll: {job.name} done in {seconds:.1f} s", file=sys.stderr)
+
+    def emit(self, paths: Sequence[str]) -> None:
+        """Print each path on stdout. A closed stdout (the reader quit) does not stop the run:
+        the results still land in --out, and the end of the run says what was not printed."""
+        for p in paths:
+            if self.unprinted:
+                self.unprinted += 1
+                continue
+            try:
+                print(p, flush=True)
+            except BrokenPipeError:
+                self.unprinted += 1
+                silence_stdout()
 
     def fail(self, name: str, what: str) -> None:
         self.failures.append(_failure(name, what))
@@ -502,7 +541,7 @@ def run_jobs(
     `deliver` (default: publish them into --out) in this process; returns the exit code and
     the scenes finished."""
     run = _Run(jobs, workers, verbose, deliver or publish)
-    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    signals = _Signals()
     try:
         hits, todo = run.look_up(jobs)
         if todo:
@@ -520,8 +559,13 @@ def run_jobs(
         return 128 + stop.signum, run.finished
     finally:
         run.progress.close()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        signals.restore()
+        if run.unprinted:
+            print(
+                f"roll: stdout was closed, so {run.unprinted} paths were not printed; "
+                "every result was still written",
+                file=sys.stderr,
+            )
     if run.failures:
         for line in run.failures:
             print(line, file=sys.stderr)
@@ -544,12 +588,14 @@ def _render_serial(jobs: Sequence[Job], run: _Run) -> None:
         run.done(job, paths, time.perf_counter() - t)
 
 
-def _worker(tasks: Any, results: Any) -> None:
+def _worker(tasks: Any, results: Any, parent: int) -> None:
     """A worker process: render jobs until told to stop. Ctrl-C in a terminal reaches the
     whole process group; only the parent reacts, and it stops the workers with SIGTERM,
-    which unwinds here so that manim discards its half-written segment files."""
+    which unwinds here so that manim discards its half-written segment files. A parent that
+    dies without stopping them (kill -9) sends SIGTERM too: no worker outlives `roll`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGTERM, _worker_stop)
+    _die_with(parent)
     import torch
 
     torch.set_num_threads(1)  # the workers already fill the cores
@@ -558,6 +604,35 @@ def _worker(tasks: Any, results: Any) -> None:
             results.put((job.name, True, render_job(job)))
         except Exception as exc:  # noqa: BLE001 - the parent reports it with the scene's name
             results.put((job.name, False, f"{type(exc).__name__}: {exc}"))
+
+
+def _worker_stop(signum: int, _frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: a second one must not cut the unwinding
+    sys.exit(128 + signum)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with(parent: int) -> None:
+    """SIGTERM this process when `parent` dies: the kernel's parent-death signal on Linux,
+    else a thread that watches the parent's pid."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        ok = sys.platform.startswith("linux") and libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        ok = False
+    if os.getppid() != parent:  # it died before the signal was asked for
+        os.kill(os.getpid(), signal.SIGTERM)
+    if ok:
+        return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _render_parallel(
@@ -579,7 +654,8 @@ def _render_parallel(
         tasks.put(job)
     for _ in range(n):
         tasks.put(None)
-    procs = [ctx.Process(target=_worker, args=(tasks, results), daemon=True) for _ in range(n)]
+    parent = os.getpid()
+    procs = [ctx.Process(target=_worker, args=(tasks, results, parent), daemon=True) for _ in range(n)]
     started = time.perf_counter()
     for p in procs:
         p.start()
@@ -633,10 +709,18 @@ def _stop(procs: Sequence[Any], grace: float = 3.0) -> None:
             p.join(1.0)
 
 
-def _report_done(job: Job, paths: Sequence[str], seconds: float) -> None:
-    for p in paths:
-        print(p, flush=True)
-    print(f"roll: {job.name} done in {seconds:.1f} s", file=sys.stderr)
+def silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit does not fail on the closed pipe."""
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a real file (a test's capture): nothing will flush into a pipe
 
 
 def _failure(name: str, what: str) -> str:
