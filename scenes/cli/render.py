@@ -15,7 +15,9 @@ date`, and costs no worker; after a successful render, this process stores the r
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
+import fcntl
 import io
 import logging
 import os
@@ -25,7 +27,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -200,6 +202,35 @@ def tex_cache(media_dir: str, name: str) -> Path:
     return Path(media_dir) / "tex-cache" / name
 
 
+def text_cache(media_dir: str, name: str) -> Path:
+    """One cache of manim's Text SVGs per scene, for the reason tex_cache gives: two processes
+    writing one SVG at once left the other reading half a file (ParseError: unclosed token)."""
+    return Path(media_dir) / "text-cache" / name
+
+
+@contextlib.contextmanager
+def scene_lock(job: Job) -> Iterator[None]:
+    """One render of a scene at a time in a media tree: two commands rendering the same scene
+    into it share manim's files for it (its TeX and text caches, its partial movie segments),
+    so the second waits for the first (a lock the kernel drops if the holder dies)."""
+    folder = Path(job.media_dir) / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / f"{job.name}.lock", os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(
+                f"roll: {job.name}: waiting for another render of it in {job.media_dir} to finish",
+                file=sys.stderr,
+                flush=True,
+            )
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 class _QuietWebm(logging.Filter):
     """manim warns on every webm render that the format "can be slower": not news to a user
     who asked for it, and its log line lands on stdout, where `render` prints its results."""
@@ -230,6 +261,7 @@ def render_job(job: Job) -> list[str]:
             "verbosity": "WARNING",
             "progress_bar": "display" if job.progress else "none",
             "tex_dir": str(tex_cache(job.media_dir, job.name)),
+            "text_dir": str(text_cache(job.media_dir, job.name)),
         }
         with tempconfig(cfg):
             scene = cls(
@@ -579,7 +611,9 @@ def _render_serial(jobs: Sequence[Job], run: _Run) -> None:
         run.say(f"roll: rendering {job.name} ({', '.join(job.formats)}, -q {job.quality})")
         t = time.perf_counter()
         try:
-            paths = run.deliver(job, run.keep(job, render_job(job)))
+            with scene_lock(job):
+                produced = render_job(job)
+            paths = run.deliver(job, run.keep(job, produced))
         except Exception as exc:  # noqa: BLE001 - report it and go on with the other scenes
             if run.verbose:
                 raise
@@ -601,7 +635,9 @@ def _worker(tasks: Any, results: Any, parent: int) -> None:
     torch.set_num_threads(1)  # the workers already fill the cores
     while (job := tasks.get()) is not None:
         try:
-            results.put((job.name, True, render_job(job)))
+            with scene_lock(job):
+                produced = render_job(job)
+            results.put((job.name, True, produced))
         except Exception as exc:  # noqa: BLE001 - the parent reports it with the scene's name
             results.put((job.name, False, f"{type(exc).__name__}: {exc}"))
 
