@@ -66,6 +66,7 @@ REFUSED = [
     (["slides", "ripples", "--to", "html", "--out", "loop"], "--out 'loop': loop is a symlink loop"),
     (["gallery", "--out", "a-file/g"], "--out a-file/g: a-file is a file, so no folder can be made"),
     (["bench", "--media-dir", "a-file"], "--media-dir a-file: this is a file"),
+    (["trajectory", "custom", "--start=--"], "--start '--': not a value; give one, e.g. --start=VALUE"),
     (
         ["trajectory", "custom", "--function", "x**2", "--start", "-nan"],
         "--start '-nan': coordinates",

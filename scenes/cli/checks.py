@@ -188,6 +188,9 @@ def attach_dash_values(argv: Sequence[str], parser: argparse.ArgumentParser) -> 
     i = 0
     while i < len(argv):
         tok = argv[i]
+        flag, eq, value = tok.partition("=")
+        if eq and value == "--" and flag in valued:  # argparse drops the '--' and hands on a list
+            raise SettingsError(f"{flag} '--': not a value; give one, e.g. {flag}=VALUE")
         nxt = argv[i + 1] if i + 1 < len(argv) else None
         dashed = nxt is not None and nxt.startswith("-") and len(nxt) > 1
         if tok in valued and dashed and not _is_flag(nxt, every):
