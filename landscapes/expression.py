@@ -110,6 +110,15 @@ def _depth(node: ast.AST) -> int:
     return deepest
 
 
+def variables(expr: str) -> set[str]:
+    """The variables (x, y) an expression's text names; empty for a constant or unparsable text."""
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return set()
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id in VARIABLES}
+
+
 def parse_expression(expr: str, domain: Bounds | None = None) -> Landscape:
     """A Landscape of x (and y, if the text uses it) from a whitelisted expression."""
     if not isinstance(expr, str) or not expr.strip():

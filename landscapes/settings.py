@@ -151,7 +151,16 @@ class Settings:
         if self.schedule not in SCHEDULES:
             raise SettingsError(f"--schedule {self.schedule!r}: choose one of {', '.join(SCHEDULES)}")
         ls = self.landscape_obj
+        if self.function is not None:
+            from .expression import variables
+
+            if not variables(self.function):  # parsed above: the text is valid
+                raise SettingsError(
+                    f"--function {self.function!r}: a constant, with no x or y, so no ball can roll on it; "
+                    "give an expression in x (and y), e.g. 'x**2'"
+                )
         check_start(ls, self.start)
+        check_defined(ls, self.start)
         if plugin is not None:  # its constructor's own checks, on a stand-in parameter
             import torch
 
@@ -231,6 +240,25 @@ def check_start(ls: Landscape, start: tuple[float, ...]) -> None:
             if not lo <= v <= hi:
                 box = " x ".join(f"[{a:g}, {b:g}]" for a, b in ls.domain)
                 raise SettingsError(f"--start {_fmt(start)}: outside the domain {box}")
+
+
+def check_defined(ls: Landscape, start: tuple[float, ...]) -> None:
+    """f and its gradient finite at the start: a run from anywhere else has no first step."""
+    import numpy as np
+    import torch
+
+    p = torch.tensor([start], dtype=torch.float64, requires_grad=True)
+    with np.errstate(all="ignore"):
+        value = ls.fn(p)
+        if value.requires_grad:
+            (grad,) = torch.autograd.grad(value.sum(), p)
+        else:  # a function that does not depend on the point: its gradient is 0
+            grad = torch.zeros_like(p)
+    if not (torch.isfinite(value).all() and torch.isfinite(grad).all()):
+        raise SettingsError(
+            f"--start {_fmt(start)}: {ls.plain} or its gradient is not defined at the start; "
+            "give a start where both are finite numbers"
+        )
 
 
 def _fmt(start: tuple[float, ...]) -> str:

@@ -38,7 +38,12 @@ def _timed_render(make_scene: Any, config: dict[str, Any]) -> tuple[int, float]:
 
 
 def bench(
-    names: list[str], quality: str, media_dir: str, theme: str = "dark", lang: str = "en"
+    names: list[str],
+    quality: str,
+    media_dir: str,
+    theme: str = "dark",
+    lang: str = "en",
+    tex_root: str = "media",
 ) -> dict[str, Any]:
     from manim import config as live
     from manim import tempconfig
@@ -70,7 +75,7 @@ def bench(
         frames, seconds = _timed_render(
             # the story's own options: a story file's text travels in them
             lambda cls=cls, opts=dict(story.options): cls(options=opts, theme=theme, lang=lang),
-            {**base, "tex_dir": str(tex_cache("media", name))},
+            {**base, "tex_dir": str(tex_cache(tex_root, name))},
         )
         kind = "3d" if cost(name) > 1 else "2d"
         floor_frames, floor_seconds = _timed_render(floor_class(kind == "3d", frames / fps), base)
@@ -112,9 +117,9 @@ def bench_command(args: argparse.Namespace) -> int:
     look = check_look(args)
     print(HEADER, file=sys.stderr)
     # movies go to a temporary folder and are not cached; TeX output is cached by content in
-    # media/tex-cache, the same cache `roll render` uses, as in any real re-render
+    # tex-cache/ under --media-dir, the same cache `roll render` uses, as in any real re-render
     with tempfile.TemporaryDirectory(prefix="roll-bench-") as media:
-        result = bench(names, args.quality, media, *look)
+        result = bench(names, args.quality, media, *look, tex_root=getattr(args, "media_dir", "media"))
     if args.json:
         print(json.dumps(result))
     else:

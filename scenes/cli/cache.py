@@ -39,6 +39,7 @@ import os
 import platform
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -61,6 +62,7 @@ PACKAGES = ("scenes", "landscapes")
 LOCALE = Path("scenes/kit/locale")
 DIR_ENV, LIMIT_ENV = "ROLL_CACHE_DIR", "ROLL_CACHE_LIMIT"
 DEFAULT_LIMIT = 2 * 1024**3
+MAX_LIMIT = 1024**5
 # the packages whose versions can change a result's bytes: drawing, text, TeX's SVGs, encoding
 DISTRIBUTIONS = (
     "manim",
@@ -337,7 +339,11 @@ def parse_limit(text: str) -> int:
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)i?[bB]?\s*", text)
     if not match:
         raise SettingsError(f"{LIMIT_ENV}={text!r}: give a size such as 500M or 2G (0 turns the cache off)")
-    return int(float(match[1]) * 1024 ** " KMGT".index(match[2].upper() or " "))
+    size = float(match[1]) * 1024 ** " KMGT".index(match[2].upper() or " ")
+    if not size <= MAX_LIMIT:  # 400 nines: inf, which int() refuses
+        shown = repr(text) if len(text) <= 20 else repr(text[:20]) + "…"
+        raise SettingsError(f"{LIMIT_ENV}={shown}: give a size up to 1024T, such as 500M or 2G")
+    return int(size)
 
 
 def related_files(job: Job, produced: Sequence[str]) -> list[Path]:
@@ -364,6 +370,58 @@ def _copy_hashing(src: Path, dest: Path) -> tuple[str, int]:
             size += len(chunk)
             fout.write(chunk)
     return digest.hexdigest(), size
+
+
+MANIFEST_MAX = 16 * 1024**2  # a manifest lists a few dozen files: anything bigger is not one
+
+
+def _open_regular(path: Path, size: int | None = None) -> int:
+    """A file descriptor of `path` if it is a regular file (of `size` bytes, when given);
+    Damaged otherwise. A FIFO would block a read forever and /dev/zero would never end, so
+    nothing but a regular file is opened: not followed through a symlink, checked before the
+    open (lstat: a device is never opened) and after it (fstat: the file opened is the one
+    checked)."""
+    try:
+        before = os.lstat(path)
+    except FileNotFoundError:
+        raise Damaged(f"{path.name} is missing") from None
+    if not stat.S_ISREG(before.st_mode):
+        raise Damaged(f"{path.name} is not a regular file")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        raise Damaged(f"{path.name} cannot be opened ({exc.strerror})") from None
+    now = os.fstat(fd)
+    if not stat.S_ISREG(now.st_mode) or (size is not None and now.st_size != size):
+        os.close(fd)
+        raise Damaged(f"{path.name} is not a regular file of {size} bytes")
+    return fd
+
+
+def _read_manifest(path: Path) -> Any:
+    fd = _open_regular(path)
+    with os.fdopen(fd, "rb") as f:
+        data = f.read(MANIFEST_MAX + 1)
+    if len(data) > MANIFEST_MAX:
+        raise Damaged("the manifest is too large to be one")
+    return json.loads(data.decode("utf-8"))
+
+
+def _copy_verified(src: Path, dest: Path, size: int) -> tuple[str, int]:
+    """As _copy_hashing, from a regular file of exactly `size` bytes, reading no more than that."""
+    fd = _open_regular(src, size)
+    digest, got = hashlib.sha256(), 0
+    with os.fdopen(fd, "rb") as fin, dest.open("wb") as fout:
+        while got <= size and (chunk := fin.read(min(1 << 20, size + 1 - got))):
+            digest.update(chunk)
+            got += len(chunk)
+            fout.write(chunk)
+    return digest.hexdigest(), got
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether path, its symlinked folders resolved, lies under root (resolved)."""
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
 
 
 def _safe_relative(text: str) -> Path:
@@ -404,12 +462,12 @@ class Cache:
         there is no entry; Damaged (after removing the entry) if it does not verify."""
         entry = self.folder(job, key)
         manifest_path = entry / "manifest.json"
-        if not manifest_path.is_file():
+        if not os.path.lexists(manifest_path):
             return None
         temps: list[tuple[Path, Path]] = []
         try:
             try:
-                manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+                manifest = _read_manifest(manifest_path)
                 files = {f["path"]: (f["sha256"], int(f["size"])) for f in manifest["files"]}
                 produced = list(manifest["produced"])
                 ok = manifest["format"] == FORMAT and manifest["key"] == key
@@ -424,10 +482,15 @@ class Cache:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.part")
                 temps.append((tmp, dest))
+                src = entry / "files" / rel
+                if not _inside(src.parent, entry):
+                    raise Damaged(f"{rel_text} lies outside the entry (a symlinked folder)")
                 try:
-                    got = _copy_hashing(entry / "files" / rel, tmp)
+                    got = _copy_verified(src, tmp, size)
                 except FileNotFoundError:
                     raise Damaged(f"{rel_text} is missing") from None
+                except Damaged as exc:
+                    raise Damaged(f"{rel_text}: {exc}") from None
                 if got != (sha, size):
                     raise Damaged(f"{rel_text} does not match its sha256")
             for tmp, dest in temps:
@@ -511,13 +574,14 @@ class Cache:
     # bound ----------------------------------------------------------------------------------
     def size_of(self, entry: Path) -> int:
         try:
-            manifest = json.loads((entry / "manifest.json").read_text(encoding="utf-8"))
+            manifest = _read_manifest(entry / "manifest.json")
             return sum(int(f["size"]) for f in manifest["files"])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, Damaged):
             total = 0
             for p in entry.rglob("*"):
                 with contextlib.suppress(OSError):  # another process may be removing it
-                    total += p.stat().st_size if p.is_file() else 0
+                    st = p.lstat()
+                    total += st.st_size if stat.S_ISREG(st.st_mode) else 0
             return total
 
     def evict(self) -> list[Path]:

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from landscapes.errors import SettingsError
+from scenes.cli.checks import attach_dash_values, check_args
 from scenes.cli.options import (
     Parser,
     add_look_flags,
     add_run_flags,
-    join_negative_values,
     run_epilog,
     settings_from_args,
 )
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         "name", metavar="NAME|custom|FILE.toml", help="a scene, `custom` with --function, or a story file"
     )
     add_run_flags(tr)
+    add_scene_options(tr)
     tr.add_argument("--format", default="json", help="json (default) or csv")
 
     rd = sub.add_parser("render", help="render scenes to video, GIF or a last-frame PNG")
@@ -146,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     bn.add_argument("names", nargs="*", metavar="NAME", help="scenes to time (default: all)")
     bn.add_argument("-q", "--quality", default="l", help="l (480p15, default) or h (1080p60)")
     bn.add_argument("--json", action="store_true", help="print one JSON object")
+    bn.add_argument("--media-dir", default="media", help="where manim's TeX cache is kept (default media/)")
     add_look_flags(bn)
     return parser
 
@@ -227,15 +230,22 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
         raise SettingsError(f"--format {args.format!r}: choose json or csv")
     from landscapes.optimizers import run
     from scenes.catalog import get_story
+    from scenes.cli.options import options_from_args
     from scenes.cli.storyfiles import open_story
 
     name = open_story(args.name)
     settings = settings_from_args(name, args)
-    if get_story(name).options.get("tune"):  # a race's ball runs at its tuned rate
-        from landscapes.tune import tuned_settings
+    options = options_from_args(name, args)
+    story = get_story(name)
+    if options:  # the scene's options (compare's --optimizers): its main ball, as a render draws it
+        balls = story.trajectories(settings, options)
+        tr = next((t for t in balls if t.settings == settings), balls[0])
+    else:
+        if story.options.get("tune"):  # a race's ball runs at its tuned rate
+            from landscapes.tune import tuned_settings
 
-        settings = tuned_settings(settings)
-    tr = run(settings)
+            settings = tuned_settings(settings)
+        tr = run(settings)
     if args.format == "json":
         print(json.dumps(tr.to_dict(), allow_nan=False))
     else:
@@ -331,16 +341,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     verbose = "--verbose" in raw
     try:
         # --verbose is welcome anywhere on the line, not only before the command
-        args = build_parser().parse_args(join_negative_values([a for a in raw if a != "--verbose"]))
+        parser = build_parser()
+        args = parser.parse_args(attach_dash_values([a for a in raw if a != "--verbose"], parser))
         args.verbose = verbose
+        check_args(args)  # paths, environment, --shard, what the axes can draw: before any work
         return COMMANDS[args.command](args)
     except SettingsError as exc:
         print(f"roll: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # before the render's own handlers (imports, planning)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this line short
         print("roll: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # `roll list | head -1`: the reader has what it wanted
+        from scenes.cli.render import silence_stdout
+
+        silence_stdout()
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
         if verbose:

@@ -26,33 +26,6 @@ class Parser(argparse.ArgumentParser):
         raise SettingsError(message)
 
 
-NEGATIVE_OK = ("--start", "--domain")
-
-
-def join_negative_values(argv: list[str]) -> list[str]:
-    """`--start -5,-2` -> `--start=-5,-2`: argparse would take `-5,-2` for an option."""
-    out: list[str] = []
-    i = 0
-    while i < len(argv):
-        tok = argv[i]
-        if (
-            tok in NEGATIVE_OK
-            and i + 1 < len(argv)
-            and argv[i + 1].startswith("-")
-            and _numberish(argv[i + 1])
-        ):
-            out.append(f"{tok}={argv[i + 1]}")
-            i += 2
-            continue
-        out.append(tok)
-        i += 1
-    return out
-
-
-def _numberish(text: str) -> bool:
-    return len(text) > 1 and (text[1].isdigit() or text[1] == ".")
-
-
 def hyper_flags() -> dict[str, tuple[str, str]]:
     """The book's hyper-parameter flags from the rules' records: flag -> (Settings field, help)."""
     from landscapes.rules import flag_help, hypers
@@ -271,7 +244,16 @@ def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
         schedule=getattr(args, "schedule", None),
         **hyper,
     )
-    settings.validate()
+    try:
+        settings.validate()
+    except SettingsError as exc:  # a start the user did not give: the domain's centre is to blame
+        if start is None and domain is not None and str(exc).startswith("--start"):
+            at = ",".join(f"{v:g}" for v in settings.start)
+            raise SettingsError(
+                f"--domain {args.domain}: {settings.landscape_obj.plain} is not defined at {at}, the "
+                "default start; give --start at a point inside the domain where it is"
+            ) from None
+        raise
     return settings
 
 
@@ -322,7 +304,7 @@ def _default_start(dim: int, domain: tuple[tuple[float, float], ...] | None) -> 
     """1.0 in each coordinate, or the domain's centre where 1.0 lies outside it."""
     if domain is None:
         return (1.0,) * dim
-    return tuple(1.0 if lo <= 1.0 <= hi else (lo + hi) / 2 for lo, hi in domain)
+    return tuple(1.0 if lo <= 1.0 <= hi else lo / 2 + hi / 2 for lo, hi in domain)  # no overflow
 
 
 THEMES = ("dark", "light")

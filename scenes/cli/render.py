@@ -15,14 +15,19 @@ date`, and costs no worker; after a successful render, this process stores the r
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import fcntl
+import io
 import logging
 import os
 import queue
 import signal
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -114,24 +119,10 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 def check_out_dir(out: str) -> Path:
-    path = Path(out)
-    if path.exists() and not path.is_dir():
-        raise SettingsError(f"--out {out}: this is a file; give a folder")
-    probe = path
-    while not probe.exists():
-        probe = probe.parent
-    if not probe.is_dir():
-        raise SettingsError(f"--out {out}: {probe} is a file, so no folder can be made under it")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise SettingsError(f"--out {out}: {probe} is not writable; give a folder you can write to")
-    if not path.exists():
-        # permissions can say yes where the file system says no (/proc, a read-only mount):
-        # make and remove a folder there now, rather than fail after minutes of rendering
-        try:
-            os.rmdir(tempfile.mkdtemp(prefix=".roll-probe-", dir=probe))
-        except OSError as exc:
-            raise SettingsError(f"--out {out}: no folder can be made in {probe} ({exc.strerror})") from None
-    return path
+    """--out: a folder that exists or can be made and written (scenes.cli.checks)."""
+    from scenes.cli.checks import check_folder
+
+    return check_folder("--out", out)
 
 
 def scene_names(args: argparse.Namespace) -> list[str]:
@@ -210,6 +201,35 @@ def tex_cache(media_dir: str, name: str) -> Path:
     return Path(media_dir) / "tex-cache" / name
 
 
+def text_cache(media_dir: str, name: str) -> Path:
+    """One cache of manim's Text SVGs per scene, for the reason tex_cache gives: two processes
+    writing one SVG at once left the other reading half a file (ParseError: unclosed token)."""
+    return Path(media_dir) / "text-cache" / name
+
+
+@contextlib.contextmanager
+def scene_lock(job: Job) -> Iterator[None]:
+    """One render of a scene at a time in a media tree: two commands rendering the same scene
+    into it share manim's files for it (its TeX and text caches, its partial movie segments),
+    so the second waits for the first (a lock the kernel drops if the holder dies)."""
+    folder = Path(job.media_dir) / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / f"{job.name}.lock", os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(
+                f"roll: {job.name}: waiting for another render of it in {job.media_dir} to finish",
+                file=sys.stderr,
+                flush=True,
+            )
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 class _QuietWebm(logging.Filter):
     """manim warns on every webm render that the format "can be slower": not news to a user
     who asked for it, and its log line lands on stdout, where `render` prints its results."""
@@ -240,6 +260,7 @@ def render_job(job: Job) -> list[str]:
             "verbosity": "WARNING",
             "progress_bar": "display" if job.progress else "none",
             "tex_dir": str(tex_cache(job.media_dir, job.name)),
+            "text_dir": str(text_cache(job.media_dir, job.name)),
         }
         with tempconfig(cfg):
             scene = cls(
@@ -400,8 +421,30 @@ class Interrupted(BaseException):
         self.signum = signum
 
 
-def _interrupt(signum: int, _frame: object) -> None:
-    raise Interrupted(signum)
+class _Signals:
+    """SIGINT and SIGTERM while jobs run: the first one stops the run (Interrupted); any later
+    one (Ctrl-C pressed three times) is ignored, so the clean-up it would break (stopping the
+    workers, removing temporary files) runs to its end and `roll` prints one line. Once a real
+    signal came, the handlers stay that way until the process exits, which it is about to."""
+
+    def __init__(self) -> None:
+        self.came: int | None = None
+        self.previous = {sig: signal.signal(sig, self.handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def handle(self, signum: int, _frame: object) -> None:
+        # SIG_IGN, not a Python function that returns: Python resets its own handlers to the
+        # default at exit, and a third Ctrl-C would then kill the process (exit -2, not 130)
+        for sig in self.previous:
+            signal.signal(sig, signal.SIG_IGN)
+        if self.came is not None:
+            return
+        self.came = signum
+        raise Interrupted(signum)
+
+    def restore(self) -> None:
+        if self.came is None:  # a real signal: leave later ones ignored while the process exits
+            for sig, handler in self.previous.items():
+                signal.signal(sig, handler)
 
 
 def require_manim() -> None:
@@ -433,6 +476,7 @@ class _Run:
         self.verbose = verbose
         self.finished: list[str] = []
         self.failures: list[str] = []
+        self.unprinted = 0  # paths not printed: stdout was closed (`roll render … | head -1`)
         self.cache = Cache.for_media(jobs[0].media_dir) if jobs else None
         self.keys: dict[str, str] = {}
         self.progress = Progress(
@@ -476,8 +520,7 @@ class _Run:
             self.finished.append(job.name)
             self.progress.settle(job.name, rendered=False)
             with self.progress.above():
-                for p in paths:
-                    print(p, flush=True)
+                self.emit(paths)
                 print(f"roll: {job.name}: up to date", file=sys.stderr)
 
     def keep(self, job: Job, produced: Sequence[str]) -> Sequence[str]:
@@ -496,7 +539,21 @@ class _Run:
         self.finished.append(job.name)
         self.progress.settle(job.name)
         with self.progress.above():
-            _report_done(job, paths, seconds)
+            self.emit(paths)
+            print(f"roll: {job.name} done in {seconds:.1f} s", file=sys.stderr)
+
+    def emit(self, paths: Sequence[str]) -> None:
+        """Print each path on stdout. A closed stdout (the reader quit) does not stop the run:
+        the results still land in --out, and the end of the run says what was not printed."""
+        for p in paths:
+            if self.unprinted:
+                self.unprinted += 1
+                continue
+            try:
+                print(p, flush=True)
+            except BrokenPipeError:
+                self.unprinted += 1
+                silence_stdout()
 
     def fail(self, name: str, what: str) -> None:
         self.failures.append(_failure(name, what))
@@ -515,7 +572,7 @@ def run_jobs(
     `deliver` (default: publish them into --out) in this process; returns the exit code and
     the scenes finished."""
     run = _Run(jobs, workers, verbose, deliver or publish)
-    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    signals = _Signals()
     try:
         hits, todo = run.look_up(jobs)
         if todo:
@@ -533,8 +590,13 @@ def run_jobs(
         return 128 + stop.signum, run.finished
     finally:
         run.progress.close()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        signals.restore()
+        if run.unprinted:
+            print(
+                f"roll: stdout was closed, so {run.unprinted} paths were not printed; "
+                "every result was still written",
+                file=sys.stderr,
+            )
     if run.failures:
         for line in run.failures:
             print(line, file=sys.stderr)
@@ -548,7 +610,9 @@ def _render_serial(jobs: Sequence[Job], run: _Run) -> None:
         run.say(f"roll: rendering {job.name} ({', '.join(job.formats)}, -q {job.quality})")
         t = time.perf_counter()
         try:
-            paths = run.deliver(job, run.keep(job, render_job(job)))
+            with scene_lock(job):
+                produced = render_job(job)
+            paths = run.deliver(job, run.keep(job, produced))
         except Exception as exc:  # noqa: BLE001 - report it and go on with the other scenes
             if run.verbose:
                 raise
@@ -557,20 +621,53 @@ def _render_serial(jobs: Sequence[Job], run: _Run) -> None:
         run.done(job, paths, time.perf_counter() - t)
 
 
-def _worker(tasks: Any, results: Any) -> None:
+def _worker(tasks: Any, results: Any, parent: int) -> None:
     """A worker process: render jobs until told to stop. Ctrl-C in a terminal reaches the
     whole process group; only the parent reacts, and it stops the workers with SIGTERM,
-    which unwinds here so that manim discards its half-written segment files."""
+    which unwinds here so that manim discards its half-written segment files. A parent that
+    dies without stopping them (kill -9) sends SIGTERM too: no worker outlives `roll`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGTERM, _worker_stop)
+    _die_with(parent)
     import torch
 
     torch.set_num_threads(1)  # the workers already fill the cores
     while (job := tasks.get()) is not None:
         try:
-            results.put((job.name, True, render_job(job)))
+            with scene_lock(job):
+                produced = render_job(job)
+            results.put((job.name, True, produced))
         except Exception as exc:  # noqa: BLE001 - the parent reports it with the scene's name
             results.put((job.name, False, f"{type(exc).__name__}: {exc}"))
+
+
+def _worker_stop(signum: int, _frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: a second one must not cut the unwinding
+    sys.exit(128 + signum)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with(parent: int) -> None:
+    """SIGTERM this process when `parent` dies: the kernel's parent-death signal on Linux,
+    else a thread that watches the parent's pid."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        ok = sys.platform.startswith("linux") and libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        ok = False
+    if os.getppid() != parent:  # it died before the signal was asked for
+        os.kill(os.getpid(), signal.SIGTERM)
+    if ok:
+        return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _render_parallel(
@@ -592,7 +689,8 @@ def _render_parallel(
         tasks.put(job)
     for _ in range(n):
         tasks.put(None)
-    procs = [ctx.Process(target=_worker, args=(tasks, results), daemon=True) for _ in range(n)]
+    parent = os.getpid()
+    procs = [ctx.Process(target=_worker, args=(tasks, results, parent), daemon=True) for _ in range(n)]
     started = time.perf_counter()
     for p in procs:
         p.start()
@@ -646,10 +744,18 @@ def _stop(procs: Sequence[Any], grace: float = 3.0) -> None:
             p.join(1.0)
 
 
-def _report_done(job: Job, paths: Sequence[str], seconds: float) -> None:
-    for p in paths:
-        print(p, flush=True)
-    print(f"roll: {job.name} done in {seconds:.1f} s", file=sys.stderr)
+def silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit does not fail on the closed pipe."""
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a real file (a test's capture): nothing will flush into a pipe
 
 
 def _failure(name: str, what: str) -> str:

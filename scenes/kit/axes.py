@@ -24,9 +24,22 @@ def decimals(step: float) -> int:
     return 4
 
 
+# The axes show values within ±VALUE_CAP (x**x**x**x reaches 1e300, and manim's line lengths
+# overflow beyond 1e154); a range narrower than FLAT is drawn as ±1 around its middle: a flat
+# or nearly flat function (0*x*y, 1e-10*x*y) is drawn flat, instead of with a tick step so
+# small that manim's tick range (padded by a fixed 1e-6) holds thousands of ticks, each copied
+# into the 3D axes' pieces (a render that never ended).
+VALUE_CAP = 1e12
+FLAT = 1e-3
+
+
 def nice_range(lo: float, hi: float, ticks: int = 6, pad: float = 0.04) -> list[float]:
     """[start, stop, step] covering lo..hi with round ticks, a little headroom on both ends."""
-    span = max(hi - lo, 1e-9)
+    lo, hi = (min(max(v, -VALUE_CAP), VALUE_CAP) for v in (lo, hi))
+    if hi - lo < FLAT:
+        mid = lo / 2 + hi / 2
+        lo, hi = mid - 1.0, mid + 1.0
+    span = hi - lo
     raw = span / ticks
     mag = 10 ** np.floor(np.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
@@ -126,10 +139,7 @@ def value_range(landscapes: Sequence[Landscape], x_range: Sequence[float]) -> li
     finite = values[np.isfinite(values)]
     if finite.size == 0:
         finite = np.array([-1.0, 1.0])
-    lo, hi = float(finite.min()), float(finite.max())
-    if hi - lo < 1e-9:
-        lo, hi = lo - 1.0, hi + 1.0
-    return nice_range(lo, hi)
+    return nice_range(float(finite.min()), float(finite.max()))  # flat: ±1 around the value
 
 
 REACH = 50.0  # a runaway ball is followed this far from its start, then shown at the edge
