@@ -6,9 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES="libcairo2-dev libpango1.0-dev pkg-config texlive-latex-base texlive-latex-recommended \
-texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super-minimal fonts-noto-cjk gifsicle"
-# fonts-noto-cjk: "Noto Sans CJK SC" for --lang zh (without it pango draws empty boxes);
-# gifsicle: GIF frames reduced to what changed from the frame before (roll render --format gif)
+texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super-minimal fonts-noto-cjk"
+# fonts-noto-cjk: "Noto Sans CJK SC" for --lang zh (without it pango draws empty boxes)
 PYTHON=${PYTHON:-python3}
 # the tests also check the gallery page and the HTML deck in a real browser, and open the pptx
 # deck in LibreOffice Impress (drawn to PDF, read back with poppler's pdfinfo and pdftoppm)
