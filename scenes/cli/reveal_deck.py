@@ -200,12 +200,13 @@ def reveal_deck(
     def section(body: str, cls: str, scene: DeckScene, said: str, notes: str) -> None:
         """A slide; the speaker view shows what the slide says, then the notes; a handout
         prints the notes under the slide's own words."""
-        spoken = "\n".join(p for p in (said, notes) if p)
+        # a paragraph per line: the speaker view shows the notes as HTML
+        spoken = "".join(f"<p>{html.escape(line)}</p>" for p in (said, notes) if p for line in p.split("\n"))
         label = html.escape(_("slide {number} of {total}").format(number=len(parts) + 1, total=total))
         parts.append(
             f'<section class="{cls}" data-scene="{html.escape(scene.name)}" aria-label="{label}">\n{body}\n'
             f'  <div class="printed-notes">{html.escape(notes)}</div>\n'
-            f'  <aside class="notes">{html.escape(spoken)}</aside>\n</section>'
+            f'  <aside class="notes">{spoken}</aside>\n</section>'
         )
 
     for i, scene in enumerate(scenes, 1):
