@@ -6,11 +6,12 @@
     animate("ripples", quality="m", lang="zh")        # 720p30, the chapter's Chinese terms
 
 The video is embedded in the notebook (base64), so a saved notebook plays anywhere without
-its media folder. `quality` is manim's letter (`l` 480p15 by default, `m`, `h`, `p`, `k`) or
-`tiny` (214x120 at 2 frames per second, for tests); without one, the environment variable
-ROLL_NOTEBOOK_QUALITY chooses, so one notebook runs at full size for a class and at tiny
-size in the tests. manim's own `%%manim` cell magic works on these scenes too;
-`manim_flags()` gives its quality flags under the same rule.
+its media folder; it plays when clicked, not as the notebook opens. `quality` is manim's
+letter (`l` 480p15 by default, `m`, `h`, `p`, `k`) or `tiny` (214x120 at 2 frames per second,
+for tests); without one, the environment variable ROLL_NOTEBOOK_QUALITY chooses, so one
+notebook runs at full size for a class and at tiny size in the tests. manim's own `%%manim`
+cell magic works on these scenes too; `manim_flags()` gives its quality flags under the same
+rule.
 
 This module imports no command-line code, and no scene imports it.
 """
@@ -40,7 +41,8 @@ QUALITIES: dict[str, dict[str, Any]] = {
     "k": {"quality": "fourk_quality"},
     "tiny": {"pixel_height": 120, "pixel_width": 214, "frame_rate": 2},
 }
-HTML_ATTRIBUTES = "controls autoplay loop muted"
+# a player that waits for a click: a notebook of seventeen videos does not start them all at once
+HTML_ATTRIBUTES = "controls muted playsinline preload=\"metadata\""
 _media: list[Path] = []  # this kernel's media folder, made on first use (its TeX cache is reused)
 
 

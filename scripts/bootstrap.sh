@@ -11,6 +11,7 @@ texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super-minimal fonts-not
 PYTHON=${PYTHON:-python3}
 # the tests also check the gallery page and the HTML deck in a real browser, and open the pptx
 # deck in LibreOffice Impress (drawn to PDF, read back with poppler's pdfinfo and pdftoppm)
+# deck (and Chromium prints the PDF handout, `roll slides --to pdf`)
 [ "${1:-}" = "test" ] && PACKAGES="$PACKAGES chromium libreoffice-impress poppler-utils"
 
 missing=""
@@ -40,4 +41,22 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
   .venv/bin/python -c "import manim, torch, landscapes, scenes" || { echo "setup: install failed" >&2; exit 1; }
   touch "$stamp"
+fi
+
+# reveal.js for the HTML deck and the PDF handout (`roll slides --to html|pdf`): npm's package,
+# into the git-ignored .vendor/, from which each deck copies the files it needs beside itself
+REVEAL=6.0.2
+installed=$(sed -n 's/^\t"version": *"\([^"]*\)".*/\1/p' .vendor/node_modules/reveal.js/package.json 2>/dev/null || true)
+if [ "$installed" != "$REVEAL" ]; then
+  if command -v npm >/dev/null; then
+    echo "setup: fetching reveal.js $REVEAL with npm into .vendor/"
+    mkdir -p .vendor
+    npm install --prefix .vendor --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+      "reveal.js@$REVEAL" >/dev/null
+  elif [ "${1:-}" = "test" ]; then
+    echo "setup: npm is missing; the tests need reveal.js: apt-get install -y npm, then repeat" >&2
+    exit 1
+  else
+    echo "setup: npm not found: roll slides --to html|pdf needs reveal.js (install npm, run make setup)" >&2
+  fi
 fi

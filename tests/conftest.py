@@ -57,3 +57,15 @@ def render_scene(name, settings=None, options=None, cls=None, **kwargs):
     scene = (cls or scene_class(name, settings))(settings=settings, options=options, **kwargs)
     scene.render()
     return scene
+
+
+@pytest.fixture(autouse=True)
+def built_in_records_only():
+    """A story file or fixture enters a scene record for its process: forget it after each test,
+    so no test sees another's records (they share a worker process)."""
+    yield
+    from scenes.catalog import reset
+    from scenes.cli.storyfiles import PATHS
+
+    reset()
+    PATHS.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import http.server
+import json
 import re
 import shutil
 import subprocess
@@ -33,6 +34,22 @@ document.getElementById("g").addEventListener("load", () => {
     document.body.appendChild(pre);
   };
   settle(100);
+  // each scene's MP4 player and its subtitles: the track's language and cues, once loaded
+  const videos = [...doc.querySelectorAll("video")];
+  for (const v of videos) v.textTracks[0].mode = "hidden";
+  const cues = (tries) => {
+    const pending = videos.filter(v => !(v.textTracks[0].cues && v.textTracks[0].cues.length));
+    if (pending.length && tries > 0) return setTimeout(() => cues(tries - 1), 100);
+    const pre = document.createElement("pre");
+    pre.id = "tracks";
+    pre.textContent = "tracks=" + videos.map(v => {
+      const t = v.textTracks[0];
+      return v.querySelector("source").getAttribute("src") + ":" + t.kind + ":" + t.language + ":"
+        + (t.cues ? t.cues.length : -1);
+    }).join(",") + ";";
+    document.body.appendChild(pre);
+  };
+  cues(100);
 });
 </script></body></html>"""
 
@@ -41,9 +58,11 @@ def test_index_and_readme_list_every_scene_and_file():
     stories = list(SCENES.values())
     page, readme = index_html(stories, "l"), readme_md(stories, "l")
     for st in stories:
-        for ext in ("gif", "png", "json", "beats.json", "srt", "vtt"):
+        for ext in ("gif", "mp4", "png", "json", "beats.json", "srt", "vtt"):
             assert f'href="{st.name}.{ext}"' in page and f"]({st.name}.{ext})" in readme
         assert f'src="{st.name}.gif"' in page and f'src="{st.name}.png"' in page
+        assert f'<source src="{st.name}.mp4" type="video/mp4">' in page
+        assert f'<track kind="subtitles" srclang="en" label="English" src="{st.name}.vtt">' in page
         assert st.line in readme
     assert len(re.findall(r"<section ", page)) == len(stories)
 
@@ -55,7 +74,9 @@ def test_gallery_renders_and_every_image_loads_in_chromium(tmp_path):
     proc = roll("gallery", "cubic-saddle", "basins", "--out", str(gallery), "--jobs", "2", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     names = ["cubic-saddle", "basins"]
-    expected = {f"{n}.{ext}" for n in names for ext in ("gif", "png", "json", "beats.json", "srt", "vtt")}
+    expected = {
+        f"{n}.{ext}" for n in names for ext in ("gif", "mp4", "png", "json", "beats.json", "srt", "vtt")
+    }
     expected |= {"index.html", "README.md"}
     assert {p.name for p in gallery.iterdir()} == expected
     for n in names:
@@ -96,6 +117,11 @@ def test_gallery_renders_and_every_image_loads_in_chromium(tmp_path):
     total, loaded, srcs = int(found[1]), int(found[2]), set(found[3].split(","))
     assert total == 2 * len(names) and loaded == total
     assert srcs == {f"{n}.{ext}" for n in names for ext in ("gif", "png")}
+    # every player's subtitles load in Chromium: a cue per beat, in the gallery's language
+    tracks = re.search(r"<pre id=\"tracks\">tracks=([^;<]*);", dom)
+    assert tracks, dom[-2000:]
+    beats = {n: len(json.loads((gallery / f"{n}.beats.json").read_text())["beats"]) for n in names}
+    assert sorted(tracks[1].split(",")) == sorted(f"{n}.mp4:subtitles:en:{beats[n]}" for n in names)
 
 
 # ---- the page in the gallery's language and theme ----------------------------------------
@@ -169,8 +195,8 @@ def test_a_chinese_gallery_says_every_sentence_in_chinese():
         i18n.use_language("en")
     assert '<html lang="zh-Hans">' in page and '"Noto Sans CJK SC"' in page
     names = _identifiers(stories)
-    # file formats are names (GIF, PNG, JSON, SRT, WebVTT): the Chinese book writes them so too
-    formats = {"GIF", "PNG", "JSON", "SRT", "WebVTT", "d2l", "ai"}
+    # file formats are names (GIF, MP4, PNG, JSON, SRT, WebVTT): the Chinese book writes them so too
+    formats = {"GIF", "MP", "PNG", "JSON", "SRT", "WebVTT", "d2l", "ai"}
     for text in [*_texts(page), *_markdown_texts(readme)]:
         assert [w for w in latin_words(text, names) if w not in formats] == [], text
     for st in stories:
@@ -230,3 +256,34 @@ def test_the_light_gallery_is_a_light_page_and_every_text_keeps_its_contrast(tmp
         assert (corner > 240).all() if theme == "light" else (corner < 30).all(), (theme, corner)
         dark_text = (pixels.sum(axis=2) < 150).mean()
         assert (dark_text > 0.002) if theme == "light" else (dark_text > 0.5), theme
+
+
+def test_a_scene_that_fails_keeps_its_earlier_row(tmp_path, monkeypatch, capsys):
+    """A re-render in which one scene fails rewrites index.html and README.md with that
+    scene's earlier card and row, unchanged (its earlier files are still in the folder); the
+    scenes that rendered get fresh ones. The rendering is stood in for: only the index is
+    under test here."""
+    from scenes.cli import gallery
+    from scenes.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    outcome = {"code": 0, "finished": ["cubic-saddle", "basins"]}
+    monkeypatch.setattr(
+        gallery, "run_jobs", lambda jobs, n, verbose=False: (outcome["code"], outcome["finished"])
+    )
+    assert main(["gallery", "cubic-saddle", "basins", "--out", "g"]) == 0
+    page, readme = (tmp_path / "g" / "index.html").read_text(), (tmp_path / "g" / "README.md").read_text()
+    card = re.search(r'  <section id="basins">.*?</section>', page, re.S)[0]
+    row = next(line for line in readme.splitlines() if line.startswith("| `basins` |"))
+
+    outcome.update(code=1, finished=["cubic-saddle"])  # basins fails this time
+    assert main(["gallery", "cubic-saddle", "basins", "--out", "g", "--theme", "light"]) == 1
+    page2, readme2 = (tmp_path / "g" / "index.html").read_text(), (tmp_path / "g" / "README.md").read_text()
+    assert page2 != page and "#ffffff" in page2  # rewritten, in the new look
+    assert card in page2 and row in readme2.splitlines(), "basins keeps its earlier card and row"
+    assert page2.index('id="cubic-saddle"') < page2.index('id="basins"'), "in the gallery's order"
+    assert len(re.findall(r"<section ", page2)) == 2
+
+    outcome.update(code=1, finished=[])  # a scene never rendered before has no row to keep
+    assert main(["gallery", "risk", "cubic-saddle", "--out", "g2"]) == 1
+    assert not (tmp_path / "g2" / "index.html").exists()

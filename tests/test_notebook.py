@@ -75,6 +75,12 @@ def test_every_animation_cell_shows_an_embedded_video(executed):
     for cell in cells:
         videos = [h for h in html_outputs(cell) if VIDEO.search(h)]
         assert len(videos) == 1, cell.source
+        player = re.search(r"<video\b[^>]*>", videos[0])[0]
+        if not cell.source.startswith("%%manim"):  # manim's own magic autoplays: its choice
+            assert "controls" in player and "autoplay" not in player, player  # plays on a click
+        printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+        assert "Manim Community" not in printed, "no banner"
+        assert printed.strip() == "", printed
 
 
 def test_every_plot_cell_draws_a_figure(executed):
@@ -92,7 +98,8 @@ def test_animate_returns_an_embedded_video_with_a_setting_changed(tmp_path, monk
     video = animate("learning-rate", lr=0.05, media=tmp_path)
     assert isinstance(video, Video) and video.embed
     assert VIDEO.search(video._repr_html_())
-    assert "autoplay" in video.html_attributes and "muted" in video.html_attributes
+    assert "controls" in video.html_attributes and "muted" in video.html_attributes
+    assert "autoplay" not in video.html_attributes and "loop" not in video.html_attributes  # on click
     (mp4,) = tmp_path.rglob("LearningRate.mp4")
     assert video.data == mp4.read_bytes()  # the bytes, so a later render cannot change it
     assert mp4.parent.name == "120p2"  # manim's folder for 120 px high at 2 frames per second

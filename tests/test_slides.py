@@ -11,6 +11,7 @@ import argparse
 import io
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import av
@@ -20,6 +21,7 @@ from PIL import Image
 
 from scenes.catalog import get_story
 from scenes.cli import slides
+from scenes.cli.deckfiles import unbroken_numbers
 from scenes.cli.main import main
 from scenes.cli.render import Job
 from scenes.cli.subtitles import read_beats
@@ -28,7 +30,7 @@ from scenes.cli.subtitles import read_beats
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["slides", "ripples", "--to", "ppt"], "--to 'ppt': choose pptx or html"),
+        (["slides", "ripples", "--to", "ppt"], "--to 'ppt': choose one of pptx, html, pdf"),
         (["slides", "--to", "pptx"], "name a scene"),
         (["slides", "nope", "--to", "html"], "unknown scene 'nope'"),
         (["slides", "ripples", "--all", "--to", "html"], "give scene names or --all, not both"),
@@ -74,8 +76,9 @@ def test_pptx_deck_is_the_beats_with_their_last_frames_and_captions_once(tmp_pat
     assert "x³" in " ".join(sh.text_frame.text for sh in slides_[0].shapes if sh.has_text_frame)
 
     shown = []
+    assert slides_[0].notes_slide.notes_text_frame.text.startswith(get_story("cubic-saddle").line)
     for slide, caption in zip(slides_[1:], captions, strict=True):
-        assert slide.notes_slide.notes_text_frame.text == caption
+        assert slide.notes_slide.notes_text_frame.text.startswith(f"{caption}\n")
         texts = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
         shown.extend(texts)
         (movie,) = [sh for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.MEDIA]
@@ -89,7 +92,7 @@ def test_pptx_deck_is_the_beats_with_their_last_frames_and_captions_once(tmp_pat
         # the poster is the beat's last frame (PNG of the decoded frame: equal but for rounding)
         assert np.abs(poster - last).mean() < 0.5 and np.percentile(np.abs(poster - last), 99.9) <= 8
         assert np.abs(poster - first).mean() > np.abs(poster - last).mean() + 0.5, "not its first frame"
-    assert shown == captions, "each caption once, on its own slide, as text"
+    assert shown == [unbroken_numbers(c) for c in captions], "each caption once, on its own slide, as text"
 
     # the clips carry no caption of their own: the band where the caption line is drawn in a
     # video is empty in every clip, while the video rendered with its captions has words there
@@ -126,15 +129,49 @@ def test_html_deck_shows_each_caption_once_and_keeps_every_asset_beside_it(tmp_p
         assert clip.relative_to(tmp_path / "deck").as_posix() in page
     import html
 
-    texts = [html.unescape(t) for t in re.findall(r'<section class="slide beat".*?<p>(.*?)</p>', page, re.S)]
+    texts = [
+        html.unescape(t)
+        for t in re.findall(r'<section class="beat".*?<p class="caption">(.*?)</p>', page, re.S)
+    ]
     assert texts == captions
     for caption in captions:
-        assert page.count(html.escape(caption)) == 1, "each caption once"
+        assert page.count(f'<p class="caption">{html.escape(caption)}</p>') == 1, "each caption once"
+        assert page.count(html.escape(caption)) == 2, "on the slide, and in its speaker notes"
     # each poster is its clip's last frame
     for clip in clips:
         poster = np.asarray(Image.open(clip.with_suffix(".png")).convert("RGB"), dtype=int)
         last = frames(clip.read_bytes())[-1]
         assert np.abs(poster - last).mean() < 0.5
+
+    # the handout from the same beats (its clips come from the cache): a title page, then a
+    # page per beat holding that beat's caption and notes as text
+    assert main(["slides", "vanishing-gradient", "--to", "pdf", "--out", "handout"]) == 0
+    pdf = tmp_path / "handout" / "slides.pdf"
+    assert capsys.readouterr().out.split()[-1] == "handout/slides.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert int(re.search(r"^Pages:\s+(\d+)", info, re.M)[1]) == 1 + len(captions)
+    for page_number, beat in enumerate(deck_beats(tmp_path / "media"), 2):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page_number), "-l", str(page_number), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert " ".join(beat.caption.split()) in " ".join(text.split()), (page_number, text)
+
+
+def test_a_deck_whose_tools_are_missing_is_refused_before_rendering(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ROLL_REVEAL_DIR", str(tmp_path / "no-reveal"))
+    for to in ("html", "pdf"):
+        assert main(["slides", "ripples", "--to", to]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.count("\n") == 1 and "reveal.js is missing" in err and "make setup" in err
+    monkeypatch.delenv("ROLL_REVEAL_DIR")
+    monkeypatch.setenv("ROLL_CHROMIUM", "no-such-chromium")
+    assert main(["slides", "ripples", "--to", "pdf"]) == 2
+    assert "no Chromium" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
 
 
 def _job(name: str, **changes) -> Job:
@@ -177,7 +214,12 @@ def replace_lang(job: Job, lang: str) -> Job:
 
 
 def test_a_chinese_deck_says_so_to_the_browser_and_titles_its_sections_in_chinese():
-    from scenes.cli.decks import Beat, DeckScene, html_deck
+    from scenes.cli.decks import Beat, DeckScene
+    from scenes.cli.reveal_deck import reveal_deck
+
+    def html_deck(scenes, lang="en"):
+        return reveal_deck(scenes, lang=lang)[0]("files").decode(), None
+
     from scenes.cli.slides import title_of
     from scenes.kit import i18n
 

@@ -1,14 +1,20 @@
 """`roll gallery --out DIR`: every scene as a GIF, its last frame as a PNG and its numbers as
 JSON, with an index.html and a README.md that list each scene's story, settings and files:
-a folder a lecturer can drop into slides or a course site as it is."""
+a folder a lecturer can drop into slides or a course site as it is. Beside each GIF the page
+offers the scene's MP4 in a player that carries its subtitles (`<track kind="subtitles">`).
+
+A re-render in which a scene fails keeps that scene's earlier row, in index.html and in
+README.md, as it was: its files from the earlier run are still in the folder."""
 
 from __future__ import annotations
 
 import argparse
 import html
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from landscapes.errors import SettingsError
 from landscapes.settings import Settings
@@ -29,7 +35,7 @@ from scenes.cli.storyfiles import command_name, file_options, file_title, is_fil
 from scenes.kit.i18n import _, use_language
 from scenes.kit.words import optimizer_name
 
-FORMATS = ("gif", "png")
+FORMATS = ("gif", "png", "mp4")
 
 
 def settings_line(s: Settings) -> str:
@@ -96,6 +102,7 @@ def _links() -> dict[str, str]:
     """Each file's link text, by the file's suffix (babel reads no `_` inside an f-string)."""
     return {
         "gif": _("animation (GIF)"),
+        "mp4": _("video (MP4)"),
         "png": _("last frame (PNG)"),
         "json": _("numbers (JSON)"),
         "beats.json": _("beats (JSON)"),
@@ -116,15 +123,28 @@ def _rendered(quality: str, theme: str, lang: str) -> str:
     )
 
 
-def index_html(stories: Sequence[Story], quality: str, theme: str = "dark", lang: str = "en") -> str:
-    """The gallery's page, in `lang` and in the colours of `theme`."""
+def index_html(
+    stories: Sequence[Story],
+    quality: str,
+    theme: str = "dark",
+    lang: str = "en",
+    earlier: Mapping[str, str] | None = None,
+) -> str:
+    """The gallery's page, in `lang` and in the colours of `theme`; a scene named in `earlier`
+    keeps that card (its section of the earlier page) as it was."""
     use_language(lang)
+    earlier = earlier or {}
     c = PAGE_COLOURS[theme]
     page_lang, fonts = PAGE_LANGS.get(lang, PAGE_LANGS["en"])
     esc = html.escape
     links = _links()
     cards = []
+    track_lang = page_lang
+    language = _(LOOK.get(lang, LOOK["en"]))
     for st in stories:
+        if st.name in earlier:
+            cards.append(earlier[st.name])
+            continue
         name, line = esc(st.name), line_of(st, lang)
         alt = esc(_("{name}: {line}").format(name=st.name, line=line))
         still = esc(_("{name}: last frame").format(name=st.name))
@@ -134,6 +154,10 @@ def index_html(stories: Sequence[Story], quality: str, theme: str = "dark", lang
     <h2><code>{name}</code> <small><code>{esc(entry(st.name).cls)}</code></small></h2>
     <p>{esc(line)}</p>
     <img src="{name}.gif" alt="{alt}" width="854" height="480" loading="lazy">
+    <video controls preload="none" poster="{name}.png" width="854" height="480">
+      <source src="{name}.mp4" type="video/mp4">
+      <track kind="subtitles" srclang="{track_lang}" label="{esc(language)}" src="{name}.vtt">
+    </video>
     <p class="settings">{esc(settings_line(st.settings))}</p>
     <p class="files">{files} ·
       {again} <code>{esc(_command(st))}</code></p>
@@ -155,7 +179,7 @@ def index_html(stories: Sequence[Story], quality: str, theme: str = "dark", lang
   body {{ font-family: system-ui, {fonts}; background: {c.background}; color: {c.text};
          max-width: 900px; margin: auto; }}
   section {{ border-top: 1px solid {c.rule}; padding: 1em 0; }}
-  img {{ max-width: 100%; height: auto; display: block; margin: .5em 0; }}
+  img, video {{ max-width: 100%; height: auto; display: block; margin: .5em 0; }}
   img.still {{ max-width: 50%; }}
   small {{ color: {c.faint}; font-weight: normal; }}
   .settings, .files {{ color: {c.muted}; font-size: .9em; }}
@@ -173,12 +197,22 @@ def index_html(stories: Sequence[Story], quality: str, theme: str = "dark", lang
 """
 
 
-def readme_md(stories: Sequence[Story], quality: str, theme: str = "dark", lang: str = "en") -> str:
-    """The gallery's README, in `lang`."""
+def readme_md(
+    stories: Sequence[Story],
+    quality: str,
+    theme: str = "dark",
+    lang: str = "en",
+    earlier: Mapping[str, str] | None = None,
+) -> str:
+    """The gallery's README, in `lang`; a scene named in `earlier` keeps that row as it was."""
     use_language(lang)
+    earlier = earlier or {}
     links = _links()
     rows = []
     for st in stories:
+        if st.name in earlier:
+            rows.append(earlier[st.name])
+            continue
         files = " · ".join(f"[{text}]({st.name}.{ext})" for ext, text in links.items())
         rows.append(f"| `{st.name}` | {line_of(st, lang)} | {settings_line(st.settings)} | {files} |")
     title = _("Optimization landscapes: scene gallery")
@@ -202,6 +236,24 @@ def readme_md(stories: Sequence[Story], quality: str, theme: str = "dark", lang:
             "",
         ]
     )
+
+
+def earlier_cards(page: Path) -> dict[str, str]:
+    """Each scene's card in an earlier index.html (scene name -> its <section>), if any."""
+    try:
+        text = page.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return {m[1]: m[0] for m in re.finditer(r'  <section id="([^"]+)">.*?</section>', text, re.S)}
+
+
+def earlier_rows(readme: Path) -> dict[str, str]:
+    """Each scene's row in an earlier README.md (scene name -> its table line), if any."""
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return {m[1]: m[0] for m in re.finditer(r"^\| `([^`]+)` \|.*$", text, re.M)}
 
 
 def gallery_command(args: argparse.Namespace) -> int:
@@ -243,13 +295,19 @@ def gallery_command(args: argparse.Namespace) -> int:
         done = stories if code == 0 else []
         if code == 1:
             print("roll: no index.html: a scene of this shard failed", file=sys.stderr)
+        cards: dict[str, str] = {}
+        rows: dict[str, str] = {}
     else:
-        done = [st for st in stories if st.name in finished]
+        # a scene that failed keeps its earlier card and row (its earlier files are still here)
+        failed = {st.name for st in stories if st.name not in finished}
+        cards = {k: v for k, v in earlier_cards(out / "index.html").items() if k in failed}
+        rows = {k: v for k, v in earlier_rows(out / "README.md").items() if k in failed}
+        done = [st for st in stories if st.name in finished or (st.name in cards and st.name in rows)]
     if done and code in (0, 1):  # an interrupted gallery gets no index: it would look complete
         out.mkdir(parents=True, exist_ok=True)
         for name, text in (
-            ("index.html", index_html(done, args.quality, theme, lang)),
-            ("README.md", readme_md(done, args.quality, theme, lang)),
+            ("index.html", index_html(done, args.quality, theme, lang, cards)),
+            ("README.md", readme_md(done, args.quality, theme, lang, rows)),
         ):
             print(write_atomic(out / name, text.encode()), flush=True)
     return code

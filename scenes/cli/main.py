@@ -107,9 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     sl = sub.add_parser("slides", help="a deck: a title slide per scene, then a slide per beat (caption)")
     sl.add_argument("names", nargs="*", metavar="NAME", help="scene names (see `roll list`)")
     sl.add_argument("--all", action="store_true", help="the chapter's sixteen scenes")
-    sl.add_argument("--to", required=True, help="pptx (PowerPoint, LibreOffice Impress) or html (offline)")
+    from scenes.cli.decks import deck_help
+
+    sl.add_argument("--to", required=True, help=deck_help())
     sl.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k")
-    sl.add_argument("--out", default="slides", help="folder for slides.pptx or slides.html (default slides/)")
+    sl.add_argument("--out", default="slides", help="folder for the deck (default slides/)")
     sl.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
     sl.add_argument("--media-dir", default="media", help=MEDIA_HELP)
     add_cache_flags(sl)

@@ -1,4 +1,4 @@
-"""`roll slides NAME...|--all --to pptx|html --out DIR`: a deck to present the story beat by beat.
+"""`roll slides NAME...|--all --to pptx|html|pdf --out DIR`: a deck to present the story beat by beat.
 
 Each scene renders once with manim's sections on (beat k is section k: the narration opens
 one at every caption) and its caption line off: the deck shows each caption once, as slide
@@ -8,7 +8,7 @@ The slides' words come from the scene's `beats.json` (the narration the subtitle
 from too), the clips are the sections' own videos, and a slide's poster is its beat's last
 frame: the picture with the beat's annotations fully shown, which a printed deck keeps.
 
-Both decks take H.264 mp4: PowerPoint and Impress need it, and every current browser plays it
+Every deck takes H.264 mp4: PowerPoint and Impress need it, and every current browser plays it
 (Debian's Chromium included, tested); VP9 webm would cost about three times the render time for
 the same clips (measured: all sixteen scenes at -q l, 225 s as webm against 70 s as mp4).
 """
@@ -27,24 +27,31 @@ from landscapes.settings import Settings
 from scenes.catalog import SECTIONS, entry, get_story
 from scenes.cli import render
 from scenes.cli.cache import LIMIT_ENV, Cache
+from scenes.cli.decks import Beat, DeckScene, writer_for
 from scenes.cli.render import Job, check_out_dir, shard_of, take_shard
-from scenes.cli.subtitles import Narration, beats_path, read_beats
-
-TARGETS = {"pptx": "mp4", "html": "mp4"}
+from scenes.cli.subtitles import Narration, StoryBeat, beats_path, read_beats
 
 
 def plan(args: argparse.Namespace) -> list[Job]:
     from scenes.cli.options import check_look, options_from_args, settings_from_args
+    from scenes.cli.reveal_deck import ToolMissing
 
-    if args.to not in TARGETS:
-        raise SettingsError(f"--to {args.to!r}: choose pptx or html")
+    try:
+        writer = writer_for(args.to)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
     names = render.scene_names(args)
     shard = shard_of(args)
     if shard is not None and Cache.for_media(args.media_dir) is None:
         raise SettingsError(f"--shard with slides fills the result cache, and {LIMIT_ENV}=0 turns it off")
     out = check_out_dir(args.out)
     theme, lang = check_look(args)
-    fmt = TARGETS[args.to]
+    if shard is None:  # a shard writes no deck: it only fills the cache
+        try:
+            writer.check()  # reveal.js, Chromium: missing ones are named before any rendering
+        except ToolMissing as exc:
+            raise SettingsError(f"--to {args.to}: {exc}") from None
+    fmt = writer.clip_format
     jobs = [
         Job(
             name,
@@ -147,9 +154,57 @@ def story_line(job: Job) -> str:
     return _("this run: {settings}").format(settings=settings_line(Settings.from_dict(job.settings)))
 
 
-def slides_command(args: argparse.Namespace) -> int:
-    from scenes.cli.decks import Beat, DeckScene, write_html, write_pptx
+def _seconds(value: float) -> str:
+    return f"{value:.1f}"
 
+
+def beat_notes(beat: StoryBeat, lang: str) -> str:
+    """A beat's speaker notes beside its caption: the labels on screen, and where the beat
+    sits in the scene's video (to find it there, or in its subtitles)."""
+    from scenes.kit.i18n import _, use_language
+
+    use_language(lang)
+    lines = []
+    labels = [str(a["words"]) for a in beat.annotations if a.get("words")]
+    if labels:
+        lines.append(_("on screen: {labels}").format(labels=_(", ").join(labels)))
+    lines.append(
+        _("in the video from {start} s to {end} s").format(start=_seconds(beat.start), end=_seconds(beat.end))
+    )
+    return "\n".join(lines)
+
+
+def title_notes(job: Job, narration: Narration) -> str:
+    """A title slide's speaker notes (after its story line): how many beats follow, and how
+    long the scene's video runs."""
+    from scenes.kit.i18n import _, use_language
+
+    use_language(job.lang)
+    return _("{n} beats, {seconds} s of video").format(
+        n=len(narration.beats), seconds=_seconds(narration.duration)
+    )
+
+
+def deck_scene(job: Job, got: SceneBeats, posters: Path) -> DeckScene:
+    """A rendered scene as every deck writer takes it: its beats from beats.json, each with its
+    clip, its poster (the clip's last frame) and its notes."""
+    beats = tuple(
+        Beat(
+            b.caption,
+            clip,
+            last_frame(clip, posters / f"{job.variant}-{job.name}-{b.index:02d}.png"),
+            warn=b.warn,
+            notes=beat_notes(b, job.lang),
+            seconds=b.end - b.start,
+        )
+        for b, clip in zip(got.narration.beats, got.clips, strict=True)
+    )
+    return DeckScene(
+        job.name, title_of(job.name, job.lang), story_line(job), beats, notes=title_notes(job, got.narration)
+    )
+
+
+def slides_command(args: argparse.Namespace) -> int:
     jobs = plan(args)
     if not jobs:  # an empty shard
         return 0
@@ -175,24 +230,7 @@ def slides_command(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     posters = Path(args.media_dir) / "posters"
     posters.mkdir(parents=True, exist_ok=True)
-    scenes = []
-    for job in jobs:
-        if job.name not in collected:
-            continue
-        got = collected[job.name]
-        beats = tuple(
-            Beat(
-                b.caption,
-                clip,
-                last_frame(clip, posters / f"{job.variant}-{job.name}-{b.index:02d}.png"),
-                warn=b.warn,
-            )
-            for b, clip in zip(got.narration.beats, got.clips, strict=True)
-        )
-        scenes.append(DeckScene(job.name, title_of(job.name, job.lang), story_line(job), beats))
-    if args.to == "pptx":
-        path = write_pptx(scenes, out / "slides.pptx", theme=jobs[0].theme, lang=jobs[0].lang)
-    else:
-        path = write_html(scenes, out, theme=jobs[0].theme, lang=jobs[0].lang)
+    scenes = [deck_scene(job, collected[job.name], posters) for job in jobs if job.name in collected]
+    path = writer_for(args.to).write(scenes, out, jobs[0].theme, jobs[0].lang)
     print(path, flush=True)
     return code
