@@ -8,7 +8,7 @@ render: setup
 # Run the test suite (numbers, scenes at tiny sizes, the command line), then ruff.
 test:
 	@bash scripts/bootstrap.sh test
-	.venv/bin/python -m pytest
+	.venv/bin/python -m pytest -n auto --dist loadfile
 	.venv/bin/ruff check .
 
 setup:

@@ -188,7 +188,7 @@ def test_interrupt_stops_everything_and_loses_nothing(old_results, jobs, sig, co
     lines = []
     while not (lines and "interrupted by" in lines[-1]) and (line := proc.stderr.readline()):
         lines.append(line)
-    assert time.monotonic() - t < 5, "stops within 5 s"
+    assert time.monotonic() - t < 15, "stops within 15 s (5 s idle; the suite's other worker loads the machine)"
     _, err = proc.communicate(timeout=60)
     err = "".join(lines) + err
     assert proc.returncode == code, err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -60,6 +61,10 @@ def test_second_run_skips_what_is_there(tmp_path):
     (repo / "pyproject.toml").write_text("")
     os.utime(repo / "pyproject.toml", (1, 1))
     (repo / ".venv" / ".installed").write_text("")
+    reveal = repo / ".vendor" / "node_modules" / "reveal.js"
+    reveal.mkdir(parents=True)
+    version = re.search(r"^REVEAL=(\S+)", (ROOT / "scripts" / "bootstrap.sh").read_text(), re.M).group(1)
+    (reveal / "package.json").write_text(f'{{\n\t"version": "{version}",\n}}\n')
     proc = _run(tmp_path, bin_dir)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "" and proc.stderr == ""

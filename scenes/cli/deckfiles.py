@@ -6,6 +6,7 @@ No manim, python-pptx or PyAV here: the command line imports this on every `roll
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
@@ -144,8 +145,11 @@ def publish_page(
     for stale in root.iterdir():  # what an interrupted earlier write left, and older builds
         if stale.name.startswith(".") or (live is not None and stale.name != live):
             _remove(stale)
-    build = secrets.token_hex(4)
-    fresh = root / f".{build}.part"
+    build = _build_name(files)  # the same files, the same name: a deck written twice is the same
+    if build == live and (root / build).is_dir():  # already published: only the page may differ
+        write_atomic(dest, lambda out: out.write(page(f"{assets}/{build}")))
+        return dest
+    fresh = root / f".{build}.{secrets.token_hex(4)}.part"
     fresh.mkdir()
     try:
         for name, src in files.items():
@@ -169,6 +173,17 @@ def publish_page(
         if old.name != build:
             _remove(old)
     return dest
+
+
+def _build_name(files: Mapping[str, Path | bytes]) -> str:
+    """A build folder's name from its files' names and contents (8 hex digits)."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        src = files[name]
+        data = src if isinstance(src, bytes) else Path(src).read_bytes()
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()[:8]
 
 
 def _remove(path: Path) -> None:

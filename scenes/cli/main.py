@@ -239,7 +239,7 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
     settings = settings_from_args(name, args)
     options = options_from_args(name, args)
     story = get_story(name)
-    if options:  # the scene's options (compare's --optimizers): its main ball, as a render draws it
+    if set(options) - {"opt"}:  # the scene's options (compare's --optimizers): its main ball, as drawn
         balls = story.trajectories(settings, options)
         tr = next((t for t in balls if t.settings == settings), balls[0])
     else:
