@@ -188,7 +188,8 @@ def test_interrupt_stops_everything_and_loses_nothing(old_results, jobs, sig, co
     lines = []
     while not (lines and "interrupted by" in lines[-1]) and (line := proc.stderr.readline()):
         lines.append(line)
-    assert time.monotonic() - t < 15, "stops within 15 s (5 s idle; the suite's other worker loads the machine)"
+    # 5 s on an idle machine; 15 with the suite's other worker rendering beside it
+    assert time.monotonic() - t < 15, "stops within 15 s"
     _, err = proc.communicate(timeout=60)
     err = "".join(lines) + err
     assert proc.returncode == code, err
