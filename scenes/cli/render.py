@@ -580,7 +580,7 @@ def run_jobs(
         run.progress.begin()
         if workers == 1 or len(todo) <= 1:
             run.reuse(hits)
-            _render_serial(todo, run)
+            _render_serial(todo, run, signals)
         else:
             _render_parallel(todo, workers, run, hits)
     except Interrupted as stop:
@@ -605,7 +605,7 @@ def run_jobs(
     return 0, run.finished
 
 
-def _render_serial(jobs: Sequence[Job], run: _Run) -> None:
+def _render_serial(jobs: Sequence[Job], run: _Run, signals: _Signals | None = None) -> None:
     for job in jobs:
         run.say(f"roll: rendering {job.name} ({', '.join(job.formats)}, -q {job.quality})")
         t = time.perf_counter()
@@ -614,6 +614,10 @@ def _render_serial(jobs: Sequence[Job], run: _Run) -> None:
                 produced = render_job(job)
             paths = run.deliver(job, run.keep(job, produced))
         except Exception as exc:  # noqa: BLE001 - report it and go on with the other scenes
+            if signals is not None and signals.came is not None:
+                # the signal's Interrupted, turned into another error on its way out (a C
+                # extension's import that it cut short raises ImportError): still an interrupt
+                raise Interrupted(signals.came) from exc
             if run.verbose:
                 raise
             run.fail(job.name, f"{type(exc).__name__}: {exc}")
