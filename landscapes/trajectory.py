@@ -48,6 +48,12 @@ class Trajectory:
     def end(self) -> np.ndarray:
         return self.points[-1]
 
+    def gradient_steps(self) -> np.ndarray:
+        """Where −η·g alone would take the ball from each point (the rate in force there): beside
+        momentum's real step it shows what the velocity adds."""
+        lrs = np.full(len(self.points), self.settings.lr) if self.lrs is None else np.asarray(self.lrs)
+        return self.points - lrs[:, None] * self.grads
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: the arrays, `status`, the settings and the hyper-parameters in force."""
         ls = self.settings.landscape_obj

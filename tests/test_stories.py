@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from landscapes import classify, endpoints, get_landscape, run, run_batch
+from landscapes import Settings, classify, endpoints, get_landscape, run, run_batch
 from scenes.catalog import CATALOG, get_story
 
 F_MIN, G_MIN, F_LOCAL = 1.0904, 1.0170, -0.2739
@@ -97,3 +97,10 @@ def test_overrides_reach_every_ball():
     balls = story.balls(story.settings.override(lr=0.01))
     assert [b.lr for b in balls] == [0.01, 0.01]
     assert balls[1].start == (0.6,)
+
+
+def test_the_gradient_step_is_minus_eta_g_from_each_point():
+    """On x1² + 2·x2², −η·g from (x1, x2) lands at (x1(1 − 2η), x2(1 − 4η)): a closed form."""
+    t = run(Settings("bowl", (-5.0, -2.0), lr=0.1, steps=5, tol=0.0))
+    want = t.points * np.array([1 - 2 * 0.1, 1 - 4 * 0.1])
+    np.testing.assert_allclose(t.gradient_steps(), want, rtol=1e-12)

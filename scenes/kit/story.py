@@ -449,9 +449,7 @@ class StoryScene(Scene):
         step, it shows what the velocity adds."""
         if self.plane is None:
             raise ValueError("the gradient's own step is drawn on a contour plane")
-        tr = ball.traj
-        lrs = np.full(len(tr.points), tr.settings.lr) if tr.lrs is None else np.asarray(tr.lrs)
-        ends = tr.points - lrs[:, None] * tr.grads
+        ends = ball.traj.gradient_steps()  # the numbers' side computes the step; here it is drawn
         targets = to_scene(self.axes, ends[:, 0], ends[:, 1])
         arrow = StepArrow(color or palette().gradient, width=3.0)
 
