@@ -7,6 +7,7 @@ chapter draws them: iso-contours with the balls' paths over them.
 from __future__ import annotations
 
 import numpy as np
+from manim import LEFT
 
 from scenes.kit.axes import view_range
 from scenes.kit.readouts import FONT, Readouts, name_math
@@ -17,7 +18,6 @@ class CompareOptimizers(StoryScene):
     """Several optimizers from one start on a 1D landscape."""
 
     story_name = "compare"
-    panel_left, panel_width = 2.3, 4.5
 
     def view(self, axis: int) -> list[float]:
         domain = self.landscape.domain[axis] if self.landscape.domain else None
@@ -25,7 +25,7 @@ class CompareOptimizers(StoryScene):
 
     def construct(self) -> None:
         self.title()
-        self.plot(self.view(0), width=8.2)
+        self.plot(self.view(0))
         self.compare()
 
     def compare(self) -> None:
@@ -39,40 +39,46 @@ class CompareOptimizers(StoryScene):
         self.verdicts()
         self.say(verdict)
 
-    def legend_panel(self, top: float = 2.7) -> None:
-        """Per ball: its optimizer and settings, then live x (y) and f, each with room of its own."""
-        panel = Readouts(left=self.panel_left, top=top, width=self.panel_width, row=0.42)
+    def legend_panel(self) -> None:
+        """Per ball: its optimizer and settings, then live x (y) and f, each with room of its
+        own; beyond four balls the name alone (the verdict under it gives where it ended)."""
+        left, _bottom, right, top = self.panel_box()
+        crowded = len(self.balls) > 4
+        panel = Readouts(left=left, top=top, width=right - left, row=0.38 if crowded else 0.44)
         dims = ("x", "y")[: self.landscape.dim]
         self.verdict_rows: list[float] = []
         for ball in self.balls:
-            panel.header(ball.name, ball.color, size=FONT - 6)
-            cols = [*((d, ball.traj.points[:, k]) for k, d in enumerate(dims)), ("f", ball.traj.values)]
-            index = self.index_of(ball)
-            panel.cells(
-                [
-                    (name_math(n, n, size=FONT - 2), (lambda arr=arr, index=index: float(arr[index()])), arr)
-                    for n, arr in cols
-                ]
-            )
+            panel.header(ball.name, ball.color)
+            if not crowded:
+                cols = [*((d, ball.traj.points[:, k]) for k, d in enumerate(dims)), ("f", ball.traj.values)]
+                index = self.index_of(ball)
+                panel.cells(
+                    [
+                        (name_math(n, n), (lambda arr=arr, index=index: float(arr[index()])), arr)
+                        for n, arr in cols
+                    ]
+                )
             self.verdict_rows.append(panel.y + 0.02)
-            panel.gap(0.5)
+            panel.gap(0.36 if crowded else 0.44)
         self.add_panel(panel)
 
     def verdicts(self) -> None:
         """Where each ball ended, under its readouts."""
-        rows = Readouts(left=self.panel_left + 0.3, width=self.panel_width)
+        left, _bottom, right, _top = self.panel_box()
+        rows = Readouts(left=left + 0.3, width=right - left - 0.3)
         for ball, y, words in zip(
             self.balls, self.verdict_rows, self.narration.extras["verdicts"], strict=True
         ):
             rows.y = y
-            rows.words(words, color=ball.color, size=FONT - 6)
+            rows.words(words, color=ball.color, size=FONT - 4)
+        for m in rows:
+            if m.width > rows.panel_width:
+                m.scale_to_fit_width(rows.panel_width).align_to([left + 0.3, 0, 0], LEFT)
         self.fade(rows, seconds=0.5)
 
 
 class CompareOptimizersPlane(CompareOptimizers):
     """Several optimizers from one start on a 2D landscape, seen from above."""
-
-    panel_left, panel_width = 0.75, 6.0
 
     def construct(self) -> None:
         self.title()

@@ -49,6 +49,6 @@ class CustomSurface(SurfaceScene):
         self.setup_surface(xr, yr, z)
         self.title()
         self.add_ball(traj, self.narration.names[0], radius=0.16)
-        self.readouts(top=2.9, dim_names=("x", "y"))
+        self.readouts(dim_names=("x", "y"))
         self.show_balls()
         self.tell(self.narration.beats)

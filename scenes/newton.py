@@ -33,5 +33,5 @@ class NewtonsMethod(StoryScene):
         for ball in added:
             self.show_tangent(ball)
             self.show_step(ball)
-        self.ball_readouts(left=2.9, width=4.0)
+        self.ball_readouts()
         self.show_balls()

@@ -23,6 +23,6 @@ class RiskVsEmpiricalRisk(StoryScene):
         self.legend([(_("f: risk"), f_color), (_("g: empirical risk"), g_color)])
         self.add_ball(g_traj, self.label_of("g"))
         self.add_ball(f_traj, self.label_of("f"))
-        self.readouts()
+        self.readouts(gradients=False)
         self.show_balls()
         self.tell(self.narration.beats)

@@ -130,7 +130,7 @@ class StoryFilePlane(FileStory):
         self.title()
         self.contour_plane(ticked(xr), ticked(yr))
         balls = self.file_balls()
-        self.panel = self.ball_readouts(left=0.75, width=6.0)
+        self.panel = self.ball_readouts()
         return balls
 
 
@@ -148,9 +148,9 @@ class StoryFileSurface(FileStory, SurfaceScene):
         self.title()
         balls = self.file_balls(radius=0.16)
         self.panel = (
-            self.readouts(top=2.9, dim_names=("x", "y"))
+            self.readouts(dim_names=("x", "y"))
             if len(balls) == 1
-            else self.ball_readouts(left=2.5, top=2.9, width=4.4)
+            else self.ball_readouts()
         )
         return balls
 

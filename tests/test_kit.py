@@ -190,7 +190,10 @@ def test_annotations_are_clear_of_everything_and_inside_the_frame(tiny, name):
     boxes = [box_of(m[0]) for m in scene.marks]
     things = [box_of(n) for n in (*scene.axes.x_axis.numbers, *scene.axes.y_axis.numbers, *scene.axis_labels)]
     lines = [densify(c.points) for c in scene.curves]
-    lines += [densify(np.array([a.get_start(), a.get_end()])) for a in (scene.axes.x_axis, scene.axes.y_axis)]
+    # what is drawn of the axes: the box's edges (the numbers sit outside it)
+    frame = scene.axes.frame
+    corners = [frame.get_corner(d) for d in ([-1, -1, 0], [1, -1, 0], [1, 1, 0], [-1, 1, 0], [-1, -1, 0])]
+    lines += [densify(np.array([a, b])) for a, b in zip(corners, corners[1:], strict=False)]
     for k, box in enumerate(boxes):
         assert -7.1 <= box[0] and box[2] <= 7.1 and -3.4 <= box[1] and box[3] <= 4.0, "inside the frame"
         assert not any(_overlap(box, other) for j, other in enumerate(boxes) if j != k), "clear of each other"
@@ -277,6 +280,6 @@ def test_long_legend_headers_stay_inside_the_frame(tiny):
     scene = render_scene("compare")
     panels = [m for m in scene.get_mobject_family_members() if isinstance(m, Readouts)]
     headers = [part for panel in panels for part in panel.submobjects]
-    assert any("β2" in getattr(t, "text", "") for h in headers for t in h.get_family())
+    assert any("β₂" in getattr(t, "text", "") for h in headers for t in h.get_family())
     for part in headers:
         assert part.get_right()[0] <= config.frame_width / 2 - 0.05

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import numpy as np
 import pytest
 from conftest import render_scene
@@ -104,41 +102,30 @@ def test_diverging_override_is_told_not_crashed(tiny):
     assert "left the domain" in scene.caption_text
 
 
-def test_text_fallback_without_latex(tiny, monkeypatch, caplog):
-    import scenes.kit.mathtext as mt
+def test_one_sans_family_for_words_numbers_and_math(tiny):
+    """x₂ is one glyph in a caption, a readout and an axis: no Computer Modern beside sans."""
+    from manim import Text
 
-    monkeypatch.setattr(mt.shutil, "which", lambda name: None)
-    monkeypatch.setattr(mt, "_warned", False)
-    # manim caches DecimalNumber glyphs by string alone, whatever class made them: start empty
-    monkeypatch.setattr("manim.mobject.text.numbers.string_to_mob_map", {})
-    with caplog.at_level(logging.WARNING, logger="roll"):
-        scene = _render("cubic-saddle")
-        _render("vanishing-gradient")
-    assert not any(isinstance(m, MathTex) for m in scene.get_mobject_family_members())
-    warnings = [r for r in caplog.records if "latex or dvisvgm not found" in r.getMessage()]
-    assert len(warnings) == 1, "one warning, however many labels"
+    scene = _render("cubic-saddle")
+    family = scene.get_mobject_family_members()
+    assert not any(isinstance(m, MathTex) for m in family)
+    fonts = {m.font for m in family if isinstance(m, Text)}
+    assert fonts == {"DejaVu Sans"}, fonts
     np.testing.assert_allclose(
         scene.balls[0].dot.get_center(), _expected_end(scene, scene.balls[0]), atol=1e-6
     )
-
-
-def test_latex_path_uses_mathtex(tiny):
-    from scenes.kit.mathtext import has_latex
-
-    assert has_latex(), "latex/dvisvgm missing: `make test` installs them"
-    scene = _render("cubic-saddle")
-    assert any(isinstance(m, MathTex) for m in scene.get_mobject_family_members())
 
 
 def test_live_number_formats_and_stays_in_place():
     from scenes.kit.numbers import LiveNumber
 
     n = LiveNumber(0.00134).place([3.0, 1.0, 0.0])
-    assert n.text_of(0.00134) == "+0.0013" and n.text_of(-0.00001) == "+0.0000"
-    assert n.text_of(-2.5e7) == "-2.5000e+07", "a runaway stays readable"
+    assert n.text_of(0.00134) == "0.00134" and n.text_of(-0.00001) == "−1.00×10⁻⁵"
+    assert n.text_of(-2.5e7) == "−2.50×10⁷", "a runaway stays readable"
+    assert n.text_of(-1e-13) == "0", "no −0"
     assert n.get_right()[0] == pytest.approx(3.0, abs=1e-9)
     width = n.width
     n.set_value(-123.4567)
     assert n.get_right()[0] == pytest.approx(3.0, abs=1e-9) and n.width > width
     assert n.get_value() == -123.4567
-    assert len(n.get_subpaths()) >= len("-123.4567"), "one path, a subpath per glyph (or more)"
+    assert len(n.get_subpaths()) >= len("−123"), "one path, a subpath per glyph (or more)"

@@ -6,14 +6,16 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
-from manim import RIGHT, Axes, VGroup, VMobject
+from manim import DOWN, DR, LEFT, RIGHT, UL, UP, Axes, Line, Rectangle, VGroup, VMobject
 
 from landscapes import Landscape, sample
-from scenes.kit.mathtext import math, number_class, text
+from scenes.kit.layout import FRAME_W
+from scenes.kit.mathtext import Size, math, text
 from scenes.kit.palette import palette
+from scenes.kit.typeset import fixed
 
-TICK_FONT = 32  # digits about 14 px high at 480p
-LABEL_FONT = 32
+TICK_FONT = Size.TICK  # digits 0.27 units high: 16 px at 480p
+LABEL_FONT = Size.NAME
 
 
 def decimals(step: float) -> int:
@@ -58,10 +60,60 @@ def to_scene(axes: Axes, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
 
 
 def axis_label(label: str) -> VMobject:
-    """Math ('f(x)', 'y') as math; anything else ('risk', in any language) as words."""
-    if re.fullmatch(r"[a-zA-Z](\([a-z](, ?[a-z])*\))?", label):
+    """Math ('f(x)', 'x₁') in the numbers' face; anything else ('risk', in any language) as words."""
+    if re.fullmatch(r"[a-zA-Zα-ω][₀-₉0-9]?(\([a-z](, ?[a-z])*\))?", label):
         return math(label, label, font_size=LABEL_FONT, color=palette().text)
-    return text(label, font_size=LABEL_FONT * 0.8, color=palette().text)
+    return text(label, font_size=LABEL_FONT, color=palette().text)
+
+
+def tick_label(value: float, places: int) -> VMobject:
+    """A tick's number as a slide prints it (−2, 0.5), in the numbers' face."""
+    return math(fixed(value, places), fixed(value, places), font_size=TICK_FONT, color=palette().text)
+
+
+def tick_values(rng: Sequence[float]) -> list[float]:
+    n = int(round((rng[1] - rng[0]) / rng[2]))
+    first = np.ceil(rng[0] / rng[2] - 1e-9) * rng[2]
+    return [v for v in (first + k * rng[2] for k in range(n + 1)) if v <= rng[1] + 1e-9]
+
+
+def box_ticks(
+    axes: Axes, x_range: Sequence[float], y_range: Sequence[float]
+) -> tuple[VGroup, VGroup, VGroup]:
+    """Tick marks inside the box's bottom and left edges, their numbers outside it, as
+    plotting libraries draw them: (marks, x numbers, y numbers)."""
+    p = palette()
+    marks, xs, ys = VGroup(), VGroup(), VGroup()
+    for v in tick_values(x_range):
+        at = axes.c2p(v, y_range[0])
+        marks.add(Line(at, at + UP * 0.1, stroke_color=p.axis, stroke_width=2))
+        xs.add(tick_label(v, decimals(x_range[2])).next_to(at, DOWN, buff=0.1))
+    for v in tick_values(y_range):
+        at = axes.c2p(x_range[0], v)
+        marks.add(Line(at, at + RIGHT * 0.1, stroke_color=p.axis, stroke_width=2))
+        ys.add(tick_label(v, decimals(y_range[2])).next_to(at, LEFT, buff=0.1))
+    return marks, xs, ys
+
+
+def end_labels(
+    box: VMobject, x_label: VMobject, y_label: VMobject, y_numbers: VGroup, x_numbers: VGroup | None = None
+) -> None:
+    """The axis labels at the axes' ends, as plotting libraries put them: x right of the box's
+    bottom-right corner, level with the tick numbers (right of the last one); y at the top of
+    the left edge, in the tick numbers' column or, when wider than it, inside the box's corner.
+    A tick number the y label would cover is dropped (the label names that end)."""
+    corner = box.get_corner(DR)
+    x_label.next_to(corner, RIGHT, buff=0.12).shift(DOWN * (0.1 + x_label.height / 2))
+    last = max((n.get_right()[0] for n in x_numbers or []), default=corner[0])
+    x_label.shift(RIGHT * max(last + 0.12 - x_label.get_left()[0], 0))
+    top_left = box.get_corner(UL)
+    y_label.move_to(top_left + LEFT * (0.12 + y_label.width / 2) + DOWN * (y_label.height / 2))
+    if y_label.get_left()[0] < -FRAME_W / 2 + 0.1:
+        y_label.move_to(top_left + RIGHT * (0.15 + y_label.width / 2) + DOWN * (0.08 + y_label.height / 2))
+    for num in list(y_numbers):
+        covered = num.get_top()[1] > y_label.get_bottom()[1] - 0.06
+        if covered and num.get_right()[0] > y_label.get_left()[0] - 0.05:
+            y_numbers.remove(num)
 
 
 def story_axes(
@@ -71,50 +123,28 @@ def story_axes(
     height: float,
     x_label: str,
     y_label: str,
-    left: float = -6.5,
-    centre_y: float = -0.3,
+    left: float = -6.3,
+    centre_y: float = 0.4,
     right_limit: float = 3.05,
 ) -> tuple[Axes, VGroup]:
-    """Axes with numbered ticks and their two labels; no label sits on a tick label, and the x
-    label stays left of `right_limit` (where the readout panel begins, less a gap)."""
-    axes = Axes(
-        x_range=list(x_range),
-        y_range=list(y_range),
-        x_length=width,
-        y_length=height,
-        tips=False,
-        axis_config={
-            "color": palette().axis,
-            "stroke_width": 2,
-            "include_numbers": True,
-            "font_size": TICK_FONT,
-            "label_constructor": number_class(),
-        },
-        x_axis_config={"decimal_number_config": {"num_decimal_places": decimals(x_range[2])}},
-        y_axis_config={"decimal_number_config": {"num_decimal_places": decimals(y_range[2])}},
-    )
+    """A curve's axes as a box with ticks on its bottom and left edges (d2l's matplotlib
+    look): the numbers sit outside the box, where no curve can strike through them, and the
+    two labels at the axes' ends. The Axes only map (x, f) to the scene; `axes.frame`, the
+    zero line and the tick parts are what is drawn (`axes.drawn`)."""
+    axes = Axes(x_range=list(x_range), y_range=list(y_range), x_length=width, y_length=height, tips=False)
     axes.move_to([left + width / 2, centre_y, 0])
-    # a tick label where the other axis crosses would sit on that axis: drop it
-    for axis, rng in ((axes.x_axis, x_range), (axes.y_axis, y_range)):
-        for num in list(axis.numbers):
-            if abs(num.get_value() - np.clip(0.0, rng[0], rng[1])) < 1e-9:
-                axis.numbers.remove(num)
-        axis.numbers.set_color(palette().text)
-    x_lab = axis_label(x_label)
-    x_lab.next_to(axes.x_axis.get_end(), RIGHT, buff=0.15)
-    for num in list(axes.x_axis.numbers):  # the last tick's number may reach past the axis end
-        if num.get_right()[0] + 0.1 > x_lab.get_left()[0] and abs(num.get_y() - x_lab.get_y()) < 0.5:
-            if x_lab.get_right()[0] + num.width > right_limit:  # no room: the label names the end
-                axes.x_axis.numbers.remove(num)
-            else:
-                x_lab.set_x(num.get_right()[0] + 0.12 + x_lab.width / 2)
-    y_lab = axis_label(y_label)
-    y_lab.next_to(axes.y_axis.get_end(), RIGHT, buff=0.15)
-    excess = x_lab.get_right()[0] - right_limit
-    if excess > 1e-6 and width - excess > 0.5 * width:  # narrower, to keep the panel's gap
-        return story_axes(
-            x_range, y_range, width - excess, height, x_label, y_label, left, centre_y, right_limit
-        )
+    p = palette()
+    frame = Rectangle(width=width, height=height, stroke_color=p.axis, stroke_width=2, fill_opacity=0)
+    frame.move_to(axes.get_center())
+    marks, xs, ys = box_ticks(axes, x_range, y_range)
+    axes.x_axis.numbers, axes.y_axis.numbers = xs, ys
+    x_lab, y_lab = axis_label(x_label), axis_label(y_label)
+    end_labels(frame, x_lab, y_lab, ys, xs)
+    parts = VGroup(frame, marks, xs, ys)
+    if y_range[0] < 0 < y_range[1]:  # f = 0, as a faint line across the box
+        zero = Line(axes.c2p(x_range[0], 0), axes.c2p(x_range[1], 0), stroke_color=p.axis, stroke_width=1.5)
+        parts.add(zero.set_stroke(opacity=0.6))
+    axes.frame, axes.drawn = frame, parts
     return axes, VGroup(x_lab, y_lab)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from manim import DOWN, Line, VGroup, VMobject
 
-from scenes.kit.mathtext import math
+from scenes.kit.mathtext import Size, math
 from scenes.kit.numbers import LiveNumber
 from scenes.kit.palette import palette
 
@@ -48,10 +48,10 @@ class StateBars(VGroup):
             x = self.origin[0] + GAP * k + 0.1
             bar = VMobject(fill_color=color, fill_opacity=0.85, stroke_width=0)
             self.bars.append(bar)
-            name = math(names[k][0], names[k][1], font_size=28)
+            name = math(names[k][0], names[k][1], font_size=Size.NAME)
             name.next_to([x + BAR_WIDTH / 2, self.origin[1], 0], DOWN, buff=0.12)
             self.add(name)
-            num = LiveNumber(self.values[0, k], decimals=2, include_sign=False, font_size=24)
+            num = LiveNumber(self.values[0, k], digits=2, font_size=Size.NUMBER - 2)
             num.place([x + GAP - 0.12, self.origin[1] - 0.62, 0])
             self.numbers.append(num)
         self.show(0)

@@ -1,23 +1,22 @@
-"""Math labels: LaTeX when the machine has it, Unicode text when it does not.
+"""Words and math in one sans family, at sizes that read from the back of a lecture hall.
 
-A lecturer's laptop may have no TeX; the scenes must still render, with the same
-labels in plain Unicode, and say once why they look different.
+Math is drawn as Unicode text in the same sans face as the words (DejaVu Sans has the
+subscripts, Greek letters and operators), so "x₂" is one glyph in a caption, a readout and
+an axis; LaTeX's Computer Modern beside sans words read as two typefaces. `has_latex` stays
+for the set-up checks.
 """
 
 from __future__ import annotations
 
-import logging
 import shutil
 from typing import Any
 
 import numpy as np
-from manim import MathTex, Text, VMobject
+from manim import Text, VMobject, config
 
 from scenes.kit.i18n import language
 from scenes.kit.palette import palette
-
-_log = logging.getLogger("roll")
-_warned = False
+from scenes.kit.typeset import typeset
 
 
 def has_latex() -> bool:
@@ -25,18 +24,25 @@ def has_latex() -> bool:
     return shutil.which("latex") is not None and shutil.which("dvisvgm") is not None
 
 
-def use_latex() -> bool:
-    """Whether to typeset with LaTeX; warns once per process when falling back."""
-    global _warned
-    ok = has_latex()
-    if not ok and not _warned:
-        _warned = True
-        _log.warning("latex or dvisvgm not found: math is drawn as Unicode text (install TeX for MathTex)")
-    return ok
-
-
 TEXT_FONT = "DejaVu Sans"  # clear at 480p; pango falls back to a default font where it is missing
+MATH_FONT = TEXT_FONT  # numbers and math in every language: Noto Sans CJK has no ₁ ₂
 FONTS = {"zh": "Noto Sans CJK SC"}  # without it pango picks a Japanese face for Chinese text
+
+
+class Size:
+    """Font sizes (manim's Text points) for a frame 8 units high. At 24 a digit's cap is 0.25
+    units (1/32 of the frame, 15 px at 480p); a subscript digit is 0.575 of the size's cap,
+    so text holding subscripts is set at 32 or more (≥ 70 % of 15 px)."""
+
+    TITLE = 34
+    CAPTION = 32
+    CAPTION_MIN = 30  # a long caption shrinks to this, then takes a second line
+    NAME = 34  # the panel's names (x₁, ∂f/∂x₂, η) and axis labels: a lone "x" is 0.26 high
+    NUMBER = 30  # the panel's live numbers: 0.32 units high, 19 px at 480p
+    HEADER = 28  # a ball's name in the panel
+    TICK = 26
+    LABEL = 30  # annotations at a ball or a critical point
+    SMALLEST = 24  # nothing on screen is set smaller
 
 
 def text_font() -> str:
@@ -53,11 +59,28 @@ def require_font(lang: str) -> None:
         raise RuntimeError(f"the font {font!r} for {lang} is missing (fonts-noto-cjk): run `make render`")
 
 
+class MathText(Text):
+    """Math drawn as text in the numbers' face: a formula, not words (translation leaves it
+    as it is, as it left MathTex)."""
+
+
+def laid_out(s: str, cls: type[Text] = Text, **kwargs: Any) -> Text:
+    """manim's Text: pango lays it out on an SVG as wide as the movie's pixels, and wraps a
+    line longer than that (a caption at 120 px wide came out on two lines, at half its
+    width): lay every text out as on a 4K frame, so sizes do not depend on the quality."""
+    width = config.pixel_width
+    config.pixel_width = max(width, 3840)
+    try:
+        return cls(s, **kwargs)
+    finally:
+        config.pixel_width = width
+
+
 def text(s: str, **kwargs: Any) -> Text:
     """Text in the scenes' sans-serif font (the language's own font where it needs one)."""
     kwargs.setdefault("font", text_font())
     kwargs.setdefault("color", palette().text)
-    return Text(s, **kwargs)
+    return laid_out(typeset(s), **kwargs)
 
 
 def flat(mob: VMobject) -> VMobject:
@@ -66,19 +89,14 @@ def flat(mob: VMobject) -> VMobject:
     parts = mob.family_members_with_points()
     out = VMobject(fill_color=parts[0].get_fill_color(), fill_opacity=1.0, stroke_width=0)
     out.points = np.concatenate([p.points for p in parts])
+    out.words = getattr(mob, "original_text", None)  # what it says: the layout tests read it
     return out
 
 
 def math(tex: str, plain: str, **kwargs: Any) -> VMobject:
-    """`MathTex(tex)` or, without TeX, `Text(plain)` at the same font size."""
+    """Math as Unicode text (`plain`) in the sans face of the numbers; `tex` is the formula's
+    LaTeX, kept by the callers for the records (beats, decks), not drawn."""
     kwargs.setdefault("color", palette().text)
-    if use_latex():
-        return MathTex(tex, **kwargs)
-    kwargs.setdefault("font_size", 48)
-    kwargs["font_size"] *= 0.8  # Text's glyphs run larger than MathTex's at equal font_size
-    return text(plain, **kwargs)
-
-
-def number_class() -> type[VMobject]:
-    """The mobject class DecimalNumber and axis labels should build their digits from."""
-    return MathTex if use_latex() else Text
+    kwargs.setdefault("font_size", Size.NAME)
+    kwargs.setdefault("font", MATH_FONT)
+    return laid_out(typeset(plain), MathText, **kwargs)

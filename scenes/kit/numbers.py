@@ -12,32 +12,32 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from manim import ManimColor, VMobject
+from manim import ManimColor, Text, VMobject
 
-from scenes.kit.mathtext import math, use_latex
+from scenes.kit.mathtext import MATH_FONT, Size
 from scenes.kit.palette import palette
+from scenes.kit.typeset import MINUS, figure
 
-CHARS = "0123456789.+-e"
-SCIENTIFIC_AT = 1e5  # from here on a value is shown as +1.2346e+07: a runaway stays readable
-
-
-def _glyphs(font_size: float) -> dict[str, tuple[np.ndarray, float]]:
-    return _typeset(font_size, use_latex())
+CHARS = "0123456789." + MINUS + "×⁰¹²³⁴⁵⁶⁷⁸⁹⁻∞nan"
 
 
 @lru_cache(maxsize=8)
-def _typeset(font_size: float, latex: bool) -> dict[str, tuple[np.ndarray, float]]:
-    """Each character's outline relative to (its left edge, the row's centre line), and its width."""
-    row = math(CHARS, " ".join(CHARS), font_size=font_size)
+def _glyphs(font_size: float) -> dict[str, tuple[np.ndarray, float]]:
+    """Each character's outline relative to (its left edge, the row's centre line), and its
+    width: typeset once per size, in the numbers' sans face (superscripts keep their rise)."""
+    chars = "".join(dict.fromkeys(CHARS))
+    row = Text(" ".join(chars), font=MATH_FONT, font_size=font_size)
     parts = row.family_members_with_points()
-    if len(parts) != len(CHARS):
-        raise RuntimeError(f"expected {len(CHARS)} glyphs, got {len(parts)}")
-    mid_y = row.get_center()[1]
+    if len(parts) != len(chars):
+        raise RuntimeError(f"expected {len(chars)} glyphs, got {len(parts)}")
+
+
+    digit = parts[0]
     out = {}
-    for ch, part in zip(CHARS, parts, strict=True):
+    for ch, part in zip(chars, parts, strict=True):
         pts = part.points.copy()
         pts[:, 0] -= part.get_left()[0]
-        pts[:, 1] -= mid_y
+        pts[:, 1] -= digit.get_center()[1]  # the digits' middle is the row's centre line
         out[ch] = (pts, float(part.width))
     return out
 
@@ -51,25 +51,23 @@ class LiveNumber(VMobject):
     def __init__(
         self,
         value: float,
-        decimals: int = 4,
-        include_sign: bool = True,
-        font_size: float = 34,
+        digits: int = 3,
+        font_size: float = Size.NUMBER,
         color: ManimColor | None = None,
     ) -> None:
         super().__init__(fill_color=color or palette().text, fill_opacity=1.0, stroke_width=0)
         self.glyphs = _glyphs(font_size)
-        self.decimals, self.include_sign = decimals, include_sign
-        self.gap = 0.06 * font_size / 48
+        self.digits = digits  # significant digits; 0: a whole number (the step counter)
+        self.gap = 0.045 * font_size / 30
         self.anchor = np.zeros(3)  # right end of the centre line
         self.value = float("nan")
         self.set_value(value)
 
     def text_of(self, value: float) -> str:
-        kind = "e" if abs(value) >= SCIENTIFIC_AT and self.decimals > 0 else "f"
-        s = f"{value:+.{self.decimals}{kind}}" if self.include_sign else f"{value:.{self.decimals}{kind}}"
-        if s.lstrip("+-").strip("0.") == "":  # -0.0000 reads as a sign flip: show +0.0000
-            s = s.replace("-", "+" if self.include_sign else "")
-        return s
+        """As a slide prints it (scenes.kit.typeset): −0.0576, 5.60×10⁶, a whole step count."""
+        if self.digits == 0:
+            return f"{round(value):d}".replace("-", MINUS)
+        return figure(value, self.digits)
 
     def text_width(self, s: str) -> float:
         return sum(self.glyphs[ch][1] for ch in s) + self.gap * max(len(s) - 1, 0)

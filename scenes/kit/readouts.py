@@ -12,15 +12,15 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from manim import LEFT, RIGHT, Dot, VGroup, VMobject
 
-from scenes.kit.mathtext import math, text
+from scenes.kit.mathtext import Size, math, text
 from scenes.kit.numbers import LiveNumber
 from scenes.kit.palette import palette
 
-PANEL_X = 3.35  # left edge of the readout column on a chapter scene
-PANEL_WIDTH = 3.3
-ROW = 0.46
-FONT = 28  # readable at 480p: about 16 px glyphs
-NUMBER_SIZE = 34
+PANEL_X = 2.3  # left edge of the readout column when no layout says otherwise
+PANEL_WIDTH = 4.5
+ROW = 0.5  # a row of Size.NUMBER digits and Size.NAME names, with air between rows
+FONT = Size.HEADER  # words in the panel
+NUMBER_SIZE = Size.NUMBER
 
 Feed = Callable[[], float]
 
@@ -61,33 +61,41 @@ class Readouts(VGroup):
         self,
         label: VMobject,
         feed: Feed,
-        decimals: int = 4,
-        sign: bool = True,
+        digits: int = 3,
         size: float = NUMBER_SIZE,
     ) -> LiveNumber:
-        """A name on the left and a number flush right that follows `feed` every frame."""
+        """A name on the left and a number flush right that follows `feed` every frame
+        (`digits` significant; 0 for a whole number)."""
         self.add(label.move_to([self.left, self.y, 0], aligned_edge=LEFT))
-        num = self._number(feed, decimals, sign, size).place([self.right, self.y, 0])
+        num = self._number(feed, digits, size).place([self.right, self.y, 0])
         self.y -= self.row_height
         return num
 
     def cells(
         self,
         cells: Sequence[tuple[VMobject, Feed, Sequence[float]]],
-        size: float = NUMBER_SIZE - 6,
-        decimals: int = 3,
+        size: float = NUMBER_SIZE,
+        digits: int = 3,
     ) -> None:
         """Several name/number pairs on one row, each as wide as its widest value needs
         (`values` are every value the number will show), so they never run together."""
-        gap_in, gap_out = 0.14, 0.4
-        nums = [self._number(feed, decimals, True, size) for _, feed, _ in cells]
+        gap_in, gap_out = 0.12, 0.36
+        nums = [self._number(feed, digits, size) for _, feed, _ in cells]
         widths = [n.widest(vals) for n, (_, _, vals) in zip(nums, cells, strict=True)]
         total = sum(lab.width + gap_in + w for (lab, _, _), w in zip(cells, widths, strict=True))
         total += gap_out * (len(cells) - 1)
-        if total > self.panel_width:  # fewer decimals before anything overlaps
+        if total > self.panel_width:  # fewer digits before anything overlaps
             for n in nums:
-                n.decimals = 2
+                n.digits = 2
             widths = [n.widest(vals) for n, (_, _, vals) in zip(nums, cells, strict=True)]
+            total = sum(lab.width + gap_in + w for (lab, _, _), w in zip(cells, widths, strict=True))
+            total += gap_out * (len(cells) - 1)
+        if total > self.panel_width and len(cells) > 1:  # still too wide: a row per number
+            self.numbers = self.numbers[: -len(nums)]
+            self.feeds = self.feeds[: -len(nums)]
+            for lab, feed, _vals in cells:
+                self.live(lab, feed, digits=2, size=size)
+            return
         x = self.left
         for (lab, _, _), num, w in zip(cells, nums, widths, strict=True):
             self.add(lab.move_to([x, self.y, 0], aligned_edge=LEFT))
@@ -96,7 +104,7 @@ class Readouts(VGroup):
             x += gap_out
         self.y -= self.row_height
 
-    def header(self, name: str, color: object, size: float = FONT - 2) -> Readouts:
+    def header(self, name: str, color: object, size: float = FONT) -> Readouts:
         """A ball's dot and name, in its colour."""
         head = VGroup(
             Dot(radius=0.09, color=color).set_stroke(palette().ball_edge, 1.5, background=False),
@@ -114,8 +122,8 @@ class Readouts(VGroup):
         shown = text(value, font_size=size, color=color) if value else None
         return self.row(text(name, font_size=size, color=color), shown)
 
-    def _number(self, feed: Feed, decimals: int, sign: bool, size: float) -> LiveNumber:
-        num = LiveNumber(feed(), decimals=decimals, include_sign=sign, font_size=size, color=palette().text)
+    def _number(self, feed: Feed, digits: int, size: float) -> LiveNumber:
+        num = LiveNumber(feed(), digits=digits, font_size=size, color=palette().text)
         self.numbers.append(num)
         self.feeds.append((num, feed))
         return num
@@ -130,5 +138,5 @@ def name_text(words: str, size: float = FONT) -> VMobject:
     return text(words, font_size=size, color=palette().text)
 
 
-def name_math(tex: str, plain: str, size: float = NUMBER_SIZE) -> VMobject:
+def name_math(tex: str, plain: str, size: float = Size.NAME) -> VMobject:
     return math(tex, plain, font_size=size, color=palette().text)

@@ -18,26 +18,29 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import DOWN, ORIGIN, RIGHT, UL, UP, Dot, Line, Scene, ValueTracker, VGroup, VMobject, linear
+from manim import DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Dot, Line, Scene, ValueTracker, VGroup, VMobject, linear
 
 from landscapes import Landscape, Settings, Story, Trajectory
 from scenes.catalog import get_story
-from scenes.kit.axes import curve, curve_points, story_axes, to_scene, value_range
+from scenes.kit.axes import curve, curve_points, end_labels, story_axes, to_scene, value_range
 from scenes.kit.bars import StateBars
 from scenes.kit.contour import ContourPlane
 from scenes.kit.i18n import _, use_language
 from scenes.kit.labels import Box, Obstacles, box_of, place
-from scenes.kit.mathtext import flat, math, require_font, text
+from scenes.kit.layout import EDGE, FRAME_W, Regions, regions
+from scenes.kit.mathtext import Size, flat, math, require_font, text
 from scenes.kit.palette import ball_color, palette, use_palette
-from scenes.kit.readouts import FONT, NUMBER_SIZE, PANEL_X, Readouts, name_math, name_text, series_feed
+from scenes.kit.readouts import FONT, NUMBER_SIZE, Readouts, name_math, name_text, series_feed
 from scenes.kit.step import StepArrow, Tangent
+from scenes.kit.typeset import typeset
 from scenes.kit.words import coordinate_names, settings_label
 from scenes.narration.beats import BOOK_VIEW, Beat, Label, Narration
 from scenes.narration.registry import narrate
 
-CAPTION_FONT = 30
-CAPTION_WIDTH = 12.8  # 0.7 clear of each frame edge (5 %)
-FRAME = (-7.0, -3.35, 7.0, 3.9)  # where annotations may go: the frame above the caption line
+CAPTION_FONT = Size.CAPTION
+TRAIL_WIDTH = 4.5
+CAPTION_WIDTH = FRAME_W - 2 * EDGE - 0.3
+FRAME = (-7.05, -3.35, 7.05, 3.9)  # where annotations may go before a layout is chosen
 
 
 @dataclass
@@ -111,6 +114,9 @@ class StoryScene(Scene):
         self.plane: ContourPlane | None = None
         self.obstacles = Obstacles()
         self.plot_area: Box = FRAME
+        self.regions: Regions | None = None  # chosen with the plot (scenes.kit.layout)
+        self.title_mob: VMobject | None = None
+        self.caption_step: int | None = None  # the step a shown caption's numbers belong to
         self.marks: list[VGroup] = []
         self.panels: list[Readouts] = []  # annotations keep clear of them
         self.curves: list[VMobject] = []
@@ -151,12 +157,50 @@ class StoryScene(Scene):
         for m in mobs:
             self.obstacles.add_box(box_of(m, pad=0.05))
 
-    def title(self, tex: str | None = None, plain: str | None = None) -> VMobject:
-        t = math(tex or self.landscape.latex, plain or self.landscape.plain, font_size=40)
-        t.to_corner(UL, buff=0.3)
-        self.overlay(t)
+    def layout(self, kind: str, aspect: float | None = None) -> Regions:
+        """Cut the frame for this scene's view (scenes.kit.layout): the caption strip as tall
+        as its longest caption needs; the title moves to the top of the panel column."""
+        self.regions = regions(kind, aspect, caption_lines=self.caption_lines())
+        if self.title_mob is not None:
+            self.place_title(self.title_mob)
+        return self.regions
+
+    def caption_lines(self) -> int:
+        try:
+            beats = self.narration.beats
+        except Exception:  # a scene without words yet (a story file's own) takes one line
+            return 1
+        return max((len(self.caption_rows(b.caption)) for b in beats), default=1)
+
+    def place_title(self, t: VMobject) -> None:
+        """Top left of the panel column; a formula wider than the column breaks after its
+        "=" (as a slide would), and only one too wide for two lines is shrunk."""
+        panel = self.regions.panel if self.regions else regions("plane", 7 / 6).panel
+        width = panel[2] - panel[0]
+        words = getattr(t, "original_text", "")
+        for mark in (", ", "="):  # two formulas: one a line; one formula: break after its "="
+            if t.width > width and mark in words:
+                cut = words.index(mark) + len(mark)
+                head = len(words[:cut].replace(" ", ""))
+                VGroup(*t[:head]).next_to(VGroup(*t[head:]), UP, buff=0.12, aligned_edge=LEFT)
+        if t.width > width:
+            t.scale_to_fit_width(width)
+        t.move_to([panel[0], panel[3], 0], aligned_edge=UL)
         self.block(t)
+
+    def title(self, tex: str | None = None, plain: str | None = None) -> VMobject:
+        """The formula, at the top of the panel column."""
+        t = math(tex or self.landscape.latex, plain or self.landscape.plain, font_size=Size.TITLE)
+        self.title_mob = t
+        self.place_title(t)
+        self.overlay(t)
         return t
+
+    def panel_box(self) -> Box:
+        """Where readouts go: the panel column under the title."""
+        panel = self.regions.panel if self.regions else regions("plane", 7 / 6).panel
+        top = self.title_mob.get_bottom()[1] - 0.4 if self.title_mob is not None else panel[3] - 0.25
+        return (panel[0], panel[1], panel[2], top)
 
     def plot(
         self,
@@ -164,30 +208,38 @@ class StoryScene(Scene):
         landscapes: Sequence[Landscape] | None = None,
         y_label: str | None = None,
         colors: Sequence[Any] | None = None,
-        width: float = 9.0,
-        height: float = 5.3,
         x_step: float | None = None,
+        inset: float | None = None,
     ) -> list[VMobject]:
         """Axes fitted to the sampled curves of the landscapes, and the curves on them."""
         from scenes.kit.axes import nice_range
 
+        inset_in = inset  # how far wide tick numbers push the box right
         lss = list(landscapes or [self.landscape])
         colors = list(colors or [palette().curve])
         step = x_step or nice_range(x_range[0], x_range[1], ticks=6, pad=0.0)[2]
         y_label = y_label or ("g(x)" if lss[0].name == "g" else "f(x)")
+        left, bottom, right, top = self.layout("curve").plot
+        left += inset_in or 0.0
         self.axes, labels = story_axes(
-            [x_range[0], x_range[1], step], value_range(lss, x_range), width, height, "x", y_label
+            [x_range[0], x_range[1], step],
+            value_range(lss, x_range),
+            right - left,
+            top - bottom,
+            "x",
+            y_label,
+            left=left,
+            centre_y=(top + bottom) / 2,
         )
+        reach = min(m.get_left()[0] for m in [*self.axes.y_axis.numbers, labels[1]])
+        if reach < FRAME[0] + 0.05:  # wide tick numbers (−100): the box moves right, narrower
+            inset = FRAME[0] + 0.05 - reach
+            inset += inset_in or 0.0
+            return self.plot(x_range, landscapes, y_label, colors, x_step=step, inset=inset)
         self.axis_labels = labels
-        self.add(self.axes, labels)
+        self.add(self.axes.drawn, labels)
         self.block(labels, *self.axes.x_axis.numbers, *self.axes.y_axis.numbers)
-        for axis in (self.axes.x_axis, self.axes.y_axis):
-            self.obstacles.add_line(np.array([axis.get_start(), axis.get_end()]))
-        lo, hi = (
-            self.axes.c2p(x_range[0], self.axes.y_range[0]),
-            self.axes.c2p(x_range[1], self.axes.y_range[1]),
-        )
-        self.plot_area = (max(FRAME[0], lo[0] - 0.4), FRAME[1], min(FRAME[2], hi[0] + 0.3), FRAME[3])
+        self.plot_area = (left, bottom, right, top)
         curves = []
         for k, ls in enumerate(lss):
             pts = curve_points(self.axes, ls, x_range)
@@ -201,14 +253,14 @@ class StoryScene(Scene):
         self,
         x_range: Sequence[float],
         y_range: Sequence[float],
-        width: float = 5.6,
-        height: float = 4.9,
-        left: float = -6.1,
-        centre_y: float = -0.2,
         levels: int | Sequence[float] = 12,
     ) -> ContourPlane:
-        """The landscape seen from above, placed left of the panel; balls move over it."""
+        """The landscape seen from above, as large as the frame allows at equal aspect, left
+        of the panel; balls move over it."""
         x_label, y_label = coordinate_names(self.landscape)
+        aspect = (x_range[1] - x_range[0]) / (y_range[1] - y_range[0])
+        left, bottom, right, top = self.layout("plane", aspect).plot
+        width, height = right - left, top - bottom
         plane = ContourPlane(
             self.landscape,
             x_range,
@@ -218,8 +270,15 @@ class StoryScene(Scene):
             levels,
             x_label=x_label,
             y_label=y_label,
-            centre=(left + width / 2, centre_y),
+            centre=(left + width / 2, (top + bottom) / 2),
         )
+        edge = plane.frame_box.get_left()[0]
+        ys = VGroup(*(t for t in plane.tick_labels if t.get_right()[0] < edge))
+        xs = VGroup(*(t for t in plane.tick_labels if t.get_right()[0] >= edge))
+        end_labels(plane.frame_box, plane.x_label, plane.y_label, ys, xs)
+        for t in list(plane.tick_labels):  # end_labels dropped a y number under the y label
+            if t.get_right()[0] < plane.frame_box.get_left()[0] and t not in ys.submobjects:
+                plane.tick_labels.remove(t)
         self.plane, self.axes = plane, plane.axes
         self.add(plane)
         self.block(plane.tick_labels, plane.x_label, plane.y_label)
@@ -254,9 +313,10 @@ class StoryScene(Scene):
         color = color or ball_color(len(self.balls))
         coords = self.scene_points(traj)
         dot = self.make_dot(coords[0], radius, color)
-        trail = VMobject(
-            stroke_color=color, stroke_width=2.5, stroke_opacity=1.0
-        )  # 3:1 on the plane and surface
+        # 4.5 is 6 px at 1080p (manim draws stroke width × 0.01 units); an edge of the
+        # background's colour keeps the trail apart from the bands and isolines it crosses
+        trail = VMobject(stroke_color=color, stroke_width=TRAIL_WIDTH, stroke_opacity=1.0)
+        trail.set_stroke(palette().background, width=TRAIL_WIDTH + 3.0, opacity=0.9, background=True)
         box = None if self.clip_to_view else self.view_box()
         segments = trail_segments(coords, box)
         inside = in_box(coords, box) if box is not None else np.ones(len(coords), dtype=bool)
@@ -360,36 +420,30 @@ class StoryScene(Scene):
         self.plane = None
         self.landscape = landscape
 
-    def ball_readouts(
-        self,
-        left: float = PANEL_X,
-        top: float = 2.75,
-        width: float = 3.3,
-        show_lr: bool = False,
-    ) -> Readouts:
-        """Step, then per ball its optimizer with every hyper-parameter in force and one row of
-        live coordinates and f (and the learning rate in force, for schedules)."""
-        panel = Readouts(left=left, top=top, width=width, row=0.42)
+    def ball_readouts(self, show_lr: bool = False) -> Readouts:
+        """Step, then per ball its optimizer with every hyper-parameter in force and its live
+        coordinates; f on a row of its own while the column has room for it (up to two balls
+        on a plane); the learning rate in force, for schedules. The rest of the numbers are in
+        beats.json and `roll trajectory`."""
+        left, _bottom, right, top = self.panel_box()
+        panel = Readouts(left=left, top=top, width=right - left, row=0.46)
         self.step_row(panel)
-        panel.gap(0.08)
+        panel.gap(0.06)
         names = coordinate_names(self.landscape)
+        with_f = len(self.balls) <= 2 or len(names) == 1
         for ball in self.balls:
             tr = ball.traj
-            panel.header(ball.name, ball.color, size=FONT - 6)
+            panel.header(ball.name, ball.color)
             index = self.index_of(ball)
             cols = [(tex, plain, tr.points[:, k]) for k, (tex, plain) in enumerate(names)]
-            cols.append(("f", "f", tr.values))
-            panel.cells(
-                [
-                    (name_math(tex, plain, size=FONT - 2), series_feed(arr, index), arr)
-                    for tex, plain, arr in cols
-                ]
-            )
-            if show_lr and tr.lrs is not None:  # the rate in force: a row of its own, 4 decimals
-                panel.cells(
-                    [(name_math(r"\eta", "η", size=FONT - 2), series_feed(tr.lrs, index), tr.lrs)], decimals=4
-                )
-            panel.gap(0.08)
+            panel.cells([(name_math(tex, plain), series_feed(arr, index), arr) for tex, plain, arr in cols])
+            rows = [("f", "f", tr.values)] if with_f else []
+            if show_lr and tr.lrs is not None:  # the rate in force
+                rows.append((r"\eta", "η", tr.lrs))
+            if rows:
+                cells = [(name_math(tex, plain), series_feed(arr, index), arr) for tex, plain, arr in rows]
+                panel.cells(cells)
+            panel.gap(0.06)
         return self.add_panel(panel)
 
     def book_plane(
@@ -411,7 +465,7 @@ class StoryScene(Scene):
         if steps:
             for ball in balls:
                 self.show_step(ball)
-        return balls, self.ball_readouts(left=0.75, width=6.0, show_lr=show_lr)
+        return balls, self.ball_readouts(show_lr=show_lr)
 
     def state_bars(self, balls: Sequence[Ball], panel: Readouts, name: str = "s") -> list[StateBars]:
         """A bar chart of one state per ball under the panel, all on one √ scale so that balls
@@ -420,8 +474,12 @@ class StoryScene(Scene):
         if not carriers:
             return []
         top = float(max(np.sqrt(b.traj.state[name].max()) for b in carriers))
+        floor = self.panel_box()[1] + 0.85  # room under the bars for their names and numbers
+        height = max(min(1.8, panel.bottom - 0.35 - floor), 0.6)
         return [
-            self.show_state(ball, name, origin=(1.0 + 2.6 * k, panel.bottom - 2.3), scale_max=top, height=1.8)
+            self.show_state(
+                ball, name, origin=(panel.left + 0.1 + 2.4 * k, floor), scale_max=top, height=height
+            )
             for k, ball in enumerate(carriers)
         ]
 
@@ -451,6 +509,11 @@ class StoryScene(Scene):
             raise ValueError("the gradient's own step is drawn on a contour plane")
         ends = ball.traj.gradient_steps()  # the numbers' side computes the step; here it is drawn
         targets = to_scene(self.axes, ends[:, 0], ends[:, 1])
+        n = min(len(targets), len(ball.coords))
+        pairs = np.empty((2 * n, 3))
+        pairs[0::2], pairs[1::2] = ball.coords[:n], targets[:n]
+        targets = targets.copy()
+        targets[:n] = trail_segments(pairs, self.view_box())[0::2, -1]  # inside the plot's box
         arrow = StepArrow(color or palette().gradient, width=3.0)
 
         def point(i: int) -> None:
@@ -506,28 +569,25 @@ class StoryScene(Scene):
     # ---- readouts ------------------------------------------------------------
     def readouts(
         self,
-        top: float = 2.6,
         dim_names: Sequence[str] = ("x",),
         extra: dict[int, list[tuple[str, str, np.ndarray]]] | None = None,
+        gradients: bool = True,
     ) -> Readouts:
         """Step and learning rate, then per ball: x (y), f, gradient (and `extra` rows, as
         (tex, plain, values per step) by ball index), updated in place."""
-        panel = Readouts(top=top)
+        left, _bottom, right, top = self.panel_box()
+        panel = Readouts(left=left, top=top, width=right - left)
         self.step_row(panel)
         # η as the balls' rules have it: adadelta has none, a schedule changes it every step
         with_lr = [b for b in self.balls if "lr" in b.traj.settings.hyperparameters]
         scheduled = [b for b in with_lr if b.traj.settings.schedule != "constant" and b.traj.lrs is not None]
         if len(with_lr) == 1 and scheduled:
             ball = scheduled[0]
-            panel.live(
-                name_math(r"\eta", "η", size=FONT + 8),
-                series_feed(ball.traj.lrs, self.index_of(ball)),
-                sign=False,
-            )
+            panel.live(name_math(r"\eta", "η"), series_feed(ball.traj.lrs, self.index_of(ball)))
         elif with_lr:
             lrs = sorted({b.traj.settings.lr for b in with_lr})
             lr_text = ", ".join(f"{v:g}" for v in lrs)
-            panel.row(name_math(r"\eta", "η", size=FONT + 8), name_math(lr_text, lr_text))
+            panel.row(name_math(r"\eta", "η"), name_math(lr_text, lr_text, size=NUMBER_SIZE))
         panel.gap()
         for b, ball in enumerate(self.balls):
             sym = "g" if ball.traj.settings.landscape == "g" else "f"
@@ -542,7 +602,8 @@ class StoryScene(Scene):
             ]
             fname = f"{sym}(x)" if len(dim_names) == 1 else f"{sym}({', '.join(dim_names)})"
             series.append((fname, fname, ball.traj.values))
-            series += [(tex, plain, ball.traj.grads[:, k]) for k, (tex, plain) in enumerate(grad_names)]
+            if gradients:
+                series += [(tex, plain, ball.traj.grads[:, k]) for k, (tex, plain) in enumerate(grad_names)]
             series += (extra or {}).get(b, [])
             for tex, plain, arr in series:
                 panel.live(name_math(tex, plain), series_feed(arr, self.index_of(ball)))
@@ -552,9 +613,8 @@ class StoryScene(Scene):
     def step_row(self, panel: Readouts) -> None:
         """The step counter every panel starts with."""
         n_max = self.last_step
-        panel.live(
-            name_text(_("step")), lambda: min(int(self.step.get_value()), n_max), decimals=0, sign=False
-        )
+        step = name_text(_("step"), size=Size.NAME)
+        panel.live(step, lambda: min(int(self.step.get_value()), n_max), digits=0)
 
     def add_panel(self, panel: Readouts) -> Readouts:
         """Show a panel: its static rows now, its numbers as moving parts (see show_balls).
@@ -584,6 +644,7 @@ class StoryScene(Scene):
     def show_balls(self) -> None:
         """Trails, dots on top, then the live numbers: the moving parts, added after every
         static part so that Cairo draws the static ones once per animation, not per frame."""
+        self.add(self.step)  # the first moving part: manim redraws every part after it
         for ball in self.balls:
             self.add(ball.trail, *([ball.beads] if ball.beads is not None else []))
         self.add(*self.pointers)
@@ -617,7 +678,10 @@ class StoryScene(Scene):
         # updaters live only while rolling: between rolls the scene is still, and manim
         # renders a still wait as one frame repeated. The moving parts go last, so captions
         # and labels are drawn once per roll, not per frame.
+        if self.caption_step is not None and step > self.caption_step:
+            self.clear_caption()  # its numbers are the shown step's: gone before the balls move on
         self.bring_to_front(
+            self.step,  # manim redraws every frame what comes after the first moving part
             *(b.trail for b in self.balls),
             *(b.beads for b in self.balls if b.beads is not None),
             *self.pointers,
@@ -658,10 +722,14 @@ class StoryScene(Scene):
     def caption(
         self, words: str, warn: bool = False, hold: float = 1.2, beat: Beat | None = None
     ) -> VMobject:
-        """Replace the caption line at the bottom and hold it a moment."""
+        """Replace the caption line at the bottom and hold it a moment. A caption that quotes
+        numbers belongs to the step shown now: it leaves before the balls roll past it."""
         self.open_beat(beat or Beat(words, warn=warn))
         self.caption_text = words
         self.captions.append(words)
+        shown = typeset(words)
+        quotes = any(c in "0123456789" for c in shown)  # a number (not a subscript)
+        self.caption_step = int(self.step.get_value()) if quotes else None
         new = self.caption_line(words, palette().warn if warn else palette().note)
         if self.draw_captions:
             self.fade(new, self.caption_mob)
@@ -672,23 +740,46 @@ class StoryScene(Scene):
             self.wait(hold)
         return new
 
+    def clear_caption(self) -> None:
+        """The caption leaves (its subtitle cue ends here); the next one opens a new beat."""
+        self.caption_step = None
+        if self.beats and "end" not in self.beats[-1]:
+            self._close_cue(self.renderer.time)
+        if self.caption_mob is not None and self.draw_captions:
+            gone = VMobject()
+            self.fade(gone, self.caption_mob, seconds=0.2)
+            self.caption_mob = None
+
+    def caption_rows(self, words: str) -> list[str]:
+        """The caption's lines: one at the caption size, or at the smallest caption size, or
+        two split at the clause break nearest the middle."""
+        shown = typeset(words)
+        for size in (CAPTION_FONT, Size.CAPTION_MIN):
+            if text(shown, font_size=size).width <= CAPTION_WIDTH:
+                return [shown]
+        halves = split_caption(shown)
+        return list(halves) if halves is not None else [shown]
+
     def caption_line(self, words: str, color: Any) -> VMobject:
-        """The caption at the bottom: one line, or, when one would not fit, two lines split at
-        the clause break nearest the middle; only a caption too long for two lines is shrunk."""
-        line = flat(text(words, font_size=CAPTION_FONT, color=color))
-        if line.width > CAPTION_WIDTH:
-            halves = split_caption(words)
-            if halves is not None:
-                # two lines at 24 (about 14 px glyphs at 480p) keep clear of the plot's lowest tick
-                rows = [flat(text(h, font_size=CAPTION_FONT - 6, color=color)) for h in halves]
-                line = VMobject(fill_color=color, fill_opacity=1.0, stroke_width=0)
-                rows[1].next_to(rows[0], DOWN, buff=0.08)
-                for r in rows:
-                    r.set_x(0)
-                line.points = np.concatenate([r.points for r in rows])
+        """The caption in the strip at the bottom (scenes.kit.layout), as `caption_rows` cuts
+        it; only a caption too long for two lines is shrunk."""
+        rows_words = self.caption_rows(words)
+        size = CAPTION_FONT
+        if len(rows_words) > 1 or text(rows_words[0], font_size=size).width > CAPTION_WIDTH:
+            size = Size.CAPTION_MIN
+        rows = [flat(text(r, font_size=size, color=color)) for r in rows_words]
+        line = VMobject(fill_color=color, fill_opacity=1.0, stroke_width=0)
+        for k in range(1, len(rows)):
+            rows[k].next_to(rows[k - 1], DOWN, buff=0.1)
+        for r in rows:
+            r.set_x(0)
+        line.points = np.concatenate([r.points for r in rows])
+        line.words = "\n".join(rows_words)
         if line.width > CAPTION_WIDTH:
             line.scale_to_fit_width(CAPTION_WIDTH)
-        line.to_edge(DOWN, buff=0.28 if line.height < 0.5 else 0.1)
+        strip = self.regions.caption if self.regions else (0.0, -3.88, 0.0, -3.43)
+        line.move_to([0, strip[1], 0], aligned_edge=DOWN)
+        line.set_x(0)
         return line
 
     def open_beat(self, beat: Beat) -> None:
@@ -699,7 +790,9 @@ class StoryScene(Scene):
             self._close_cue(now)
             self.next_section(f"beat-{len(self.beats) + 1:02d}")
         section = self.renderer.file_writer.sections[-1].name if self.renderer.file_writer.sections else ""
-        self.beats.append({"start": now, "section": section, **beat.to_dict(self.narration_names)})
+        record = beat.to_dict(self.narration_names)
+        record["caption"] = typeset(record["caption"])  # as on screen: subtitles and decks say the same
+        self.beats.append({"start": now, "section": section, "step": int(self.step.get_value()), **record})
 
     @property
     def narration_names(self) -> list[str]:
@@ -708,7 +801,10 @@ class StoryScene(Scene):
 
     def _close_cue(self, now: float) -> None:
         last = self.beats[-1]
+        if "end" in last:  # the caption left before this beat ended (it quoted a step)
+            return
         last["end"] = now
+        last["steps"] = [last["step"], int(self.step.get_value())]
         if now > last["start"]:
             self.add_subcaption(last["caption"], duration=now - last["start"], offset=last["start"] - now)
 
@@ -780,17 +876,22 @@ class StoryScene(Scene):
             self.remove(old)
 
     def legend(self, entries: Sequence[tuple[str, Any]]) -> VGroup:
-        """A row of coloured line samples with names, under the title."""
+        """Coloured line samples with names, a row each, at the top of the panel column (under
+        the title): never over the plot or under the caption."""
         items = VGroup(
             *(
                 VGroup(
-                    Line(ORIGIN, RIGHT * 0.5, color=color, stroke_width=5),
-                    text(name, font_size=FONT - 2, color=color),
+                    Line(ORIGIN, RIGHT * 0.5, color=color, stroke_width=6),
+                    text(name, font_size=FONT, color=color),
                 ).arrange(RIGHT, buff=0.15)
                 for name, color in entries
             )
-        ).arrange(RIGHT, buff=0.5)
-        items.to_corner(UL, buff=0.3).shift(DOWN * 0.7)
+        ).arrange(DOWN, buff=0.14, aligned_edge=LEFT)
+        left, _bottom, right, top = self.panel_box()
+        if items.width > right - left:
+            items.scale_to_fit_width(right - left)
+        items.move_to([left, top + 0.15, 0], aligned_edge=UL)
+        self.title_mob = VGroup(*([self.title_mob] if self.title_mob is not None else []), items)
         self.overlay(items)
         self.block(items)
         return items

@@ -34,13 +34,14 @@ class SurfaceScene(StoryScene, ThreeDScene):
         # frames render ~40% faster, and the GIF's palette needs no dithering
         self.renderer.camera.should_apply_shading = False
         p = palette()
+        self.layout("surface")
         self.axes = ThreeDAxes(
             x_range=list(x_range),
             y_range=list(y_range),
             z_range=list(z_range),
-            x_length=5.5,
-            y_length=5.5,
-            z_length=3.2,
+            x_length=7.4,
+            y_length=7.4,
+            z_length=4.0,
             tips=False,
             axis_config={"color": p.axis},
         )

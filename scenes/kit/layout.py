@@ -1,0 +1,71 @@
+"""Where things go: the frame cut into regions, the landscape first.
+
+The plot takes most of the frame (a plane's box ≥ 40 % of it with equal aspect, a curve's
+axes ≥ 50 %), the panel is a column at the right (the title, then the numbers), the caption
+a strip along the bottom as tall as the story's longest caption needs. Every part asks
+here instead of placing itself, so the targets are met in one place and tested there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FRAME_W, FRAME_H = 14.0 + 2.0 / 9.0, 8.0  # manim's frame for 16:9
+FRAME: tuple[float, float, float, float] = (-FRAME_W / 2, -FRAME_H / 2, FRAME_W / 2, FRAME_H / 2)
+EDGE = 0.12  # clear of the frame's edges
+TICK_ROOM = 0.44  # under (and left of) a box: a tick label and its gaps
+Y_TICK_ROOM = 0.72  # left of a box: the widest tick label ("−2.5") and its gap
+LABEL_ROOM = 0.5  # right of a box: the x axis label at the axis' end
+PANEL_MIN = 4.0  # the panel column is at least this wide
+CAPTION_LINE = 0.45  # one caption line at Size.CAPTION, with its descenders
+CAPTION_GAP = 0.1
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Regions:
+    """The frame's parts, each as (left, bottom, right, top) in scene units."""
+
+    plot: Box  # the plot's box: the contour plane's frame, or the curve's axes
+    panel: Box  # title and readouts
+    caption: Box  # the caption strip
+
+    @property
+    def plot_share(self) -> float:
+        return area(self.plot) / (FRAME_W * FRAME_H)
+
+
+def area(box: Box) -> float:
+    return max(box[2] - box[0], 0.0) * max(box[3] - box[1], 0.0)
+
+
+def caption_strip(lines: int) -> Box:
+    top = FRAME[1] + EDGE + CAPTION_LINE * max(lines, 1) + CAPTION_GAP * (max(lines, 1) - 1)
+    return (FRAME[0] + EDGE, FRAME[1] + EDGE, FRAME[2] - EDGE, top)
+
+
+def regions(kind: str, aspect: float | None = None, caption_lines: int = 1) -> Regions:
+    """The regions of a scene drawn as `kind` ("plane", "curve" or "surface"); a plane keeps
+    `aspect` (its x span over its y span), so a circle of the landscape stays round."""
+    caption = caption_strip(caption_lines)
+    top = FRAME[3] - EDGE
+    bottom = caption[3] + TICK_ROOM
+    left = FRAME[0] + EDGE + Y_TICK_ROOM
+    widest = FRAME[2] - EDGE - PANEL_MIN - LABEL_ROOM - left
+    height = top - bottom
+    if kind == "plane":
+        width = height * (aspect or 1.0)
+        if width > widest:  # a wide view: as wide as the panel allows, less tall
+            width, height = widest, widest / (aspect or 1.0)
+        mid = (top + bottom) / 2
+        plot = (left, mid - height / 2, left + width, mid + height / 2)
+    elif kind == "surface":
+        plot = (FRAME[0] + EDGE, caption[3] + CAPTION_GAP, left + widest + LABEL_ROOM, top)
+    else:
+        plot = (left, bottom, left + widest, top)
+    panel = (plot[2] + LABEL_ROOM, caption[3] + CAPTION_GAP, FRAME[2] - EDGE, top)
+    return Regions(plot, panel, caption)
+
+
+__all__ = ["FRAME", "Box", "Regions", "area", "caption_strip", "regions"]
