@@ -31,8 +31,9 @@ def test_palettes_meet_the_contrast_figures(name):
     # a ball's or a curve's name is written in its colour (headers, legends, verdicts): text
     for k, ball in enumerate(p.balls):
         assert contrast(ball, p.background) >= 4.5, f"{name}.balls[{k}]"
-        for fill in ("fill_low", "fill_high"):
-            assert contrast(ball, getattr(p, fill)) >= 3.0, f"{name}.balls[{k}] on the plane's {fill}"
+    # on the plane a ball stands out by its edge (tests/test_contrast.py checks every band)
+    for fill in ("fill_low", "fill_high"):
+        assert contrast(p.ball_edge, getattr(p, fill)) >= 3.0, f"{name}.ball_edge on the plane's {fill}"
     for k, curve in enumerate(p.curves):
         assert contrast(curve, p.background) >= 4.5, f"{name}.curves[{k}]"
     assert contrast(p.text, p.fill_low) >= 4.5 and contrast(p.text, p.fill_high) >= 4.5, "labels on the plane"

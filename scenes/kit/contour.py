@@ -1,8 +1,12 @@
-"""The view from above that the chapter's 2D plots use: iso-contours over a light fill,
-inside a box with ticks on its left and bottom edges (matplotlib's look, as in d2l).
+"""The view from above that the chapter's 2D plots use: the landscape's height as colour
+(filled bands on the theme's perceptual ramp, `palette().ramp`) with iso-lines on top, inside
+a box with ticks on its left and bottom edges (matplotlib's look, as in d2l and distill).
 
-Iso-lines and filled bands come from contourpy (matplotlib's contouring engine) on a
-sampled grid; they are static VMobjects, drawn once per animation, never per frame.
+Bands and iso-lines come from contourpy (matplotlib's contouring engine) on a sampled grid;
+they are static VMobjects, one per band and one per level, drawn once per animation, never
+per frame. Where f spans more than two decades over the view (an ill-conditioned quadratic,
+rosenbrock) the levels are spaced in log(f - min f), so the valley floor the balls crawl
+along is banded too; otherwise they are spaced evenly in f, as plt.contour does.
 """
 
 from __future__ import annotations
@@ -11,20 +15,56 @@ from collections.abc import Sequence
 
 import contourpy
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Axes, Line, Rectangle, VGroup, VMobject, interpolate_color
+from manim import DOWN, LEFT, RIGHT, UP, Axes, Line, Rectangle, VGroup, VMobject
 
 from landscapes import Landscape, sample
 from scenes.kit.axes import LABEL_FONT, TICK_FONT, decimals, to_scene
 from scenes.kit.mathtext import math
-from scenes.kit.palette import palette
+from scenes.kit.palette import Ramp, palette
 
 GRID = 120  # samples per side: smooth lines, computed once
 LEVELS = 12
+DECADES = 2.0  # f - min f spanning more than this many decades (1st to 99th percentile): log levels
+# manim draws a stroke `stroke_width` * 0.01 frame units wide (Camera.cairo_line_width_multiple):
+# at 1080p, with the frame 8 units high, 1 is 1.35 px, so 1.6 is 2.2 px
+ISOLINE_WIDTH = 1.6
+
+
+def decades(z: np.ndarray) -> float:
+    """How many decades f - min f spans over the view, from its 1st to its 99th percentile
+    (robust to one far corner and to the grid point nearest the minimum)."""
+    finite = z[np.isfinite(z)]
+    if finite.size == 0:
+        return 0.0
+    lo, hi = np.percentile(finite - finite.min(), [1, 99])
+    if hi <= 0:
+        return 0.0
+    return float(np.log10(hi / lo)) if lo > 0 else float("inf")
+
+
+def contour_levels(z: np.ndarray, n: int = LEVELS) -> tuple[np.ndarray, bool]:
+    """n increasing levels for the grid values z, and whether they are log-spaced."""
+    finite = z[np.isfinite(z)]
+    if finite.size == 0:
+        return np.array([]), False
+    if decades(z) > DECADES:
+        d = finite - finite.min()
+        lo, hi = np.percentile(d, [1, 99])
+        lo = max(lo, hi * 1e-12)  # a plateau at the minimum: its 1st percentile is 0
+        return finite.min() + np.geomspace(lo, hi, n), True
+    # spaced in value between the 2nd and 98th percentiles, so one far corner does not
+    # squeeze every line into the middle
+    lo, hi = np.percentile(finite, [2, 98])
+    if hi - lo < 1e-12:
+        return np.array([]), False
+    return np.linspace(lo, hi, n + 2)[1:-1], False
 
 
 class ContourPlane(VGroup):
-    """A landscape of (x, y) seen from above. `axes` maps (x, y) to the scene; `lines` keeps
-    each drawn iso-line with its level, so tests can check that it lies on its level set."""
+    """A landscape of (x, y) seen from above. `axes` maps (x, y) to the scene; `fill` holds one
+    filled band per interval between levels, lowest first, coloured along `ramp` (the theme's
+    by default); `lines` keeps each drawn iso-line with its level, so tests can check that it
+    lies on its level set."""
 
     def __init__(
         self,
@@ -37,10 +77,12 @@ class ContourPlane(VGroup):
         x_label: tuple[str, str] = ("x", "x"),
         y_label: tuple[str, str] = ("y", "y"),
         centre: Sequence[float] = (0.0, 0.0),
+        ramp: Ramp | None = None,
     ) -> None:
         super().__init__()
         p = palette()
         self.landscape = landscape
+        self.ramp = ramp or p.ramp
         # the axes only map (x, y) to the scene (the box and ticks are drawn here); without
         # numbers or tips their bounding box is the plot's box
         self.axes = Axes(
@@ -53,19 +95,26 @@ class ContourPlane(VGroup):
         finite = z[np.isfinite(z)]
         self.z_lo, self.z_hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         z = np.where(np.isfinite(z), z, np.nan)
-        self.levels = self._levels(z, levels)
+        if isinstance(levels, int):
+            self.levels, self.log_levels = contour_levels(z, levels)
+        else:
+            self.levels, self.log_levels = np.unique(np.asarray(levels, dtype=float)), False
         gen = contourpy.contour_generator(xs, ys, np.ma.masked_invalid(z), name="serial")
         self.fill = self._fill(gen)
         self.lines: list[tuple[float, VMobject]] = []
         line_group = VGroup()
         for level in self.levels:
-            for seg in gen.lines(level):
-                if len(seg) < 2:
-                    continue
-                mob = VMobject(stroke_color=p.contour, stroke_width=1.6, stroke_opacity=0.85)
-                mob.set_points_as_corners(to_scene(self.axes, seg[:, 0], seg[:, 1]))
-                self.lines.append((float(level), mob))
-                line_group.add(mob)
+            rings = [to_scene(self.axes, seg[:, 0], seg[:, 1]) for seg in gen.lines(level) if len(seg) >= 2]
+            if not rings:
+                continue
+            mob = VMobject(
+                stroke_color=p.contour, stroke_width=ISOLINE_WIDTH, stroke_opacity=p.contour_opacity
+            )
+            for ring in rings:  # one mobject per level, a subpath per piece: fewer to draw
+                mob.start_new_path(ring[0])
+                mob.add_points_as_corners(ring[1:])
+            self.lines.append((float(level), mob))
+            line_group.add(mob)
         self.frame_box = Rectangle(width=width, height=height, stroke_color=p.axis, stroke_width=2)
         self.frame_box.move_to(self.axes.c2p((x_range[0] + x_range[1]) / 2, (y_range[0] + y_range[1]) / 2))
         self.ticks, self.tick_labels = self._ticks(x_range, y_range)
@@ -81,28 +130,22 @@ class ContourPlane(VGroup):
             self.fill, line_group, self.frame_box, self.ticks, self.tick_labels, self.x_label, self.y_label
         )
 
-    def _levels(self, z: np.ndarray, levels: int | Sequence[float]) -> np.ndarray:
-        if not isinstance(levels, int):
-            return np.asarray(levels, dtype=float)
-        finite = z[np.isfinite(z)]
-        if finite.size == 0:
-            return np.array([])
-        # levels spaced in value, as plt.contour does, but between the 2nd and 98th
-        # percentiles, so one far corner does not squeeze every line into the middle
-        lo, hi = np.percentile(finite, [2, 98])
-        if hi - lo < 1e-12:
-            return np.array([])
-        return np.linspace(lo, hi, levels + 2)[1:-1]
+    def band_edges(self) -> np.ndarray:
+        """The bands' boundaries, lowest first: below the lowest level and above the highest
+        the bands run to the landscape's extremes in view."""
+        return np.concatenate([[self.z_lo - 1.0], self.levels, [self.z_hi + 1.0]])
 
     def _fill(self, gen: contourpy.ContourGenerator) -> VGroup:
-        """Bands between consecutive levels, light to dark from high to low values."""
-        p = palette()
-        edges = np.concatenate([[self.z_lo - 1.0], self.levels, [self.z_hi + 1.0]])
+        """One filled mobject per band, coloured evenly along the ramp from the lowest band to
+        the highest (so neighbours differ by the same step in L* whatever the level spacing).
+        A band's holes are its rings wound the other way: cairo's nonzero rule leaves them
+        empty, for the bands inside to show."""
+        edges = self.band_edges()
+        colours = self.ramp.colours(len(edges) - 1)
         bands = VGroup()
         for k in range(len(edges) - 1):
             polys, offsets = gen.filled(edges[k], edges[k + 1])
-            color = interpolate_color(p.fill_low, p.fill_high, k / max(len(edges) - 2, 1))
-            band = VMobject(fill_color=color, fill_opacity=1.0, stroke_width=0)
+            band = VMobject(fill_color=colours[k], fill_opacity=1.0, stroke_width=0)
             for pts, offs in zip(polys, offsets, strict=True):
                 for a, b in zip(offs[:-1], offs[1:], strict=True):
                     ring = to_scene(self.axes, pts[a:b, 0], pts[a:b, 1])
