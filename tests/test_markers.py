@@ -128,3 +128,60 @@ def test_the_colour_words_have_chinese_translations(theme):
     for p in PALETTES.values():
         for _colour, words in p.names:
             assert i18n._(words) != words
+
+
+# Machado, Oliveira & Fernandes (2009), full dichromacy (severity 1), on linear sRGB
+DICHROMACY = {
+    "protanopia": [
+        [0.152286, 1.052583, -0.204868],
+        [0.114503, 0.786281, 0.099216],
+        [-0.003882, -0.048116, 1.051998],
+    ],
+    "deuteranopia": [
+        [0.367322, 0.860646, -0.227968],
+        [0.280085, 0.672501, 0.047413],
+        [-0.011820, 0.042940, 0.968881],
+    ],
+    "tritanopia": [
+        [1.255528, -0.076749, -0.178779],
+        [-0.078411, 0.930809, 0.147602],
+        [0.004733, 0.691367, 0.303900],
+    ],
+    "typical": np.eye(3).tolist(),
+}
+
+
+def lab(rgb: np.ndarray) -> np.ndarray:
+    """CIELAB (D65) of sRGB colours, from the definitions."""
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    to_xyz = [
+        [0.4124564, 0.3575761, 0.1804375],
+        [0.2126729, 0.7151522, 0.0721750],
+        [0.0193339, 0.1191920, 0.9503041],
+    ]
+    xyz = lin @ np.array(to_xyz).T / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.stack(
+        [116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1
+    )
+
+
+def seen_as(rgb: np.ndarray, kind: str) -> np.ndarray:
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    lin = np.clip(lin @ np.array(DICHROMACY[kind]).T, 0.0, 1.0)
+    return np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * lin ** (1 / 2.4) - 0.055)
+
+
+@pytest.mark.parametrize("kind", sorted(DICHROMACY))
+@pytest.mark.parametrize("name", sorted(PALETTES))
+def test_balls_alike_in_shape_and_trail_differ_in_colour_for_every_eye(theme, name, kind):
+    """Two balls with the same marker and trail must differ by 8 or more in CIELAB (ΔE*76) as
+    a viewer with that dichromacy sees them; balls with different markers may look alike."""
+    theme(name)
+    styles = [ball_style(k) for k in range(8)]
+    seen = lab(seen_as(np.array([s.color.to_rgb() for s in styles]), kind))
+    for i in range(8):
+        for j in range(i + 1, 8):
+            if (styles[i].shape, styles[i].dash) == (styles[j].shape, styles[j].dash):
+                gap = float(np.linalg.norm(seen[i] - seen[j]))
+                assert gap >= 8.0, f"{name}, {kind}: balls {i} and {j} are {gap:.1f} apart"

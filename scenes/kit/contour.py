@@ -28,6 +28,37 @@ DECADES = 2.0  # f - min f spanning more than this many decades (1st to 99th per
 # manim draws a stroke `stroke_width` * 0.01 frame units wide (Camera.cairo_line_width_multiple):
 # at 1080p, with the frame 8 units high, 1 is 1.35 px, so 1.6 is 2.2 px
 ISOLINE_WIDTH = 1.6
+# outlines are thinned to what a 1080p frame can show (a quarter pixel): manim hands cairo
+# each cubic from Python, so fewer vertices is a faster static image at every play
+SIMPLIFY = 0.25 * 8 / 1080
+
+
+def simplify(points: np.ndarray, tol: float = SIMPLIFY) -> np.ndarray:
+    """The polyline with the vertices that stray less than `tol` from it left out
+    (Ramer-Douglas-Peucker); its first and last vertices are kept."""
+    n = len(points)
+    if n < 3:
+        return points
+    keep = np.zeros(n, dtype=bool)
+    keep[[0, -1]] = True
+    stack = [(0, n - 1)]
+    while stack:
+        i, j = stack.pop()
+        if j <= i + 1:
+            continue
+        a, b = points[i, :2], points[j, :2]
+        mid = points[i + 1 : j, :2]
+        ab = b - a
+        norm = float(np.hypot(*ab))
+        if norm < 1e-12:  # a closed ring's ends: distance to the point
+            dist = np.hypot(*(mid - a).T)
+        else:
+            dist = np.abs(ab[0] * (mid[:, 1] - a[1]) - ab[1] * (mid[:, 0] - a[0])) / norm
+        k = int(np.argmax(dist))
+        if dist[k] > tol:
+            keep[i + 1 + k] = True
+            stack += [(i, i + 1 + k), (i + 1 + k, j)]
+    return points[keep]
 
 
 def decades(z: np.ndarray) -> float:
@@ -104,7 +135,11 @@ class ContourPlane(VGroup):
         self.lines: list[tuple[float, VMobject]] = []
         line_group = VGroup()
         for level in self.levels:
-            rings = [to_scene(self.axes, seg[:, 0], seg[:, 1]) for seg in gen.lines(level) if len(seg) >= 2]
+            rings = [
+                simplify(to_scene(self.axes, seg[:, 0], seg[:, 1]))
+                for seg in gen.lines(level)
+                if len(seg) >= 2
+            ]
             if not rings:
                 continue
             mob = VMobject(
@@ -148,7 +183,7 @@ class ContourPlane(VGroup):
             band = VMobject(fill_color=colours[k], fill_opacity=1.0, stroke_width=0)
             for pts, offs in zip(polys, offsets, strict=True):
                 for a, b in zip(offs[:-1], offs[1:], strict=True):
-                    ring = to_scene(self.axes, pts[a:b, 0], pts[a:b, 1])
+                    ring = simplify(to_scene(self.axes, pts[a:b, 0], pts[a:b, 1]))
                     if len(ring) < 3:
                         continue
                     band.start_new_path(ring[0])

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import PI, Circle, Line, RegularPolygon, Square, Star, VGroup, VMobject
+from manim import PI, Circle, Line, LineJointType, RegularPolygon, Square, Star, VGroup, VMobject
 
 from scenes.kit.palette import BallStyle
 
@@ -52,7 +52,9 @@ def ball_marker(style: BallStyle, point: Sequence[float], radius: float) -> VMob
 
 
 def style_trail(trail: VMobject, style: BallStyle) -> VMobject:
-    """Give a trail its ball's colour over an edge-coloured casing (TRAIL_WIDTH, TRAIL_CASING)."""
+    """Give a trail its ball's colour over an edge-coloured casing (TRAIL_WIDTH, TRAIL_CASING),
+    with round joins: a zigzag's mitred casing would draw spikes past its turns."""
+    trail.joint_type = LineJointType.ROUND
     trail.set_stroke(style.color, width=TRAIL_WIDTH, opacity=1.0)
     trail.set_stroke(style.edge, width=TRAIL_CASING, opacity=1.0, background=True)
     return trail

@@ -157,9 +157,9 @@ _DARK_BALLS = (
     okabe_ito("bluish green"),
     okabe_ito("reddish purple"),
     okabe_ito("yellow"),
-    okabe_ito("blue", 56.0),  # Okabe–Ito's blue is 4.0:1 on black
+    okabe_ito("blue", 50.0),  # Okabe–Ito's blue is 4.0:1 on black
     okabe_ito("vermilion"),
-    lch(68.0, 0.0, 0.0),  # black's place: a mid grey, 4.5:1 and more on black
+    lch(82.0, 0.0, 0.0),  # black's place: a light grey
 )
 DARK = Palette(
     name="dark",
@@ -194,11 +194,11 @@ DARK = Palette(
 # tests/test_contrast.py the ramp and every scene as drawn.
 _LIGHT_BALLS = (
     okabe_ito("orange", 48.0),
-    okabe_ito("sky blue", 46.0),
+    okabe_ito("sky blue", 42.0),
     okabe_ito("bluish green", 46.0),
     okabe_ito("reddish purple", 46.0),
     okabe_ito("yellow", 48.0),
-    okabe_ito("blue", 40.0),
+    okabe_ito("blue", 32.0),
     okabe_ito("vermilion", 46.0),
     okabe_ito("black"),
 )
