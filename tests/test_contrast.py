@@ -528,3 +528,26 @@ def test_isolines_are_2px_wide_at_1080p_and_drawn_over_the_bands():
             assert edge_px(mob.get_stroke_width()) >= 2.0
         order = list(plane.family_members_with_points())
         assert max(order.index(b) for b in plane.fill) < min(order.index(m) for _l, m in plane.lines)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_words_in_any_palette_colour_stand_out_over_the_bands_on_a_backing(theme):
+    """What cairo draws: the plate blended over each band (sRGB, its opacity), then the words."""
+    from manim import Text
+
+    from scenes.kit.markers import backing
+    from scenes.kit.palette import PALETTES, use_palette
+
+    p = PALETTES[theme]
+    use_palette(theme)
+    try:
+        plate = backing(Text("x"))
+    finally:
+        use_palette("dark")
+    assert plate.get_fill_color() == p.background
+    alpha = float(plate.get_fill_opacity())
+    behind = alpha * rgb_of(p.background) + (1 - alpha) * band_colours(theme)
+    for role in ("text", "note", "warn", "balls"):
+        for colour in np.atleast_1d(getattr(p, role)):
+            worst = ratio(np.tile(rgb_of(colour), (len(behind), 1)), behind).min()
+            assert worst >= TEXT_RATIO, f"{theme}.{role} {colour}: {worst:.2f}:1 on a backed band"

@@ -14,15 +14,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import PI, Circle, Line, LineJointType, RegularPolygon, Square, Star, VGroup, VMobject
+from manim import (
+    PI,
+    Circle,
+    Line,
+    LineJointType,
+    RegularPolygon,
+    RoundedRectangle,
+    Square,
+    Star,
+    VGroup,
+    VMobject,
+)
 
-from scenes.kit.palette import BallStyle
+from scenes.kit.palette import BallStyle, palette
 
 PX_PER_WIDTH_1080P = 0.01 * 1080 / 8  # pixels at 1080p per unit of manim stroke width
 TRAIL_WIDTH = 4.0  # 5.4 px at 1080p
 TRAIL_CASING = TRAIL_WIDTH + 2.4  # 1.6 px of edge on each side at 1080p
 MARK_EDGE = 3.0  # a ball's or bead's ring: 2 px outside its colour at 1080p
 BEAD_EDGE = 2.2  # 1.5 px
+BACKING_OPACITY = 0.94  # words in any palette colour keep 4.5:1 over any band through it
 SHAPES = ("circle", "square", "triangle", "diamond", "star")
 
 
@@ -112,3 +124,13 @@ def swatch(style: BallStyle, length: float = 0.6, radius: float = 0.09) -> VGrou
     line.points = DashedTrail(segment, style.dash).points(1) if style.dash else segment.reshape(-1, 3)
     style_trail(line, style)
     return VGroup(line, ball_marker(style, [0.0, 0.0, 0.0], radius))
+
+
+def backing(mob: VMobject, buff: float = 0.08) -> VMobject:
+    """A plate in the background's colour for words that sit over the contour bands (a caption
+    or a label inside the plot): put it under `mob`. White text needs none on the dark ramp, nor
+    dark text on the light one; coloured words (a ball's name, a note) do."""
+    plate = RoundedRectangle(
+        corner_radius=buff, width=mob.width + 2 * buff, height=mob.height + 2 * buff, stroke_width=0
+    )
+    return plate.set_fill(palette().background, opacity=BACKING_OPACITY).move_to(mob.get_center())

@@ -157,7 +157,7 @@ _DARK_BALLS = (
     okabe_ito("bluish green"),
     okabe_ito("reddish purple"),
     okabe_ito("yellow"),
-    okabe_ito("blue", 50.0),  # Okabe–Ito's blue is 4.0:1 on black
+    okabe_ito("blue", 52.0),  # Okabe–Ito's blue is 4.0:1 on black
     okabe_ito("vermilion"),
     lch(82.0, 0.0, 0.0),  # black's place: a light grey
 )
