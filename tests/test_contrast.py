@@ -551,3 +551,19 @@ def test_words_in_any_palette_colour_stand_out_over_the_bands_on_a_backing(theme
         for colour in np.atleast_1d(getattr(p, role)):
             worst = ratio(np.tile(rgb_of(colour), (len(behind), 1)), behind).min()
             assert worst >= TEXT_RATIO, f"{theme}.{role} {colour}: {worst:.2f}:1 on a backed band"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_ramp_reads_in_order_for_every_eye(theme):
+    """Under each dichromacy (Machado 2009) the bands still rise in lightness, and each band
+    of a 13-band plane is told from its neighbour (ΔE*76 of 3 or more)."""
+    from test_markers import DICHROMACY, lab, seen_as
+
+    from scenes.kit.palette import PALETTES
+
+    bands = np.array([rgb_of(c) for c in PALETTES[theme].ramp.colours(13)])
+    for kind in DICHROMACY:
+        seen = seen_as(bands, kind)
+        assert (np.diff(lightness(seen)) > 0).all(), f"{theme}, {kind}: lightness falls somewhere"
+        steps = np.linalg.norm(np.diff(lab(seen), axis=0), axis=1)
+        assert steps.min() >= 3.0, f"{theme}, {kind}: neighbouring bands {steps.min():.1f} apart"
