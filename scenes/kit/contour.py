@@ -61,16 +61,22 @@ def simplify(points: np.ndarray, tol: float = SIMPLIFY) -> np.ndarray:
     return points[keep]
 
 
-def decades(z: np.ndarray) -> float:
-    """How many decades f - min f spans over the view, from its 1st to its 99th percentile
-    (robust to one far corner and to the grid point nearest the minimum)."""
+def _heights(z: np.ndarray) -> tuple[float, float, float] | None:
+    """min f, and the 1st and 99th percentiles of f - min f where it is above 0 (robust to
+    one far corner, to the grid point nearest the minimum and to a flat floor)."""
     finite = z[np.isfinite(z)]
-    if finite.size == 0:
-        return 0.0
-    lo, hi = np.percentile(finite - finite.min(), [1, 99])
-    if hi <= 0:
-        return 0.0
-    return float(np.log10(hi / lo)) if lo > 0 else float("inf")
+    above = finite - finite.min() if finite.size else finite
+    above = above[above > 0]
+    if above.size == 0:
+        return None
+    lo, hi = np.percentile(above, [1, 99])
+    return float(finite.min()), float(lo), float(hi)
+
+
+def decades(z: np.ndarray) -> float:
+    """How many decades f - min f spans over the view (see `_heights`)."""
+    heights = _heights(z)
+    return 0.0 if heights is None else float(np.log10(heights[2] / heights[1]))
 
 
 def contour_levels(z: np.ndarray, n: int = LEVELS) -> tuple[np.ndarray, bool]:
@@ -78,11 +84,10 @@ def contour_levels(z: np.ndarray, n: int = LEVELS) -> tuple[np.ndarray, bool]:
     finite = z[np.isfinite(z)]
     if finite.size == 0:
         return np.array([]), False
-    if decades(z) > DECADES:
-        d = finite - finite.min()
-        lo, hi = np.percentile(d, [1, 99])
-        lo = max(lo, hi * 1e-12)  # a plateau at the minimum: its 1st percentile is 0
-        return finite.min() + np.geomspace(lo, hi, n), True
+    heights = _heights(z)
+    if heights is not None and decades(z) > DECADES:
+        bottom, lo, hi = heights
+        return bottom + np.geomspace(lo, hi, n), True
     # spaced in value between the 2nd and 98th percentiles, so one far corner does not
     # squeeze every line into the middle
     lo, hi = np.percentile(finite, [2, 98])
