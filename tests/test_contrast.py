@@ -567,3 +567,25 @@ def test_the_ramp_reads_in_order_for_every_eye(theme):
         assert (np.diff(lightness(seen)) > 0).all(), f"{theme}, {kind}: lightness falls somewhere"
         steps = np.linalg.norm(np.diff(lab(seen), axis=0), axis=1)
         assert steps.min() >= 3.0, f"{theme}, {kind}: neighbouring bands {steps.min():.1f} apart"
+
+
+def test_levels_on_grids_with_decades_a_flat_floor_and_none():
+    from scenes.kit.contour import contour_levels
+
+    x = np.linspace(-2.0, 2.0, 120)
+    gx, gy = np.meshgrid(x, x)
+    cases = {
+        "exp": (np.exp(3 * gx) + gy**2, True),  # about four decades above its minimum
+        "floor": (np.maximum(gx, 0.0) ** 2 + 0 * gy, True),  # half the view at f = 0
+        "saddle": (gx**2 - gy**2, False),
+        "ripples": (np.sin(3 * gx) * np.cos(3 * gy), False),
+    }
+    for name, (z, log) in cases.items():
+        levels, is_log = contour_levels(z, 12)
+        assert is_log == log and len(levels) == 12 and (np.diff(levels) > 0).all(), name
+        assert z.min() < levels[0] and levels[-1] <= z.max(), name
+        if log:  # geometric above the minimum, from its lowest tenth of a decade or more
+            above = levels - z.min()
+            assert np.ptp(np.diff(np.log10(above))) < 1e-9 and np.log10(above[-1] / above[0]) < 8, name
+    flat, is_log = contour_levels(np.zeros((10, 10)), 12)
+    assert len(flat) == 0 and not is_log
