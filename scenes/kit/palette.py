@@ -181,7 +181,8 @@ DARK = Palette(
     tangent=_c("#ffffff"),
     gradient=_c("#ffffff"),
     names=(
-        *zip(_DARK_BALLS, (*list(OKABE_ITO)[:7], N_("grey")), strict=True),
+        # what each looks like here: the Okabe-Ito names, and a light grey in black's place
+        *zip(_DARK_BALLS, (*list(OKABE_ITO)[:7], N_("light grey")), strict=True),
         (_c("#ffffff"), N_("white")),
     ),
 )
@@ -222,8 +223,20 @@ LIGHT = Palette(
     tangent=_c("#000000"),
     gradient=_c("#000000"),
     names=(
+        # darkened for white, orange reads brown, yellow olive, sky blue a plain blue
         *zip(
-            _LIGHT_BALLS, (N_("brown"), *list(OKABE_ITO)[1:4], N_("olive"), *list(OKABE_ITO)[5:]), strict=True
+            _LIGHT_BALLS,
+            (
+                N_("brown"),
+                N_("blue"),
+                N_("bluish green"),
+                N_("reddish purple"),
+                N_("olive"),
+                N_("dark blue"),
+                N_("vermilion"),
+                N_("black"),
+            ),
+            strict=True,
         ),
         (_c("#000000"), N_("black")),
     ),
