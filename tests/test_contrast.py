@@ -589,3 +589,20 @@ def test_levels_on_grids_with_decades_a_flat_floor_and_none():
             assert np.ptp(np.diff(np.log10(above))) < 1e-9 and np.log10(above[-1] / above[0]) < 8, name
     flat, is_log = contour_levels(np.zeros((10, 10)), 12)
     assert len(flat) == 0 and not is_log
+
+
+def test_a_plane_takes_its_own_levels_and_ramp():
+    from landscapes.expression import parse_expression
+    from scenes.kit.contour import ContourPlane
+    from scenes.kit.palette import Ramp
+
+    grey = Ramp(lightness=(20.0, 80.0), chroma=(0.0, 0.0), hue=(0.0, 0.0))
+    plane = ContourPlane(
+        parse_expression("x**2 + y**2"), (-2, 2, 1), (-2, 2, 1), levels=[3.0, 1.0, 2.0], ramp=grey
+    )
+    assert list(plane.levels) == [1.0, 2.0, 3.0] and not plane.log_levels
+    drawn = np.array([rgb_of(b.get_fill_color()) for b in plane.fill])
+    assert len(drawn) == 4 and np.allclose(drawn, drawn[:, :1], atol=1 / 255), "greys, as asked"
+    assert lightness(drawn[0]) == pytest.approx(20.0, abs=0.5) and lightness(drawn[-1]) == pytest.approx(
+        80.0, abs=0.5
+    )
