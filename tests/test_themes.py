@@ -31,8 +31,9 @@ def test_palettes_meet_the_contrast_figures(name):
     # a ball's or a curve's name is written in its colour (headers, legends, verdicts): text
     for k, ball in enumerate(p.balls):
         assert contrast(ball, p.background) >= 4.5, f"{name}.balls[{k}]"
-        for fill in ("fill_low", "fill_high"):
-            assert contrast(ball, getattr(p, fill)) >= 3.0, f"{name}.balls[{k}] on the plane's {fill}"
+    # on the plane a ball stands out by its edge (tests/test_contrast.py checks every band)
+    for fill in ("fill_low", "fill_high"):
+        assert contrast(p.ball_edge, getattr(p, fill)) >= 3.0, f"{name}.ball_edge on the plane's {fill}"
     for k, curve in enumerate(p.curves):
         assert contrast(curve, p.background) >= 4.5, f"{name}.curves[{k}]"
     assert contrast(p.text, p.fill_low) >= 4.5 and contrast(p.text, p.fill_high) >= 4.5, "labels on the plane"
@@ -133,8 +134,24 @@ def test_the_gallery_page_says_which_look_it_shows():
 
 @pytest.mark.parametrize("name", sorted(PALETTES))
 def test_ball_colours_differ_from_each_other_enough(name):
-    """Balls must be told apart from each other too, not only from the background."""
-    p = PALETTES[name]
-    rgb = np.array([c.to_rgb() for c in p.balls])
-    gaps = [np.linalg.norm(rgb[i] - rgb[j]) for i in range(len(rgb)) for j in range(i + 1, len(rgb))]
-    assert min(gaps) > 0.3
+    """Balls must be told apart from each other too, not only from the background: by colour
+    where they share a marker shape and trail, 20 or more apart in CIELAB (ΔE*76; sRGB
+    distance is not what the eye sees: a deep blue and a deep green are 0.28 apart there,
+    49 in CIELAB). tests/test_markers.py asks the same under colour-vision deficiencies."""
+    from test_markers import lab
+
+    from scenes.kit.palette import ball_style
+
+    use_palette(name)
+    try:
+        styles = [ball_style(k) for k in range(len(PALETTES[name].balls))]
+    finally:
+        use_palette("dark")
+    seen = lab(np.array([s.color.to_rgb() for s in styles]))
+    gaps = [
+        np.linalg.norm(seen[i] - seen[j])
+        for i in range(len(seen))
+        for j in range(i + 1, len(seen))
+        if (styles[i].shape, styles[i].dash) == (styles[j].shape, styles[j].dash)
+    ]
+    assert gaps and min(gaps) >= 20.0

@@ -6,7 +6,8 @@ step      StepArrow and Tangent: the step a ball is about to take, the slope whe
 bars      StateBars: an optimizer's per-coordinate state (adagrad's, rmsprop's s)
 readouts  Readouts, the panel of live numbers as a mobject
 axes      axes with round ticks, curves sampled from a landscape
-contour   ContourPlane, the view from above (contourpy iso-lines over a light fill)
+contour   ContourPlane, the view from above (height as colour bands, iso-lines on top)
+markers   how balls, trails and beads are drawn: marker shapes, edges, dashed trails
 surface   SurfaceScene, the 3D view
 numbers   LiveNumber, a number rewritten in place each frame
 mathtext  MathTex when TeX is there, Unicode text otherwise
