@@ -48,7 +48,7 @@ class CompareOptimizers(StoryScene):
         dims = ("x", "y")[: self.landscape.dim]
         self.verdict_rows: list[float] = []
         for ball in self.balls:
-            panel.header(ball.name, ball.color)
+            panel.header(ball.name, ball.color, style=ball.style)
             if not crowded:
                 cols = [*((d, ball.traj.points[:, k]) for k, d in enumerate(dims)), ("f", ball.traj.values)]
                 index = self.index_of(ball)

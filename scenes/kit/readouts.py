@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from manim import LEFT, RIGHT, Dot, VGroup, VMobject
+from manim import LEFT, ORIGIN, RIGHT, Dot, VGroup, VMobject
 
 from scenes.kit.mathtext import Size, math, text
 from scenes.kit.numbers import LiveNumber
@@ -104,12 +104,15 @@ class Readouts(VGroup):
             x += gap_out
         self.y -= self.row_height
 
-    def header(self, name: str, color: object, size: float = FONT) -> Readouts:
-        """A ball's dot and name, in its colour."""
-        head = VGroup(
-            Dot(radius=0.09, color=color).set_stroke(palette().ball_edge, 1.5, background=False),
-            text(name, font_size=size, color=color),
-        ).arrange(RIGHT, buff=0.15)
+    def header(self, name: str, color: object, size: float = FONT, style: object = None) -> Readouts:
+        """A ball's marker (its shape and edge, as on the plot) and name, in its colour."""
+        if style is not None:
+            from scenes.kit.markers import ball_marker
+
+            key = ball_marker(style, ORIGIN, 0.1)
+        else:
+            key = Dot(radius=0.09, color=color).set_stroke(palette().ball_edge, 1.5, background=False)
+        head = VGroup(key, text(name, font_size=size, color=color)).arrange(RIGHT, buff=0.15)
         if head.width > self.panel_width:  # a long legend (adam with both betas) stays in the panel
             head.scale_to_fit_width(self.panel_width)
         return self.row(head)

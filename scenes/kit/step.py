@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from manim import VMobject
 
-HEAD = 0.17  # arrow head length in scene units
+HEAD = 0.24  # arrow head length in scene units
 
 
 class StepArrow(VMobject):

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Dot, Line, Scene, ValueTracker, VGroup, VMobject, linear
+from manim import DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Line, Scene, ValueTracker, VGroup, VMobject, linear
 
 from landscapes import Landscape, Settings, Story, Trajectory
 from scenes.catalog import get_story
@@ -28,8 +28,9 @@ from scenes.kit.contour import ContourPlane
 from scenes.kit.i18n import _, use_language
 from scenes.kit.labels import Box, Obstacles, box_of, place
 from scenes.kit.layout import EDGE, FRAME_W, Regions, regions
+from scenes.kit.markers import DashedTrail, ball_marker, style_beads, style_trail
 from scenes.kit.mathtext import Size, flat, math, require_font, text
-from scenes.kit.palette import ball_color, palette, use_palette
+from scenes.kit.palette import BallStyle, ball_style, palette, use_palette
 from scenes.kit.readouts import FONT, NUMBER_SIZE, Readouts, name_math, name_text, series_feed
 from scenes.kit.step import StepArrow, Tangent
 from scenes.kit.typeset import typeset
@@ -38,7 +39,6 @@ from scenes.narration.beats import BOOK_VIEW, Beat, Label, Narration
 from scenes.narration.registry import narrate
 
 CAPTION_FONT = Size.CAPTION
-TRAIL_WIDTH = 4.5
 CAPTION_WIDTH = FRAME_W - 2 * EDGE - 0.3
 FRAME = (-7.05, -3.35, 7.05, 3.9)  # where annotations may go before a layout is chosen
 
@@ -56,6 +56,7 @@ class Ball:
     segments: np.ndarray  # (n, 4, 3) the trail's step segments, cut at the view's edge if it leaves
     inside: np.ndarray  # (n+1,) whether each point is in view
     beads: VMobject | None = None  # on a plane: a dot at every visited point
+    style: Any = None  # its BallStyle: colour, marker shape, dash
     marker: VMobject | None = None  # where a ball out of view is: an arrow at the edge, its coordinate
 
     def index(self, step: float) -> int:
@@ -179,9 +180,9 @@ class StoryScene(Scene):
         width = panel[2] - panel[0]
         words = getattr(t, "original_text", "")
         for mark in (", ", "="):  # two formulas: one a line; one formula: break after its "="
-            if t.width > width and mark in words:
-                cut = words.index(mark) + len(mark)
-                head = len(words[:cut].replace(" ", ""))
+            cut = top_level(words, mark)
+            if t.width > width and cut is not None:
+                head = len(words[: cut + len(mark)].replace(" ", ""))
                 VGroup(*t[:head]).next_to(VGroup(*t[head:]), UP, buff=0.12, aligned_edge=LEFT)
         if t.width > width:
             t.scale_to_fit_width(width)
@@ -304,19 +305,22 @@ class StoryScene(Scene):
         lo, hi = self.axes.c2p(x0, y0), self.axes.c2p(x1, y1)
         return (lo[0], lo[1], hi[0], hi[1])
 
-    def make_dot(self, point: np.ndarray, radius: float, color: Any) -> VMobject:
-        return Dot(point, radius=radius, color=color).set_stroke(
-            palette().ball_edge, width=2.5, background=False
-        )
+    def make_dot(
+        self, point: np.ndarray, radius: float, color: Any, style: BallStyle | None = None
+    ) -> VMobject:
+        """The ball: its style's marker (a disc for the first four, then a shape each) with an
+        edge that keeps it apart from every band."""
+        style = replace(style or ball_style(len(self.balls)), color=color)
+        return ball_marker(style, point, radius)
 
     def add_ball(self, traj: Trajectory, name: str, radius: float = 0.13, color: Any = None) -> Ball:
-        color = color or ball_color(len(self.balls))
+        style = ball_style(len(self.balls))  # colour, marker, dash: eight balls told apart
+        if color is not None:
+            style = replace(style, color=color)
+        color = style.color
         coords = self.scene_points(traj)
-        dot = self.make_dot(coords[0], radius, color)
-        # 4.5 is 6 px at 1080p (manim draws stroke width × 0.01 units); an edge of the
-        # background's colour keeps the trail apart from the bands and isolines it crosses
-        trail = VMobject(stroke_color=color, stroke_width=TRAIL_WIDTH, stroke_opacity=1.0)
-        trail.set_stroke(palette().background, width=TRAIL_WIDTH + 3.0, opacity=0.9, background=True)
+        dot = self.make_dot(coords[0], radius, color, style)
+        trail = style_trail(VMobject(), style)  # 5 px at 1080p over an edge of its own
         box = None if self.clip_to_view else self.view_box()
         segments = trail_segments(coords, box)
         inside = in_box(coords, box) if box is not None else np.ones(len(coords), dtype=bool)
@@ -329,16 +333,18 @@ class StoryScene(Scene):
         if box is not None and not inside.all():
             ball.marker = self.edge_marker(ball, box)
         self.obstacles.add_line(coords)
+        ball.style = style
         rings = None
         if self.plane is not None:  # the path as dots joined by lines, as the book draws it
             rings = bead_paths(coords, radius * 0.4)
-            ball.beads = VMobject(fill_color=color, fill_opacity=0.9, stroke_width=0)
+            ball.beads = style_beads(VMobject(), style)
+        dashed = DashedTrail(segments, style.dash) if style.dash else None
 
         def follow(i: int) -> None:
             dot.move_to(coords[i])
             dot.set_opacity(1.0 if inside[i] else 0.0)  # gone from view: the numbers say where
             if i:
-                trail.points = segments[:i].reshape(-1, 3)
+                trail.points = dashed.points(i) if dashed is not None else segments[:i].reshape(-1, 3)
             else:
                 trail.clear_points()
             if rings is not None:
@@ -433,7 +439,7 @@ class StoryScene(Scene):
         with_f = len(self.balls) <= 2 or len(names) == 1
         for ball in self.balls:
             tr = ball.traj
-            panel.header(ball.name, ball.color)
+            panel.header(ball.name, ball.color, style=ball.style)
             index = self.index_of(ball)
             cols = [(tex, plain, tr.points[:, k]) for k, (tex, plain) in enumerate(names)]
             panel.cells([(name_math(tex, plain), series_feed(arr, index), arr) for tex, plain, arr in cols])
@@ -491,7 +497,7 @@ class StoryScene(Scene):
     # ---- the step made visible -------------------------------------------------------
     def show_step(self, ball: Ball, color: Any = None) -> StepArrow:
         """An arrow from the ball to its next trajectory point: the step it is about to take."""
-        arrow = StepArrow(color or ball.color)
+        arrow = StepArrow(color or ball.color, width=6.0)
         ends = ball.segments[:, -1]  # a step out of view ends at the view's edge, pointing the way
 
         def point(i: int) -> None:
@@ -596,7 +602,7 @@ class StoryScene(Scene):
                 if len(dim_names) == 1
                 else [(rf"\partial {sym}/\partial {n}", f"∂{sym}/∂{n}") for n in dim_names]
             )
-            panel.header(ball.name, ball.color)
+            panel.header(ball.name, ball.color, style=ball.style)
             series: list[tuple[str, str, np.ndarray]] = [
                 (n, n, ball.traj.points[:, k]) for k, n in enumerate(dim_names)
             ]
@@ -895,6 +901,17 @@ class StoryScene(Scene):
         self.overlay(items)
         self.block(items)
         return items
+
+
+def top_level(words: str, mark: str) -> int | None:
+    """Where `mark` first stands outside every bracket in `words` (not the comma of f(x, y))."""
+    depth = 0
+    for i, ch in enumerate(words):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if depth == 0 and words.startswith(mark, i):
+            return i
+    return None
 
 
 def split_caption(words: str) -> tuple[str, str] | None:

@@ -128,7 +128,7 @@ class SurfaceScene(StoryScene, ThreeDScene):
     def overlay(self, *mobs: VMobject) -> None:
         self.add_fixed_in_frame_mobjects(*mobs)
 
-    def make_dot(self, point: np.ndarray, radius: float, color: Any) -> VMobject:
+    def make_dot(self, point: np.ndarray, radius: float, color: Any, style: Any = None) -> VMobject:
         # drawn after the surface, as the trail is: sorted among the surface's faces by depth,
         # the faces just in front of the ball veil it at the surface's opacity (2:1 in light)
         return Dot3D(point, radius=radius, color=color, resolution=(8, 8)).set_shade_in_3d(False)

@@ -182,7 +182,7 @@ def momentum(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narrati
     if is_m:
         n.add(
             Beat(
-                _("white: the gradient's own step −η·g; coloured: the real step −η·v, with v ← β·v + g"),
+                _("thin arrow: the gradient's own step −η·g; thick: the real step −η·v, with v ← β·v + g"),
                 at=1,  # at step 0 v = g: the two arrows are one
                 seconds=1.0,
                 hold=1.5,
@@ -190,7 +190,7 @@ def momentum(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narrati
             )
         )
     else:
-        n.add(Beat(_("white: the gradient's own step −η·g; coloured: each ball's real step"), hold=1.5))
+        n.add(Beat(_("thin arrow: the gradient's own step −η·g; thick: each ball's real step"), hold=1.5))
     # the book's own run is not strictly alternating (∂f/∂x2 is -6.08 then -0.128 at steps 2
     # and 3), so the sentence says "keeps flipping": most steps change its sign
     k = min(4, main.steps)
