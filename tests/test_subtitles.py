@@ -122,6 +122,6 @@ def test_beats_and_subtitles_agree_for_a_changed_run(tiny_movie, name, changes):
     beat_times = np.array([(b.start, b.end) for b in narration.beats])
     assert np.abs(srt_times - beat_times).max() < 1e-3
     assert beat_times[0, 0] >= 0 and beat_times[-1, 1] == pytest.approx(narration.duration)
-    assert np.allclose(beat_times[1:, 0], beat_times[:-1, 1])
+    assert np.all(beat_times[1:, 0] >= beat_times[:-1, 1] - 1e-9), "beats in order (a gap: a caption left)"
     sections = [s for s in scene.renderer.file_writer.sections if s.video is not None]
     assert len(sections) == len(narration.beats), "beat k is manim's section k"

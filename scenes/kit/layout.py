@@ -13,10 +13,10 @@ from dataclasses import dataclass
 FRAME_W, FRAME_H = 14.0 + 2.0 / 9.0, 8.0  # manim's frame for 16:9
 FRAME: tuple[float, float, float, float] = (-FRAME_W / 2, -FRAME_H / 2, FRAME_W / 2, FRAME_H / 2)
 EDGE = 0.12  # clear of the frame's edges
-TICK_ROOM = 0.44  # under (and left of) a box: a tick label and its gaps
+TICK_ROOM = 0.4  # under a box: a tick label and its gaps
 Y_TICK_ROOM = 0.72  # left of a box: the widest tick label ("−2.5") and its gap
-LABEL_ROOM = 0.5  # right of a box: the x axis label at the axis' end
-PANEL_MIN = 4.0  # the panel column is at least this wide
+LABEL_ROOM = 0.42  # right of a box: the x axis label at the axis' end
+PANEL_MIN = 3.9  # the panel column is at least this wide
 CAPTION_LINE = 0.45  # one caption line at Size.CAPTION, with its descenders
 CAPTION_GAP = 0.1
 
@@ -49,7 +49,7 @@ def regions(kind: str, aspect: float | None = None, caption_lines: int = 1) -> R
     """The regions of a scene drawn as `kind` ("plane", "curve" or "surface"); a plane keeps
     `aspect` (its x span over its y span), so a circle of the landscape stays round."""
     caption = caption_strip(caption_lines)
-    top = FRAME[3] - EDGE
+    top = FRAME[3] - EDGE / 2
     bottom = caption[3] + TICK_ROOM
     left = FRAME[0] + EDGE + Y_TICK_ROOM
     widest = FRAME[2] - EDGE - PANEL_MIN - LABEL_ROOM - left

@@ -37,6 +37,7 @@ class Size:
     TITLE = 34
     CAPTION = 32
     CAPTION_MIN = 30  # a long caption shrinks to this, then takes a second line
+    CAPTION_TIGHT = 28  # or to this, when it holds no subscript (digits 0.30 high, 18 px at 480p)
     NAME = 34  # the panel's names (x₁, ∂f/∂x₂, η) and axis labels: a lone "x" is 0.26 high
     NUMBER = 30  # the panel's live numbers: 0.32 units high, 19 px at 480p
     HEADER = 28  # a ball's name in the panel
@@ -64,14 +65,14 @@ class MathText(Text):
     as it is, as it left MathTex)."""
 
 
-def laid_out(s: str, cls: type[Text] = Text, **kwargs: Any) -> Text:
+def laid_out(s: str, cls: type[Text] | None = None, **kwargs: Any) -> Text:
     """manim's Text: pango lays it out on an SVG as wide as the movie's pixels, and wraps a
     line longer than that (a caption at 120 px wide came out on two lines, at half its
     width): lay every text out as on a 4K frame, so sizes do not depend on the quality."""
     width = config.pixel_width
     config.pixel_width = max(width, 3840)
     try:
-        return cls(s, **kwargs)
+        return (cls or Text)(s, **kwargs)
     finally:
         config.pixel_width = width
 
