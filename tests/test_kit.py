@@ -81,6 +81,8 @@ def _unmarked_words(s: str) -> str:
     rest, n = innermost.subn("", s)
     while n:  # translated words may sit inside a translated sentence
         rest, n = innermost.subn("", rest)
+    # a caption too long for one line is drawn as two: each half holds one end of the marks
+    rest = re.sub(f"{i18n.OPEN}[^{i18n.CLOSE}]*$", "", re.sub(f"^[^{i18n.OPEN}]*{i18n.CLOSE}", "", rest))
     return re.sub(r"[^A-Za-z]", "", NUMBER.sub("", rest))
 
 

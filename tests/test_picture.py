@@ -106,7 +106,7 @@ def render_case(name, options):
 
     settings = get_story(name).settings
     if "landscape" in options:
-        settings = settings.override(landscape=options["landscape"])
+        settings = settings.override(landscape=options["landscape"], start=(-1.5, 2.0))
     if "function" in options:
         settings = settings.override(
             landscape="custom", function=options["function"], start=(0.3,)

@@ -17,6 +17,7 @@ TICK_ROOM = 0.4  # under a box: a tick label and its gaps
 Y_TICK_ROOM = 0.72  # left of a box: the widest tick label ("−2.5") and its gap
 LABEL_ROOM = 0.42  # right of a box: the x axis label at the axis' end
 PANEL_MIN = 3.9  # the panel column is at least this wide
+CURVE_PANEL_GIVE = 0.3  # a curve's panel holds one or two balls: it gives the plot this much
 CAPTION_LINE = 0.45  # one caption line at Size.CAPTION, with its descenders
 CAPTION_GAP = 0.1
 
@@ -63,7 +64,7 @@ def regions(kind: str, aspect: float | None = None, caption_lines: int = 1) -> R
     elif kind == "surface":
         plot = (FRAME[0] + EDGE, caption[3] + CAPTION_GAP, left + widest + LABEL_ROOM, top)
     else:
-        plot = (left, bottom, left + widest, top)
+        plot = (left, bottom, left + widest + CURVE_PANEL_GIVE, top)  # a curve's panel is narrower
     panel = (plot[2] + LABEL_ROOM, caption[3] + CAPTION_GAP, FRAME[2] - EDGE, top)
     return Regions(plot, panel, caption)
 
