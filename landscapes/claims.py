@@ -273,7 +273,7 @@ def frozen(ground: Ground, t: Trajectory, ball: int | None = None) -> Claim:
     else:
         cause = "slope"
     ok = t.status not in OFF_MAP and (tail < bound or t.status == "converged")
-    _p, d = ground.nearest(t.end)
+    p, d = ground.nearest(t.end)
     values = {
         "tail": tail,
         "bound": bound,
@@ -283,6 +283,8 @@ def frozen(ground: Ground, t: Trajectory, ball: int | None = None) -> Claim:
         "lr": None if lrs is None else float(lrs[-1]),
         "nearest": d,
         "near": ground.near,
+        "point": None if p is None else p.at,
+        "kind": None if p is None else p.kind,
     }
     return Claim("frozen", ok, ball, values)
 

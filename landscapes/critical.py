@@ -293,7 +293,7 @@ def critical_near(ls: Landscape, at: Sequence[float], bounds: Sequence[Sequence[
     box = [tuple(float(v) for v in b[:2]) for b in bounds]
     width = max(hi - lo for lo, hi in box)
     p = torch.tensor([list(at)], dtype=torch.float64)
-    for _ in range(50):
+    for _ in range(40):
         q = p.clone().requires_grad_(True)
         (g,) = torch.autograd.grad(ls.fn(q).sum(), q, create_graph=True)
         h = torch.stack([torch.autograd.grad(g[0, k], q, retain_graph=True)[0][0] for k in range(ls.dim)])
@@ -305,6 +305,8 @@ def critical_near(ls: Landscape, at: Sequence[float], bounds: Sequence[Sequence[
         p = p - step[None, :]
         if not torch.isfinite(p).all():
             return None
+        if float(step.abs().max()) <= 1e-13 * width:  # converged: Newton's steps shrink quadratically
+            break
     x = tuple(float(v) for v in p[0])
     if not all(lo <= v <= hi for v, (lo, hi) in zip(x, box, strict=True)):
         return None

@@ -217,6 +217,13 @@ def check_claim(name: str, trajs: Sequence[Trajectory], claim: dict, scene: str)
             assert t.status == "max_steps" and tail >= 1e-4 * width, where
         else:
             assert t.status not in OFF_MAP and (tail < 1e-2 * width or t.status == "converged"), where
+            # the distances it states: the radius is 2 % of the view; the nearest critical
+            # point is one (the gradient vanishes there) at that distance
+            assert abs(values["near"] - 0.02 * width) <= 1e-9 * width, where
+            if values["point"] is not None:
+                p = np.asarray(values["point"], dtype=float)
+                assert np.linalg.norm(fd_grad(t, p)) < 1e-4, where
+                assert abs(np.linalg.norm(t.end - p) - values["nearest"]) <= 1e-9 * width, where
     elif cname == "crawling":
         width = max(hi - lo for lo, hi in view_of(scene, t, trajs[0]))
         path = float(np.linalg.norm(np.diff(t.points, axis=0), axis=1).sum())
@@ -490,6 +497,8 @@ def check_run(name: str, trajs: Sequence[Trajectory], narration: object) -> int:
                 check_claim(
                     claim.name, trajs, {"claim": claim.name, "ball": claim.ball, "values": claim.values}, name
                 )
+                if claim.name == "frozen":  # its distances, checked above, may be printed
+                    values = np.concatenate([values, [claim.values["near"], claim.values["nearest"]]])
                 shown += 1
         check_numbers(beat.caption, trajs, name, values)
         assert not re.search(r"-0(\.0+)?(?![\d.])", beat.caption), (

@@ -167,7 +167,7 @@ class Land:
     def _points_2d(self) -> list[CPoint]:
         (x0, x1), (y0, y1) = self.view
         h = 1e-6 * self.width
-        n = 61
+        n = 41
         gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n), indexing="ij")
         grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
         g2 = (fd_grad(self.ls, grid, h) ** 2).sum(1).reshape(n, n)
@@ -187,7 +187,7 @@ class Land:
             else np.zeros((0, 2))
         )
         dh = 1e-4 * self.width
-        for _ in range(40):  # Newton on the finite-difference gradient, all starts at once
+        for _ in range(30):  # Newton on the finite-difference gradient, all starts at once
             if not len(p):
                 break
             g = fd_grad(self.ls, p, h)
@@ -201,6 +201,8 @@ class Land:
                 dy = np.where(det != 0, (hxx * g[:, 1] - hyx * g[:, 0]) / det, 0.0)
             p = p - np.stack([dx, dy], axis=1)
             p = p[np.isfinite(p).all(1)]
+            if np.all(np.abs(dx) + np.abs(dy) < 1e-12 * self.width):
+                break
         inside = (p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1)
         p = p[inside]
         out: list[CPoint] = []
@@ -310,6 +312,12 @@ def judge_end_words(words: str, land: Land, t, who: str) -> list[Finding]:
         p, d = land.nearest(end)
         if d < 0.5 * r:
             out.append(("no_critical_point", f"{who}: a {p.kind} at {d:.3g} < {r:g}"))
+    m = re.search(r"([0-9.e+-]+) from a (minimum|maximum|saddle)", w)
+    if m:
+        d, kind = float(m.group(1)), m.group(2)
+        found = land.nearest(end, kind)[1]
+        if not 0.5 * d - 1e-9 <= found <= 2 * d + 1e-9:
+            out.append(("no_critical_point", f"{who}: said {d:g} from a {kind}; the checker finds {found:.3g}"))
     if "plateau" in w:
         g = float(np.linalg.norm(fd_grad(land.ls, end[None], 1e-6 * land.width)[0]))
         if g > 0.02:

@@ -84,11 +84,11 @@ def stop_words(ground: Ground, t: Trajectory, stop: Claim, at: str) -> str:
     how far the nearest critical point is: 'stopped by --tol at x = 1.2: |∇f| = 0.28 < 0.3'."""
     v = stop.values
     g = v["grad"]
-    p, d = ground.nearest(t.end)
-    if p is None or d >= ground.near:
-        near = _("no critical point within {r:.3g}").format(r=ground.near)
+    d = v["nearest"]
+    if v["point"] is None or d >= v["near"]:
+        near = _("no critical point within {r:.3g}").format(r=v["near"])
     else:
-        near = _("{d:.3g} from a {kind}").format(d=d, kind=kind_words(p.kind))
+        near = _("{d:.3g} from a {kind}").format(d=d, kind=kind_words(v["kind"]))
     cause = v["cause"]
     if cause == "tol":
         return _("stopped by --tol at {where}: |∇f| = {g:.3g} < {tol:g}; {near}").format(
