@@ -63,7 +63,8 @@ def test_a_ball_tol_kept_still_on_a_gaussian_is_stopped_by_tol_not_at_a_saddle()
 @pytest.mark.parametrize("fn", ["tanh(x)", "exp(-x)", "log(1 + exp(-x))", "sigmoid(x)"])
 def test_compare_on_flat_functions_names_no_critical_point(fn):
     trajs, n = words(f'compare --optimizers gd,adam,momentum --function "{fn}" --start 3 --steps 300')
-    assert critical_points(trajs[0].settings.landscape_obj, fitted_view([t.points for t in trajs], None)) == ()
+    view = fitted_view([t.points for t in trajs], None)
+    assert critical_points(trajs[0].settings.landscape_obj, view) == ()
     for v in n.extras["verdicts"]:
         assert not re.search(r"→ (minimum|maximum|saddle)", v), v
     assert not judge_compare(trajs, n, n.extras["short_names"], land_of(trajs))
@@ -118,7 +119,7 @@ def test_lbfgs_that_stopped_beside_a_minimum_is_at_it_not_still_moving():
 @pytest.mark.parametrize("schedule", ["constant", "exponential", "polynomial"])
 def test_every_optimizers_own_stop_and_every_schedule_is_told_as_it_ended(optimizer, schedule):
     trajs, n = words(
-        f"compare --optimizers gd,{optimizer} --function \"x**4 - 3*x**2 + x\" --start 2 --lr 0.05 "
+        f'compare --optimizers gd,{optimizer} --function "x**4 - 3*x**2 + x" --start 2 --lr 0.05 '
         f"--steps 150 --schedule {schedule}"
     )
     for k, t in enumerate(trajs):

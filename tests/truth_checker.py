@@ -317,7 +317,8 @@ def judge_end_words(words: str, land: Land, t, who: str) -> list[Finding]:
         d, kind = float(m.group(1)), m.group(2)
         found = land.nearest(end, kind)[1]
         if not 0.5 * d - 1e-9 <= found <= 2 * d + 1e-9:
-            out.append(("no_critical_point", f"{who}: said {d:g} from a {kind}; the checker finds {found:.3g}"))
+            why = f"{who}: said {d:g} from a {kind}; the checker finds {found:.3g}"
+            out.append(("no_critical_point", why))
     if "plateau" in w:
         g = float(np.linalg.norm(fd_grad(land.ls, end[None], 1e-6 * land.width)[0]))
         if g > 0.02:
