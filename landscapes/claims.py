@@ -32,6 +32,7 @@ import numpy as np
 
 from .critical import Point, basin, critical_near, critical_points, hessian
 from .functions import Landscape
+from .rules import RULES
 from .trajectory import Trajectory
 
 FLAT = 1e-2
@@ -109,7 +110,11 @@ class Ground:
         if key not in self._near:
             self._near[key] = critical_near(self.landscape, key, self.bounds)
         extra = self._near[key]
-        return self.points if extra is None else (*self.points, extra)
+        if extra is None or any(
+            np.linalg.norm(np.subtract(extra.at, p.at)) <= 1e-7 * self.width for p in self.points
+        ):  # the search found it already: one place, one Point
+            return self.points
+        return (*self.points, extra)
 
     def nearest(self, at: Sequence[float]) -> tuple[Point | None, float]:
         """The critical point nearest `at` and its distance."""
@@ -266,8 +271,8 @@ def frozen(ground: Ground, t: Trajectory, ball: int | None = None) -> Claim:
         cause = "tol"
     elif t.settings.schedule != "constant" and lrs is not None and lrs[-1] < 1e-3 * lrs[0]:
         cause = "schedule"
-    elif t.steps >= 1 and tail == 0.0 and g >= FLAT:
-        cause = "optimizer"
+    elif t.steps >= 1 and tail == 0.0 and g >= FLAT and t.settings.optimizer not in RULES:
+        cause = "optimizer"  # a plugged-in optimizer that takes no step (a book rule's vanish in rounding)
     elif g < FLAT:
         cause = "plateau"
     else:

@@ -176,7 +176,9 @@ def story_text(rng: np.random.Generator) -> str:
             f"tol = {10 ** rng.uniform(-8, -1):.3g}\n"
             + (f'schedule = "{rng.choice(["exponential", "polynomial"])}"\n' if rng.random() < 0.3 else "")
         )
-    names = [c for c in CLAIM_NAMES if c != "escaped" or not two]
+    names = [c for c in CLAIM_NAMES if c != "escaped" or not two] + ["optimizer(gd)"]
+    if two:
+        names += ["settles_first(x2, x1)", "blew_up(x2)", "overshooting(x2)"]
     claims = (
         ", ".join(f'{k} = "{rng.choice(names)}"' for k in ("a", "b") if rng.random() < 0.8) or 'a = "flat"'
     )
@@ -290,10 +292,25 @@ def judge_story_claim(name: str, land: Land, t, who: str) -> list[Finding]:
             ds = np.linalg.norm(t.points - m, axis=1)
             ok = d > 0.09 * d0 and bool(np.all(ds <= d0 * (1 + 1e-6) + 1e-9))
         else:
-            xs = t.points[:, 0] - m[0]
+            axis = len(m) - 1 if len(m) == 2 else 0  # the generator asks for overshooting(x2) on a plane
+            xs = t.points[:, axis] - m[axis]
             ok = len(xs) >= 3 and bool(
                 np.all(xs[1:] * xs[:-1] < 0) and np.all(np.abs(xs[1:]) > np.abs(xs[:-1]))
             )
+    elif name == "optimizer":
+        ok = t.settings.optimizer == "gd"
+    elif name == "settles_first":
+        mins = [p for p in land.points if p.kind == "minimum"]
+        if not mins:
+            return [(name, f"{who}: no minimum in view")]
+        m = min(mins, key=lambda p: p.f).at
+
+        def when(c: int) -> int:
+            off = np.abs(t.points[:, c] - m[c])
+            hit = np.flatnonzero(off <= 0.011 * off[0] + 1e-6)
+            return int(hit[0]) if len(hit) else 10**9
+
+        ok = when(1) <= when(0) and when(1) <= t.steps
     elif name == "blew_up":
         lo_hi = land.view
         ok = t.status == "diverged" or any(not lo <= v <= hi for v, (lo, hi) in zip(end, lo_hi, strict=False))

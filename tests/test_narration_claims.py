@@ -374,7 +374,7 @@ def check_claim(name: str, trajs: Sequence[Trajectory], claim: dict, scene: str)
         assert np.all((first > 0.5 * eta) & (first < 1.5 * eta)), where
     elif cname == "all_minima":
         for c in values["centres"]:
-            assert np.linalg.norm(fd_grad(trajs[0], np.array([c]))) < 1e-3, where
+            assert np.linalg.norm(fd_grad(trajs[0], np.array([c]))) < FLAT * 1.01 + 1e-6, where
             assert kind_at(trajs[0], np.array([c])) == "minimum", where
     elif cname.startswith("ends"):
         # compare / custom / describe: the verdict says what kind of point the end is
@@ -433,8 +433,9 @@ def check_numbers(caption: str, trajs: Sequence[Trajectory], scene: str, values:
     for text in NUMBER.findall(caption):
         v = float(text.replace("−", "-"))
         decimals = len(text.split(".")[1].split("e")[0]) if "." in text else 0
+        exponent = int(text.split("e")[1]) if "e" in text else 0
         # to the printed digits (and to :g's six significant ones)
-        tol = max(0.5 * 10.0**-decimals, 5e-6 * abs(v)) * (1 + 1e-9)
+        tol = max(0.5 * 10.0 ** (exponent - decimals), 5e-6 * abs(v)) * (1 + 1e-9)
         assert np.any(np.abs(values - v) <= tol), f"{scene}: {text} in {caption!r} is no number of the run"
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from landscapes import Trajectory, classify
-from landscapes.claims import Claim, Ground, ending, fitted_view, off_the_map
+from landscapes.claims import Claim, Ground, at_critical, ending, fitted_view, off_the_map
 from scenes.kit.i18n import _
 from scenes.kit.words import (
     kind_words,
@@ -143,11 +143,18 @@ def basins(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration
     ls = trajs[0].settings.landscape_obj
     ground = Ground(ls, ls.domain)
 
-    def kind(c: float) -> str:
-        p, d = ground.nearest([c])
-        return p.kind if p is not None and d < ground.near else "not critical"
+    at_min = [at_critical(ground, t, "minimum", k) for k, t in enumerate(trajs)]
 
-    kinds = [kind(c) for c in centres]
+    def kind(group: int) -> str:
+        """A minimum where every ball of the group sits at one (claims.at_critical: within NEAR,
+        the gradient flat), else the kind of a critical point at the group's centre, if any."""
+        balls = [k for k in range(len(trajs)) if labels[k] == group]
+        if all(at_min[k] for k in balls) and len({at_min[k].values["point"] for k in balls}) == 1:
+            return "minimum"
+        p, d = ground.nearest([centres[group]])
+        return p.kind if p is not None and d < ground.near and p.kind != "minimum" else "not critical"
+
+    kinds = [kind(c) for c in range(len(centres))]
     runs = stretches([t.points[0, 0] for t in trajs], labels)
     n.extras["centres"] = centres
     n.extras["kinds"] = kinds
