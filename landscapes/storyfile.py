@@ -64,7 +64,7 @@ CLAIMS = {
     "crawling": "its whole path (every step counted) is shorter than 5 % of the view's width",
     "escaped": "1D: settles in the basin of the lowest minimum in view",
     "arrived": "ends within 1 % of its start's distance from the lowest minimum in view",
-    "stalled": "stopped more than 10 % of its start's distance short of the lowest minimum",
+    "stalled": "ends over 10 % of its start's distance short of the lowest minimum, never farther out",
     "blew_up": "ended out of view along an axis: blew_up(x2); without one, any axis",
     "off_the_map": "diverged, left the domain, undefined or singular",
     "flat": "|gradient| below 0.01 where it ends",
