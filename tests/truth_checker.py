@@ -312,6 +312,9 @@ def judge_end_words(words: str, land: Land, t, who: str) -> list[Finding]:
         p, d = land.nearest(end)
         if d < 0.5 * r:
             out.append(("no_critical_point", f"{who}: a {p.kind} at {d:.3g} < {r:g}"))
+    if "no critical point in view" in w and land.points:
+        p, d = land.nearest(end)
+        out.append(("no_critical_point", f"{who}: a {p.kind} in view, {d:.3g} away"))
     m = re.search(r"([0-9.e+-]+) from a (minimum|maximum|saddle)", w)
     if m:
         d, kind = float(m.group(1)), m.group(2)

@@ -85,7 +85,9 @@ def stop_words(ground: Ground, t: Trajectory, stop: Claim, at: str) -> str:
     v = stop.values
     g = v["grad"]
     d = v["nearest"]
-    if v["point"] is None or d >= v["near"]:
+    if v["point"] is None:
+        near = _("no critical point in view")
+    elif d >= v["near"]:
         near = _("no critical point within {r:.3g}").format(r=v["near"])
     else:
         near = _("{d:.3g} from a {kind}").format(d=d, kind=kind_words(v["kind"]))
