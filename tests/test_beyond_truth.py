@@ -170,9 +170,11 @@ def story_text(rng: np.random.Generator) -> str:
     balls = []
     for key in ("a", "b"):
         start = ", ".join(num(rng, -3.5, 3.5) for _ in range(2 if two else 1))
+        optimizer = str(rng.choice(BOOK[:7]))
+        lr = f"lr = {10 ** rng.uniform(-3, 0):.4g}\n" if optimizer != "adadelta" else ""  # it has none
         balls.append(
-            f'[[balls]]\nname = "{key}"\noptimizer = "{rng.choice(BOOK[:7])}"\n'
-            f"lr = {10 ** rng.uniform(-3, 0):.4g}\nstart = [{start}]\nsteps = {int(rng.integers(1, 150))}\n"
+            f'[[balls]]\nname = "{key}"\noptimizer = "{optimizer}"\n'
+            f"{lr}start = [{start}]\nsteps = {int(rng.integers(1, 150))}\n"
             f"tol = {10 ** rng.uniform(-8, -1):.3g}\n"
             + (f'schedule = "{rng.choice(["exponential", "polynomial"])}"\n' if rng.random() < 0.3 else "")
         )
