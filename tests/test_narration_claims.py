@@ -338,6 +338,9 @@ def check_claim(name: str, trajs: Sequence[Trajectory], claim: dict, scene: str)
             where
         )
         assert fvals(t, [[ends_in]])[0] > fvals(t, [[jumped]])[0] + 1e-6, where
+        # and it is in that minimum: within 2 % of the view's width of it
+        ((lo, hi),) = view_of(scene, t, trajs[0])
+        assert abs(t.end[0] - ends_in) < 0.02 * (hi - lo), where
     elif cname == "three_schedules":
         assert len({x.settings.schedule for x in trajs}) == 3 and trajs[0].settings.noise > 0, where
     elif cname == "constant_noisy":
