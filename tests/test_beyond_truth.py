@@ -261,7 +261,7 @@ def judge_story_claim(name: str, land: Land, t, who: str) -> list[Finding]:
     end = t.end
     low = land.lowest_minimum()
     ok = True
-    if t.status in OFF_MAP and name not in ("off_the_map", "blew_up"):
+    if t.status in OFF_MAP and name not in ("off_the_map", "blew_up", "optimizer"):
         ok = False
     elif name == "lowest_minimum":
         ok = land.at_kind(end, "minimum") and t.values[-1] <= low + 1e-3 * max(1.0, abs(low))
