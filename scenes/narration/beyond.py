@@ -190,7 +190,7 @@ def ending_words(ground: Ground, t: Trajectory) -> tuple[str, Claim, bool]:
             text = _("ends at a {kind} ({where}): f″ = {eig}")
         return text.format(kind=kind_words(end.name.removeprefix("at_")), where=where, eig=eig), end, False
     if end.name == "frozen":
-        return stop_words(ground, t, end, f"({where})"), end, False
+        return stop_words(t, end, f"({where})"), end, False
     return (
         _("still moving at ({where}) after {n} steps: not a critical point yet").format(
             where=where, n=t.steps

@@ -64,7 +64,7 @@ def describe(
             return text, [claim], [Label(label, plot_point(t), ball)], False
     stop = frozen(ground, t, ball)
     if stop:
-        text = _("{name}: {what}").format(name=name, what=stop_words(ground, t, stop, where(t)))
+        text = _("{name}: {what}").format(name=name, what=stop_words(t, stop, where(t)))
         return text, [stop], [], False
     moving = still_moving(ground, t, ball)
     g = float(np.linalg.norm(t.grads[-1]))
@@ -79,7 +79,7 @@ def describe(
     return text, [Claim("ends", True, ball, {"end": t.end, "grad": g})], [], False
 
 
-def stop_words(ground: Ground, t: Trajectory, stop: Claim, at: str) -> str:
+def stop_words(t: Trajectory, stop: Claim, at: str) -> str:
     """Why a ball that is not at a critical point stopped (claims.frozen's cause), at `at`, and
     how far the nearest critical point is: 'stopped by --tol at x = 1.2: |∇f| = 0.28 < 0.3'."""
     v = stop.values
