@@ -5,11 +5,18 @@ found numerically (`critical.critical_points`) over the part of the landscape in
 written in. A `Claim` carries whether it holds and the numbers it was judged on, so the
 narration shows a sentence only when its claims hold and `beats.json` can say why.
 
-Thresholds, and why:
+Thresholds, and why (each written once, here):
 - FLAT: |f'| (or |grad|) below 1e-2 reads as "≈ 0": the readouts print three decimals, where
   such a gradient shows as ±0.00x.
-- NEAR: a ball is *at* a critical point when it lies within 2 % of the view's width of it
-  (about one ball radius on screen).
+- NEAR: a ball is *at* a critical point when one lies within 2 % of the view's width of it
+  (about one ball radius on screen). Critical points are places found by the search, never a
+  small gradient alone: on a plateau the gradient is small and no point is there.
+- TAIL, FROZEN: a ball is frozen when its path over its last TAIL (10) steps is shorter than
+  FROZEN (0.1 %) of the view's width: about one pixel of a 1080p plot, so the eye sees it stand
+  still, whatever stopped it (η decayed, --tol, the optimizer's own stop, a plateau). A ball
+  whose steps ran out while that path is longer is still moving.
+- CRAWL: crawling is a whole path shorter than 5 % of the view's width (what it travelled,
+  not where it ended: a ball jumping to and fro is not crawling).
 - ARRIVED: within 1 % of the start's distance from the minimum; STALLED/CRAWLED: still more
   than 10 % of it away.
 """
@@ -23,12 +30,17 @@ from typing import Any
 
 import numpy as np
 
-from .critical import Point, basin, critical_points, hessian
+from .critical import Point, basin, critical_near, critical_points, hessian
 from .functions import Landscape
+from .rules import RULES
 from .trajectory import Trajectory
 
 FLAT = 1e-2
 NEAR = 0.02
+TAIL = 10
+FROZEN = 1e-3
+CRAWL = 0.05
+REACH = 50.0  # a runaway ball is followed this far from its start when a view is fitted to the paths
 ARRIVED = 0.01
 STALLED = 0.1
 OFF_MAP = ("diverged", "left_domain", "undefined", "singular")
@@ -73,6 +85,7 @@ class Ground:
     def __init__(self, landscape: Landscape, bounds: Sequence[Sequence[float]]) -> None:
         self.landscape = landscape
         self.bounds = tuple((float(b[0]), float(b[1])) for b in bounds)
+        self._near: dict[tuple[float, ...], Point | None] = {}
 
     @cached_property
     def points(self) -> tuple[Point, ...]:
@@ -90,12 +103,39 @@ class Ground:
     def lowest(self) -> Point | None:
         return min(self.minima, key=lambda p: p.value, default=None)
 
+    def around(self, at: Sequence[float]) -> tuple[Point, ...]:
+        """The points of the search, and the one Newton's method reaches from `at` (a ball's end
+        may sit in a small well between the search's starts)."""
+        key = tuple(float(v) for v in at)
+        if key not in self._near:
+            self._near[key] = critical_near(self.landscape, key, self.bounds)
+        extra = self._near[key]
+        if extra is None or any(
+            np.linalg.norm(np.subtract(extra.at, p.at)) <= 1e-7 * self.width for p in self.points
+        ):  # the search found it already: one place, one Point
+            return self.points
+        return (*self.points, extra)
+
     def nearest(self, at: Sequence[float]) -> tuple[Point | None, float]:
         """The critical point nearest `at` and its distance."""
         best, dist = None, np.inf
-        for p in self.points:
+        for p in self.around(at):
             d = float(np.linalg.norm(np.asarray(at, dtype=float) - np.asarray(p.at)))
             if d < dist:
+                best, dist = p, d
+        return best, dist
+
+    @property
+    def near(self) -> float:
+        """How close a ball must be to a critical point to be *at* it, in the plot's units."""
+        return NEAR * self.width
+
+    def nearest_of(self, at: Sequence[float], kind: str) -> tuple[Point | None, float]:
+        """The critical point of this kind nearest `at` and its distance."""
+        best, dist = None, np.inf
+        for p in self.around(at):
+            d = float(np.linalg.norm(np.asarray(at, dtype=float) - np.asarray(p.at)))
+            if p.kind == kind and d < dist:
                 best, dist = p, d
         return best, dist
 
@@ -107,6 +147,25 @@ class Ground:
         lo, hi = basin(self.points, x, self.bounds[0])
         inside = [p for p in self.minima if lo <= p.at[0] <= hi]
         return inside[0] if inside else None
+
+
+def fitted_view(
+    paths: Sequence[np.ndarray], domain: Sequence[Sequence[float]] | None
+) -> list[tuple[float, float]]:
+    """The part of the landscape a scene fitted to its balls shows (compare, custom): the
+    domain, else the stretch the paths visit (each followed up to REACH from the first start),
+    padded by 15 % (at least 1)."""
+    dim = paths[0].shape[1]
+    if domain is not None:
+        return [(float(domain[k][0]), float(domain[k][1])) for k in range(dim)]
+    out = []
+    for k in range(dim):
+        start = paths[0][0, k]
+        xs = np.concatenate([p[np.abs(p[:, k] - start) <= REACH, k] for p in paths])
+        lo, hi = float(xs.min()), float(xs.max())
+        pad = max(1.0, 0.15 * (hi - lo))
+        out.append((lo - pad, hi + pad))
+    return out
 
 
 _CACHE: dict[tuple, tuple[Point, ...]] = {}
@@ -176,23 +235,94 @@ def near_saddle(ground: Ground, t: Trajectory, ball: int | None = None) -> Claim
     return Claim("near_saddle", c.holds, ball, c.values)
 
 
-def still_moving(t: Trajectory, ball: int | None = None) -> Claim:
-    """The steps ran out while the gradient was not yet flat."""
-    g = float(np.linalg.norm(t.grads[-1]))
-    ok = t.status == "max_steps" and g >= FLAT
+def tail_path(t: Trajectory, steps: int = TAIL) -> float:
+    """How far the ball travelled over its last `steps` steps (all of them if fewer)."""
+    p = t.points[-(steps + 1) :]
+    return float(np.linalg.norm(np.diff(p, axis=0), axis=1).sum())
+
+
+def path_length(t: Trajectory) -> float:
+    """How far the ball travelled over the whole run, every step counted."""
+    return float(np.linalg.norm(np.diff(t.points, axis=0), axis=1).sum())
+
+
+def still_moving(ground: Ground, t: Trajectory, ball: int | None = None) -> Claim:
+    """The steps ran out while the ball was moving: its last TAIL steps cover at least FROZEN of
+    the view (a ball η or the optimizer has frozen is not moving, whatever its gradient)."""
+    tail, bound = tail_path(t), FROZEN * ground.width
+    ok = t.status == "max_steps" and tail >= bound
     lr = None if t.lrs is None else float(t.lrs[-1])
-    return Claim("still_moving", ok, ball, {"grad": g, "lr": lr, "steps": t.steps})
+    g = float(np.linalg.norm(t.grads[-1]))
+    return Claim(
+        "still_moving", ok, ball, {"tail": tail, "bound": bound, "grad": g, "lr": lr, "steps": t.steps}
+    )
+
+
+def frozen(ground: Ground, t: Trajectory, ball: int | None = None) -> Claim:
+    """Stopped: the last TAIL steps cover less than FROZEN of the view (or --tol ended the run).
+    `cause` says why, from the run: "tol" (converged: |∇f| < --tol), "schedule" (η decayed to
+    under a thousandth of its start), "optimizer" (it took no step at all: LBFGS's tolerance,
+    Rprop's step floor), "plateau" (|∇f| < FLAT) or "slope" (none of these: the steps are
+    simply too small)."""
+    tail, bound = tail_path(t), FROZEN * ground.width
+    g = float(np.linalg.norm(t.grads[-1]))
+    lrs = t.lrs
+    if t.status == "converged":
+        cause = "tol"
+    elif t.settings.schedule != "constant" and lrs is not None and lrs[-1] < 1e-3 * lrs[0]:
+        cause = "schedule"
+    elif t.steps >= 1 and tail == 0.0 and g >= FLAT and t.settings.optimizer not in RULES:
+        cause = "optimizer"  # a plugged-in optimizer that takes no step (a book rule's vanish in rounding)
+    elif g < FLAT:
+        cause = "plateau"
+    else:
+        cause = "slope"
+    ok = t.status not in OFF_MAP and (tail < bound or t.status == "converged")
+    p, d = ground.nearest(t.end)
+    values = {
+        "tail": tail,
+        "bound": bound,
+        "grad": g,
+        "cause": cause,
+        "tol": t.settings.tol,
+        "lr": None if lrs is None else float(lrs[-1]),
+        "nearest": d,
+        "near": ground.near,
+        "point": None if p is None else p.at,
+        "kind": None if p is None else p.kind,
+    }
+    return Claim("frozen", ok, ball, values)
+
+
+def ending(ground: Ground, t: Trajectory, ball: int | None = None) -> Claim:
+    """How a run ended, from what it did: off the map; at a minimum, maximum or saddle (one
+    lies within NEAR); frozen or stopped elsewhere (with its cause); or still moving. Exactly
+    one of these holds; the claim returned is that one."""
+    off = off_the_map(t, ball)
+    if off:
+        return off
+    for kind in ("minimum", "maximum", "saddle"):
+        c = at_critical(ground, t, kind, ball)
+        if c:
+            return c
+    stop = frozen(ground, t, ball)
+    if stop:
+        return stop
+    return still_moving(ground, t, ball)
 
 
 def moved(t: Trajectory) -> float:
     return float(np.linalg.norm(t.end - t.points[0]))
 
 
-def crawling(ground: Ground, t: Trajectory, ball: int | None = None, share: float = 0.05) -> Claim:
-    """Moved less than `share` of the view's width over the whole run, and is still on the map."""
-    d = moved(t)
+def crawling(ground: Ground, t: Trajectory, ball: int | None = None, share: float = CRAWL) -> Claim:
+    """Travelled less than `share` of the view's width over the whole run (its path, every step
+    counted, not its net move), and is still on the map."""
+    d = path_length(t)
     ok = d < share * ground.width and t.status not in OFF_MAP
-    return Claim("crawling", ok, ball, {"moved": d, "bound": share * ground.width, "steps": t.steps})
+    return Claim(
+        "crawling", ok, ball, {"path": d, "moved": moved(t), "bound": share * ground.width, "steps": t.steps}
+    )
 
 
 def overshooting(

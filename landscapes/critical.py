@@ -46,9 +46,13 @@ def hessian(ls: Landscape, point: Sequence[float]) -> np.ndarray:
 
 
 def classify(
-    ls: Landscape, point: Sequence[float], grad_tol: float = 1e-4, eig_tol: float = 1e-6
+    ls: Landscape, point: Sequence[float], grad_tol: float = 1e-4, eig_tol: float = 1e-6, probe: float = 1e-3
 ) -> Critical:
-    """Minimum, maximum or saddle (or not critical), with the Hessian's eigenvalues."""
+    """Minimum, maximum or saddle (or not critical), with the Hessian's eigenvalues; `probe`
+    is how far f is sampled along a direction where the Hessian cannot decide.
+
+    This judges one point by its gradient alone: whether a critical point lies *near* a ball is
+    `critical_points`' question (a plateau's gradient is small and no point is there)."""
     g = gradient(ls, point)
     h = hessian(ls, point)
     eig, vecs = np.linalg.eigh((h + h.T) / 2)
@@ -62,7 +66,7 @@ def classify(
         elif lam < -eig_tol:
             signs.add(-1)
         else:
-            signs |= _probe(ls, point, vec)
+            signs |= _probe(ls, point, vec, probe)
     if signs == {1}:
         kind = "minimum"
     elif signs == {-1}:
@@ -116,19 +120,67 @@ def critical_points(ls: Landscape, bounds: Sequence[Sequence[float]], grid: int 
 
     1D: sign changes of f' on a fine grid, refined by bisection, and near-zero dips of |f'|
     that touch 0 without crossing it (x³ at 0), refined by ternary search. 2D: Newton's
-    method on the gradient from a grid of starts, the converged points merged. Each is then
-    classified by `classify` (Hessian eigenvalues, probes where one is 0)."""
+    method on the gradient from a grid of starts, the converged points merged. A point is kept
+    only where f′ changes sign across it or the gradient vanishes *there* (`isolated`): on a
+    plateau (exp(-x) at 15, a Gaussian's flank) the gradient is tiny everywhere but nowhere
+    zero, and no point is found.
+    Each is classified by `classify` (Hessian eigenvalues, probes where one is 0); where f′
+    changes sign across a kink (|x|), f itself says which kind it is."""
     box = [tuple(float(v) for v in b[:2]) for b in bounds]
+    width = max(hi - lo for lo, hi in box)
     found = _critical_1d(ls, box[0], grid) if ls.dim == 1 else _critical_2d(ls, box)
     out = []
-    for p in found:
-        c = classify(ls, p, grad_tol=1e-6)
-        if c.kind != "not critical":
-            out.append(Point(tuple(float(v) for v in p), c.kind, ls.value(*p)))
+    for p, crossing in found:
+        c = classify(ls, p, grad_tol=1e-6, probe=PROBE * width)
+        kind = c.kind
+        if kind == "not critical" and crossing:  # a kink: f′ jumps across 0 without passing it
+            kind = _kink(ls, p, PROBE * width)
+        elif kind != "not critical" and not crossing and not isolated(ls, p, PROBE * width):
+            kind = "not critical"
+        if kind != "not critical":
+            out.append(Point(tuple(float(v) for v in p), kind, ls.value(*p)))
     return tuple(sorted(out, key=lambda q: q.at))
 
 
-def _critical_1d(ls: Landscape, span: tuple[float, float], grid: int) -> list[tuple[float]]:
+# a critical point is judged against its surroundings at a thousandth of the view's width:
+# about a pixel on screen, far below any distance a sentence states
+PROBE = 1e-3
+# the gradient vanishes at a point when it is a millionth of the largest one at PROBE around it
+VANISHES = 1e-6
+
+
+def isolated(ls: Landscape, point: Sequence[float], r: float) -> bool:
+    """The gradient vanishes here, not merely is small everywhere around: each component of
+    ∇f(p) is below VANISHES of its largest value on a ring (1D: the two neighbours) of radius
+    r. On a plateau (tanh's far flank, a Gaussian's) the component along it is as small around
+    the point as at it, and the point is refused."""
+    p = np.asarray(point, dtype=np.float64)
+    if len(p) == 1:
+        ring = np.array([[1.0], [-1.0]])
+    else:
+        a = np.linspace(0, 2 * np.pi, 12, endpoint=False)
+        ring = np.stack([np.cos(a), np.sin(a)], axis=1)
+    _, g = _grads(ls, np.vstack([p[None, :], p + r * ring]))
+    if not np.isfinite(g).all():
+        return False
+    here, around = np.abs(g[0]), np.abs(g[1:]).max(axis=0)
+    return bool(np.all(around > 0) and np.all(here <= VANISHES * around))
+
+
+def _kink(ls: Landscape, point: Sequence[float], h: float) -> str:
+    """1D, where f′ changes sign without vanishing: f rises both ways (minimum), falls both
+    ways (maximum), or neither (not critical)."""
+    x = float(point[0])
+    f0, fl, fr = ls.value(x), ls.value(x - h), ls.value(x + h)
+    if fl > f0 and fr > f0:
+        return "minimum"
+    if fl < f0 and fr < f0:
+        return "maximum"
+    return "not critical"
+
+
+def _critical_1d(ls: Landscape, span: tuple[float, float], grid: int) -> list[tuple[tuple[float], bool]]:
+    """Candidates, each with whether f′ changes sign across it."""
     lo, hi = span
     xs = np.linspace(lo, hi, grid)
     _, g = _grads(ls, xs[:, None])
@@ -146,7 +198,7 @@ def _critical_1d(ls: Landscape, span: tuple[float, float], grid: int) -> list[tu
         left = np.sign(gm[:, 0]) == np.sign(ga)
         a, ga = np.where(left, m, a), np.where(left, gm[:, 0], ga)
         b = np.where(left, b, m)
-    roots += list((a + b) / 2)
+    crossed = [float(x) for x in (a + b) / 2]
     roots += [float(x) for x in xs[ok & (g == 0.0)]]
     # touching zeros: local dips of |f'| that come near 0
     mag = np.where(ok, np.abs(g), np.inf)
@@ -169,7 +221,8 @@ def _critical_1d(ls: Landscape, span: tuple[float, float], grid: int) -> list[tu
         x = (a1 + b1) / 2
         if abs(_grads(ls, np.array([[x]]))[1][0, 0]) < 1e-9 * scale:
             roots.append(float(x))
-    return [(x,) for x in _merge(sorted(roots), (hi - lo) * 1e-7)]
+    merged = _merge(sorted(roots + crossed), (hi - lo) * 1e-7)
+    return [((x,), any(abs(x - c) <= (hi - lo) * 1e-7 for c in crossed)) for x in merged]
 
 
 def _merge(xs: list[float], tol: float) -> list[float]:
@@ -180,7 +233,9 @@ def _merge(xs: list[float], tol: float) -> list[float]:
     return out
 
 
-def _critical_2d(ls: Landscape, box: list[tuple[float, float]], n: int = 15) -> list[tuple[float, ...]]:
+def _critical_2d(
+    ls: Landscape, box: list[tuple[float, float]], n: int = 15
+) -> list[tuple[tuple[float, ...], bool]]:
     (x0, x1), (y0, y1) = box
     gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
     p = torch.tensor(np.stack([gx.ravel(), gy.ravel()], axis=1), dtype=torch.float64)
@@ -214,7 +269,7 @@ def _critical_2d(ls: Landscape, box: list[tuple[float, float]], n: int = 15) -> 
     for q in pts:
         if all(np.abs(q - r).max() > tol for r in out):
             out.append(q)
-    return [tuple(float(v) for v in q) for q in out]
+    return [(tuple(float(v) for v in q), False) for q in out]
 
 
 def basin(points: Sequence[Point], x: float, span: Sequence[float]) -> tuple[float, float]:
@@ -229,3 +284,34 @@ def basin(points: Sequence[Point], x: float, span: Sequence[float]) -> tuple[flo
         else:
             hi = min(hi, p.at[0])
     return lo, hi
+
+
+def critical_near(ls: Landscape, at: Sequence[float], bounds: Sequence[Sequence[float]]) -> Point | None:
+    """The critical point Newton's method on the gradient reaches from `at` (a ball's end), if
+    it converges inside `bounds` to a place where the gradient vanishes: the grid search can
+    miss one of many small wells (ackley, rastrigin) that a ball sits in."""
+    box = [tuple(float(v) for v in b[:2]) for b in bounds]
+    width = max(hi - lo for lo, hi in box)
+    p = torch.tensor([list(at)], dtype=torch.float64)
+    for _ in range(40):
+        q = p.clone().requires_grad_(True)
+        (g,) = torch.autograd.grad(ls.fn(q).sum(), q, create_graph=True)
+        h = torch.stack([torch.autograd.grad(g[0, k], q, retain_graph=True)[0][0] for k in range(ls.dim)])
+        g = g.detach()[0]
+        try:
+            step = torch.linalg.solve(h.detach(), g)
+        except RuntimeError:  # a singular Hessian: no Newton step from here
+            return None
+        p = p - step[None, :]
+        if not torch.isfinite(p).all():
+            return None
+        if float(step.abs().max()) <= 1e-13 * width:  # converged: Newton's steps shrink quadratically
+            break
+    x = tuple(float(v) for v in p[0])
+    if not all(lo <= v <= hi for v, (lo, hi) in zip(x, box, strict=True)):
+        return None
+    _f, g = _grads(ls, np.array([x]))
+    if not np.linalg.norm(g[0]) < 1e-8 or not isolated(ls, x, PROBE * width):
+        return None
+    c = classify(ls, x, grad_tol=1e-6, probe=PROBE * width)
+    return None if c.kind == "not critical" else Point(x, c.kind, ls.value(*x))

@@ -36,7 +36,7 @@ def test_compare_balls_end_at_their_own_optimizer_trajectories(tiny):
     assert [t.split("η")[0] for t in legend] == ["gd", "momentum", "adam"], "exactly the requested optimizers"
     gd, momentum, _ = scene.balls
     assert abs(gd.traj.end[0] - 0.6516) < 1e-3 and abs(momentum.traj.end[0] - 1.017) < 1e-3
-    assert "lowest (f = -1.208): momentum; caught higher: gd, adam" in scene.caption_text
+    assert "lowest (f = -1.208): momentum; caught in a higher minimum: gd, adam" in scene.caption_text
     assert 8 <= scene.renderer.time <= 20
 
 

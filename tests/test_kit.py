@@ -246,7 +246,7 @@ def test_plane_readouts_keep_apart_and_off_map_balls_are_not_ranked(tiny):
     settings = get_story("compare").settings.override(landscape="saddle", start=(0.95, 0.002))
     scene = render_scene("compare", settings)
     assert all(b.traj.status in ("diverged", "left_domain", "undefined", "singular") for b in scene.balls)
-    assert "lowest" not in scene.caption_text and "caught higher" not in scene.caption_text
+    assert "lowest" not in scene.caption_text and "caught in a higher minimum" not in scene.caption_text
     assert scene.caption_text.startswith("no ball stayed on the map")
     # name/number pairs on a row never touch
     from scenes.kit.readouts import Readouts

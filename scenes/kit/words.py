@@ -96,3 +96,14 @@ def optimizer_name(name: str) -> str:
 
     rule = RULES.get(name)
     return _(rule.word) if rule else word(name)
+
+
+def stop_short(cause: str) -> str:
+    """Why a ball stopped short of any critical point (landscapes.claims.frozen), for a legend."""
+    return {
+        "tol": _("stopped by --tol"),
+        "schedule": _("frozen: η decayed"),
+        "optimizer": _("stopped: the optimizer's own stop"),
+        "plateau": _("stopped on a plateau"),
+        "slope": _("frozen on a slope"),
+    }[cause]

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from landscapes import Landscape, Trajectory, classify
-from landscapes.claims import Claim, off_the_map
+from landscapes import Trajectory, classify
+from landscapes.claims import Claim, Ground, at_critical, ending, fitted_view, off_the_map
 from scenes.kit.i18n import _
 from scenes.kit.words import (
     kind_words,
@@ -18,61 +18,93 @@ from scenes.kit.words import (
     settings_label,
     status_short,
     status_words,
+    stop_short,
 )
 from scenes.narration.beats import Beat, Narration
+from scenes.narration.describe import distinct, stop_words
 
 SAME_MINIMUM = 0.05  # end points closer than this reached the same minimum
 
 
-def kind_at_end(t: Trajectory) -> str:
-    """What the ball's end point is (landscapes.classify): minimum, maximum, saddle, not critical."""
-    return classify(t.settings.landscape_obj, t.end).kind
+def ground_fitted(trajs: Sequence[Trajectory]) -> Ground:
+    """The landscape over the view compare and custom draw: the domain, else where the balls went."""
+    ls = trajs[0].settings.landscape_obj
+    return Ground(ls, fitted_view([t.points for t in trajs], ls.domain))
 
 
-def verdict(t: Trajectory, ball: int) -> tuple[str, Claim]:
-    """'→ minimum, f = -1.047' under a ball's readouts."""
-    off = off_the_map(t, ball)
-    if off:
-        return "→ " + status_short(t.status), off
-    kind = kind_at_end(t)
-    claim = Claim(f"ends_{kind.replace(' ', '_')}", True, ball, {"end": t.end, "f": float(t.values[-1])})
-    if kind == "not critical":
-        return _("→ still moving, f = {f:.3f}").format(f=t.values[-1]), claim
-    return _("→ {kind}, f = {f:.3f}").format(kind=kind_words(kind), f=t.values[-1]), claim
+def verdict(ground: Ground, t: Trajectory, ball: int) -> tuple[str, Claim]:
+    """'→ minimum, f = -1.047' under a ball's readouts: how the run ended (claims.ending)."""
+    end = ending(ground, t, ball)
+    if end.name in ("at_minimum", "at_maximum", "at_saddle"):
+        kind = end.name.removeprefix("at_")
+        return _("→ {kind}, f = {f:.3f}").format(kind=kind_words(kind), f=t.values[-1]), end
+    if end.name == "frozen":
+        return _("→ {stop}, f = {f:.3f}").format(stop=stop_short(end.values["cause"]), f=t.values[-1]), end
+    if end.name == "still_moving":
+        return _("→ still moving, f = {f:.3f}").format(f=t.values[-1]), end
+    return "→ " + status_short(t.status), end
 
 
-def summary(trajs: Sequence[Trajectory]) -> str:
-    """Who got lowest; who was caught higher (at a minimum that is not the lowest), who was
-    still moving higher up; balls that left the map are not ranked."""
-    name = [optimizer_name(t.settings.optimizer) for t in trajs]
+def printed(v: float) -> float:
+    """f as the legend prints it (three decimals): what "lowest" is judged on."""
+    return float(f"{v:.3f}") + 0.0
+
+
+def summary(
+    ground: Ground, trajs: Sequence[Trajectory], name: Sequence[str], ends: Sequence[Claim]
+) -> tuple[str, list[Claim]]:
+    """Who got lowest, to the printed digits and in one basin; who is as low elsewhere; who was
+    caught in a higher minimum; who is higher, not at a minimum; who left the map."""
     ranked = [k for k, t in enumerate(trajs) if not off_the_map(t)]
-    gone = [name[k] for k, t in enumerate(trajs) if off_the_map(t)]
+    gone = [k for k, t in enumerate(trajs) if off_the_map(t)]
     if not ranked:
-        return _("no ball stayed on the map: {names}").format(names=", ".join(gone))
-    best = min(trajs[k].values[-1] for k in ranked)
-    low = [name[k] for k in ranked if trajs[k].values[-1] <= best + 0.01]
-    high = [k for k in ranked if trajs[k].values[-1] > best + 0.01]
-    caught = [name[k] for k in high if kind_at_end(trajs[k]) == "minimum"]
-    other = [name[k] for k in high if kind_at_end(trajs[k]) != "minimum"]
-    out = _("lowest (f = {f:.3f}): {names}").format(f=best, names=", ".join(low))
+        return _("no ball stayed on the map: {names}").format(names=", ".join(name[k] for k in gone)), []
+    shown = {k: printed(trajs[k].values[-1]) for k in ranked}
+    low = min(shown.values())
+    best = min(ranked, key=lambda k: trajs[k].values[-1])
+
+    def place(k: int) -> tuple[float, ...] | None:
+        return tuple(ends[k].values["point"]) if ends[k].name == "at_minimum" else None
+
+    def with_best(k: int) -> bool:
+        if place(best) is not None:
+            return place(k) == place(best)
+        gap = float(np.linalg.norm(trajs[k].end - trajs[best].end))
+        return place(k) is None and gap <= ground.near
+
+    lowest = [k for k in ranked if shown[k] == low and with_best(k)]
+    elsewhere = [k for k in ranked if shown[k] == low and k not in lowest]
+    caught = [k for k in ranked if shown[k] > low and place(k) is not None]
+    other = [k for k in ranked if shown[k] > low and place(k) is None]
+    claims = [Claim("lowest", True, k, {"f": low, "best": best, "end": trajs[k].end}) for k in lowest]
+    claims += [Claim("as_low_elsewhere", True, k, {"f": low, "end": trajs[k].end}) for k in elsewhere]
+    claims += [
+        Claim("caught_higher", True, k, {"f": shown[k], "lowest": low, **ends[k].values}) for k in caught
+    ]
+    claims += [Claim("higher", True, k, {"f": shown[k], "lowest": low}) for k in other]
+    out = _("lowest (f = {f:.3f}): {names}").format(f=low, names=", ".join(name[k] for k in lowest))
+    if elsewhere:
+        out += _("; as low, in another place: {names}").format(names=", ".join(name[k] for k in elsewhere))
     if caught:
-        out += _("; caught higher: {names}").format(names=", ".join(caught))
+        out += _("; caught in a higher minimum: {names}").format(names=", ".join(name[k] for k in caught))
     if other:
-        out += _("; higher, not at a minimum: {names}").format(names=", ".join(other))
+        out += _("; higher, not at a minimum: {names}").format(names=", ".join(name[k] for k in other))
     if gone:
-        out += _("; off the map: {names}").format(names=", ".join(gone))
-    return out
+        out += _("; off the map: {names}").format(names=", ".join(name[k] for k in gone))
+    return out, claims
 
 
 def compare(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration:
-    n = Narration([settings_label(t.settings) for t in trajs])
-    names = ", ".join(optimizer_name(t.settings.optimizer) for t in trajs)
-    n.add(Beat(_("the same start for {names}").format(names=names), hold=0.6))
-    verdicts = [verdict(t, k) for k, t in enumerate(trajs)]
+    optimizers = [t.settings.optimizer for t in trajs]
+    n = Narration(distinct([settings_label(t.settings) for t in trajs], optimizers))
+    short = distinct([optimizer_name(o) for o in optimizers], optimizers)
+    n.extras["short_names"] = short
+    n.add(Beat(_("the same start for {names}").format(names=", ".join(short)), hold=0.6))
+    ground = ground_fitted(trajs)
+    verdicts = [verdict(ground, t, k) for k, t in enumerate(trajs)]
     n.extras["verdicts"] = [v for v, _c in verdicts]
-    n.add(
-        Beat(summary(trajs), at=max(t.steps for t in trajs), hold=2.0, claims=tuple(c for _v, c in verdicts))
-    )
+    words, claims = summary(ground, trajs, short, [c for _v, c in verdicts])
+    n.add(Beat(words, at=max(t.steps for t in trajs), hold=2.0, claims=(*(c for _v, c in verdicts), *claims)))
     return n
 
 
@@ -90,6 +122,12 @@ def group_ends(ends: np.ndarray) -> tuple[np.ndarray, list[float]]:
     return labels, [float(np.mean(c)) for c in centres]
 
 
+def stretches(starts: Sequence[float], labels: Sequence[int]) -> int:
+    """How many shaded stretches the scene draws: runs of one label along the sorted starts."""
+    seq = [int(labels[k]) for k in np.argsort(starts, kind="stable")]
+    return 1 + sum(1 for a, b in zip(seq, seq[1:], strict=False) if a != b)
+
+
 def basins(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration:
     n = Narration([_("ball {k}").format(k=k + 1) for k in range(len(trajs))])
     n.add(
@@ -101,42 +139,65 @@ def basins(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration
         )
     )
     ends = np.array([t.end[0] for t in trajs])
-    _labels, centres = group_ends(ends)
+    labels, centres = group_ends(ends)
     ls = trajs[0].settings.landscape_obj
-    kinds = [classify(ls, [c]).kind for c in centres]
+    ground = Ground(ls, ls.domain)
+
+    at_min = [at_critical(ground, t, "minimum", k) for k, t in enumerate(trajs)]
+
+    def kind(group: int) -> str:
+        """A minimum where every ball of the group sits at one (claims.at_critical: within NEAR,
+        the gradient flat), else the kind of a critical point at the group's centre, if any."""
+        balls = [k for k in range(len(trajs)) if labels[k] == group]
+        if all(at_min[k] for k in balls) and len({at_min[k].values["point"] for k in balls}) == 1:
+            return "minimum"
+        p, d = ground.nearest([centres[group]])
+        return p.kind if p is not None and d < ground.near and p.kind != "minimum" else "not critical"
+
+    kinds = [kind(c) for c in range(len(centres))]
+    runs = stretches([t.points[0, 0] for t in trajs], labels)
     n.extras["centres"] = centres
     n.extras["kinds"] = kinds
     minima = Claim(
         "all_minima",
         all(k == "minimum" for k in kinds) and not any(off_the_map(t) for t in trajs),
         None,
-        {"centres": centres, "kinds": kinds},
+        {"centres": centres, "kinds": kinds, "stretches": runs},
     )
-    if minima:
+    if minima and runs == len(centres):
         words = _("{n} minima reached: each shaded stretch is one minimum's basin")
+    elif minima:
+        words = _("{n} minima reached from {m} shaded stretches: one minimum's starts need not lie together")
     else:
         words = _("{n} places where balls ended: each shaded stretch holds the starts that ended at one")
-    n.add(Beat(words.format(n=len(centres)), hold=2.0, claims=(minima,)))
+    n.add(Beat(words.format(n=len(centres), m=runs), hold=2.0, claims=(minima,)))
     return n
 
 
-def ending(ls: Landscape, t: Trajectory) -> tuple[str, bool]:
-    """The caption for where the ball ended, and whether it is a warning."""
+def ending_words(ground: Ground, t: Trajectory) -> tuple[str, Claim, bool]:
+    """custom's caption for where the ball ended, the claim behind it, and whether it warns."""
+    end = ending(ground, t, 0)
     words = status_words(t.status)
     if words:
-        return words, True
-    c = classify(ls, t.end)
-    eig = ", ".join(f"{v:.3g}" for v in c.eigenvalues)
+        return words, end, True
     where = ", ".join(f"{v:.3f}" for v in t.end)
-    if c.kind == "not critical":
-        return _("still moving at ({where}) after {n} steps: not a critical point yet").format(
+    if end.name in ("at_minimum", "at_maximum", "at_saddle"):
+        c = classify(t.settings.landscape_obj, t.end)
+        eig = ", ".join(f"{v:.3g}" for v in c.eigenvalues)
+        if len(c.eigenvalues) > 1:
+            text = _("ends at a {kind} ({where}): Hessian eigenvalues {eig}")
+        else:
+            text = _("ends at a {kind} ({where}): f″ = {eig}")
+        return text.format(kind=kind_words(end.name.removeprefix("at_")), where=where, eig=eig), end, False
+    if end.name == "frozen":
+        return stop_words(t, end, f"({where})"), end, False
+    return (
+        _("still moving at ({where}) after {n} steps: not a critical point yet").format(
             where=where, n=t.steps
-        ), False
-    if len(c.eigenvalues) > 1:
-        text = _("ends at a {kind} ({where}): Hessian eigenvalues {eig}")
-    else:
-        text = _("ends at a {kind} ({where}): f″ = {eig}")
-    return text.format(kind=kind_words(c.kind), where=where, eig=eig), False
+        ),
+        end,
+        False,
+    )
 
 
 def custom(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration:
@@ -149,9 +210,8 @@ def custom(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration
             x=t.points[0, 0], y=t.points[0, 1], lr=t.settings.lr
         )
     n.add(Beat(first, hold=0.6))
-    words, warn = ending(t.settings.landscape_obj, t)
-    kind = "off_the_map" if warn else f"ends_{kind_at_end(t).replace(' ', '_')}"
-    n.add(Beat(words, at=t.steps, hold=2.0, warn=warn, claims=(Claim(kind, True, 0, {"end": t.end}),)))
+    words, claim, warn = ending_words(ground_fitted(trajs), t)
+    n.add(Beat(words, at=t.steps, hold=2.0, warn=warn, claims=(claim,)))
     return n
 
 
@@ -160,7 +220,9 @@ def race(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration:
     (landscapes.tune's objective: within 1e-4 of the start's gap to f*, to the end)."""
     from landscapes.tune import best_value, judge
 
-    n = Narration([settings_label(t.settings) for t in trajs])
+    optimizers = [t.settings.optimizer for t in trajs]
+    n = Narration(distinct([settings_label(t.settings) for t in trajs], optimizers))
+    ground = ground_fitted(trajs)
     fstar = best_value(trajs[0].settings)
     judged = [judge(t, fstar) for t in trajs]
     n.add(
@@ -178,12 +240,12 @@ def race(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration:
             verdicts.append(_("→ #{rank} to arrive, step {step}").format(rank=rank[k], step=step))
             claims.append(Claim("arrived_in_f", True, k, {"step": step, "rank": rank[k], "fstar": fstar}))
         else:  # compare's verdict: off the map, or what its end point is (caught at a minimum, moving)
-            words, claim = verdict(t, k)
+            words, claim = verdict(ground, t, k)
             verdicts.append(words)
             claims.append(claim)
     n.extras["verdicts"] = verdicts
     n.extras["order"] = order
-    name = [optimizer_name(t.settings.optimizer) for t in trajs]
+    name = distinct([optimizer_name(o) for o in optimizers], optimizers)
     if arrived:
         first = arrived[0]
         words = _("first to arrive: {name}, at step {step}").format(name=name[first], step=judged[first][1])

@@ -179,15 +179,25 @@ def overshoot(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narrat
             words = _("step {k}: the longest jump, {d:.2f}")
         n.add(Beat(words.format(k=jump, d=d), at=jump, seconds=3.0, hold=1.2, claims=(past,)))
     end = g.basin_minimum(float(t.end[0])) if g.in_view(t.end) else None
+    # "ends … in a poorer minimum": in its basin and within NEAR of it (the book's ball, 0.30 from
+    # it after 10 steps, still rolls in), not on a slope far from it (--steps 1: 2.4 away)
+    gap = abs(float(t.end[0]) - end.at[0]) if end is not None else np.inf
     poorer = Claim(
         "poorer_minimum",
         not off_the_map(t)
         and near is not None
         and end is not None
+        and gap < g.near
         and end.at != near.at
         and end.value > near.value,
         0,
-        {"end": t.end, "jumped": near.at if near else None, "ends_in": end.at if end else None},
+        {
+            "end": t.end,
+            "jumped": near.at if near else None,
+            "ends_in": end.at if end else None,
+            "distance": gap,
+            "near": g.near,
+        },
     )
     if poorer:
         n.add(

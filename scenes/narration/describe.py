@@ -12,6 +12,7 @@ from landscapes.claims import (
     Claim,
     Ground,
     at_critical,
+    frozen,
     local_minimum,
     lowest_minimum,
     near_saddle,
@@ -19,7 +20,7 @@ from landscapes.claims import (
     still_moving,
 )
 from scenes.kit.i18n import _
-from scenes.kit.words import status_words
+from scenes.kit.words import kind_words, status_words
 from scenes.narration.beats import Label
 
 
@@ -61,17 +62,75 @@ def describe(
         if claim:
             text = words.format(name=name, where=where(t), f=float(t.values[-1]))
             return text, [claim], [Label(label, plot_point(t), ball)], False
-    moving = still_moving(t, ball)
+    stop = frozen(ground, t, ball)
+    if stop:
+        text = _("{name}: {what}").format(name=name, what=stop_words(t, stop, where(t)))
+        return text, [stop], [], False
+    moving = still_moving(ground, t, ball)
     g = float(np.linalg.norm(t.grads[-1]))
     if moving:
         text = _("{name}: still moving when the steps ran out, {where}, |∇f| = {g:.3f}").format(
             name=name, where=where(t), g=g
         )
         if t.settings.schedule != "constant" and t.lrs is not None:
-            text += _(", η fell to {lr:.4f}").format(lr=float(t.lrs[-1]))
+            text += _(", η fell to {lr:.3g}").format(lr=float(t.lrs[-1]))
         return text, [moving], [], False
     text = _("{name}: ends at {where}, |∇f| = {g:.3f}").format(name=name, where=where(t), g=g)
     return text, [Claim("ends", True, ball, {"end": t.end, "grad": g})], [], False
+
+
+def stop_words(t: Trajectory, stop: Claim, at: str) -> str:
+    """Why a ball that is not at a critical point stopped (claims.frozen's cause), at `at`, and
+    how far the nearest critical point is: 'stopped by --tol at x = 1.2: |∇f| = 0.28 < 0.3'."""
+    v = stop.values
+    g = v["grad"]
+    d = v["nearest"]
+    if v["point"] is None:
+        near = _("no critical point in view")
+    elif d >= v["near"]:
+        near = _("no critical point within {r:.3g}").format(r=v["near"])
+    else:
+        near = _("{d:.3g} from a {kind}").format(d=d, kind=kind_words(v["kind"]))
+    cause = v["cause"]
+    if cause == "tol":
+        return _("stopped by --tol at {where}: |∇f| = {g:.3g} < {tol:g}; {near}").format(
+            where=at, g=g, tol=v["tol"], near=near
+        )
+    if cause == "schedule":
+        text = _("frozen at {where} after {n} steps: η fell to {lr:.3g}, |∇f| = {g:.3g}; {near}")
+    elif cause == "optimizer":
+        text = _(
+            "stopped at {where} after {n} steps: the optimizer takes no more steps, |∇f| = {g:.3g}; {near}"
+        )
+    elif cause == "plateau":
+        text = _("stopped on a plateau at {where} after {n} steps: |∇f| = {g:.3g}; {near}")
+    else:
+        text = _("frozen on a slope at {where} after {n} steps: |∇f| = {g:.3g}; {near}")
+    return text.format(where=at, n=t.steps, lr=v["lr"] or 0.0, g=g, near=near)
+
+
+def distinct(names: Sequence[str], optimizers: Sequence[str]) -> list[str]:
+    """The balls' names, each told apart: a name two balls share gets the library its optimizer
+    comes from ('RAdam (torch.optim)', 'RAdam (pytorch_optimizer)'), then a number ('AdamW',
+    'AdamW #2') where that is not enough."""
+    from landscapes.plugins import resolve
+    from landscapes.rules import RULES
+
+    def source(o: str) -> str:
+        return "d2l" if o in RULES else resolve(o).source
+
+    out = list(names)
+    for k, nm in enumerate(names):
+        same = [j for j, other in enumerate(names) if other == nm]
+        if len(same) > 1 and len({source(optimizers[j]) for j in same}) > 1:
+            out[k] = f"{nm} ({source(optimizers[k])})"
+    seen: dict[str, int] = {}
+    for k, nm in enumerate(out):
+        if out.count(nm) > 1:
+            seen[nm] = seen.get(nm, 0) + 1
+            if seen[nm] > 1:
+                out[k] = f"{nm} #{seen[nm]}"
+    return out
 
 
 def describe_all(

@@ -66,7 +66,7 @@ def judge(spec: ClaimSpec, g: Ground, t: Trajectory, ball: int) -> Claim:
     if spec.name == "near_saddle":
         return near_saddle(g, t, ball)
     if spec.name == "still_moving":
-        return still_moving(t, ball)
+        return still_moving(g, t, ball)
     if spec.name == "crawling":
         return crawling(g, t, ball)
     if spec.name == "escaped":

@@ -226,7 +226,9 @@ def momentum(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narrati
         )
     last = max(t.steps for t in trajs)
     gd_up = blew_up(g, gd, 1, 2)
-    beat = (is_m, is_optimizer(gd, "gd", ball=2), gd_up, Claim("on_map", not off_the_map(main), 0, {}))
+    # "where gd blew up" holds the momentum ball up as the one that did not: it must stay in view
+    kept = Claim("on_map", not off_the_map(main) and g.in_view(main.end), 0, {"end": main.end})
+    beat = (is_m, is_optimizer(gd, "gd", ball=2), gd_up, kept)
     if all(beat):
         n.add(
             Beat(
