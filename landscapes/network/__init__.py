@@ -6,3 +6,7 @@ project rolls and records every step, plane.py projects the path onto a plane th
 parameter space, surface.py evaluates both losses over that plane in batches, claims.py says
 what a caption may say about it. Numbers only: no manim, no argparse, no scene's name.
 """
+
+# A network's Settings hold its optimizer; `Settings` validates against a landscape, so they
+# name this one, which is never drawn (the surface is the model's loss over a plane)
+STAND_IN = "bowl"

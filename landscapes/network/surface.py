@@ -7,7 +7,8 @@ one after another.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -17,7 +18,20 @@ from .data import Sample
 from .models import Layout, loss_fn
 from .plane import Plane
 
-CHUNK_FLOATS = 500_000  # one chunk's activations, 4 MB of float64: in cache, not in memory
+CHUNK_FLOATS = 250_000  # one chunk's activations, 2 MB of float64: in cache, not in memory
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Run torch on one intra-op thread here, as before afterwards. A chunk's products are small
+    (cache-sized): a second OpenMP thread gains little and, on a busy machine, spins; measured
+    on this 2-core machine under load, one thread took a quarter of the CPU time of two."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 class Losses:
@@ -35,7 +49,7 @@ class Losses:
         """(m,) losses at weights (m, P)."""
         t = torch.as_tensor(np.atleast_2d(np.asarray(thetas, dtype=np.float64)))
         out = np.empty(len(t))
-        with torch.no_grad():
+        with torch.no_grad(), one_thread():
             for a in range(0, len(t), self.chunk):
                 out[a : a + self.chunk] = self._many(t[a : a + self.chunk]).numpy()
         return out

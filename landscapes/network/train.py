@@ -21,8 +21,10 @@ from ..errors import SettingsError
 from ..optimizers import learning_rate
 from ..rules import RULES
 from ..settings import Settings
+from . import STAND_IN
 from .data import DATA, FRESH, Sample, check_data, samples
 from .models import Layout, ModelSpec, check_size, loss_fn, parse_model
+from .surface import one_thread
 
 MAX_SAMPLES = 100_000
 NEWTON_MAX = 2000  # Newton solves with the P×P Hessian: kept to models it takes a moment for
@@ -55,7 +57,7 @@ class Net:
     def task(self) -> str:
         return DATA[check_data(self.data)][1]
 
-    def check(self, settings: Settings | None = None) -> Net:
+    def check(self, optimizer: str | None = None) -> Net:
         """Refuse what cannot be trained, in one line naming the flag; the checked Net."""
         check_data(self.data)
         spec = self.spec
@@ -78,7 +80,7 @@ class Net:
             )
         if self.plane not in PLANES:
             raise SettingsError(f"--plane {self.plane!r}: choose one of {', '.join(PLANES)}")
-        if settings is not None and settings.optimizer == "newton" and spec.count(self.d_in) > NEWTON_MAX:
+        if optimizer == "newton" and spec.count(self.d_in) > NEWTON_MAX:
             raise SettingsError(
                 f"--optimizer newton: {spec.count(self.d_in):,} parameters make a Hessian too large to "
                 f"solve each step; give a model of at most {NEWTON_MAX:,} (e.g. --model mlp:8)"
@@ -98,12 +100,14 @@ class Net:
 
 @dataclass(frozen=True)
 class NetRun:
-    """One training run. params (n+1, P); train_loss, test_loss, grad_norm, lrs (n+1,);
-    status: max_steps, converged (full batch, gradient norm below tol) or diverged."""
+    """One training run. params and grads (n+1, P): the weights at step t and the gradient step
+    t takes (its minibatch's); train_loss, test_loss, grad_norm, lrs (n+1,); status:
+    max_steps, converged (full batch, gradient norm below tol), diverged or singular."""
 
     net: Net
     settings: Settings
     params: np.ndarray
+    grads: np.ndarray
     train_loss: np.ndarray
     test_loss: np.ndarray
     grad_norm: np.ndarray
@@ -141,16 +145,16 @@ class Batches:
 def optimizer_only(s: Settings) -> Settings:
     """The optimizer's part of the settings on a stand-in landscape, so `Settings.validate`
     judges the optimizer, its hyper-parameters, steps, noise and seed as it does everywhere."""
-    return replace(s, landscape="bowl", start=(0.0, 0.0), function=None, domain=None)
+    return replace(s, landscape=STAND_IN, start=(0.0, 0.0), function=None, domain=None)
 
 
 def train(net: Net, s: Settings) -> NetRun:
     """Train `net` with the optimizer of `s` for `s.steps` steps (all seeded by `s.seed`)."""
-    net.check(s)
+    net.check(s.optimizer)
     optimizer_only(s).validate()
     train_set, fresh = samples(net.data, net.samples, s.seed, net.fresh)
     layout = Layout(net.spec.build(net.d_in, s.seed))
-    with np.errstate(over="ignore", invalid="ignore"), torch.random.fork_rng(devices=[]):
+    with np.errstate(over="ignore", invalid="ignore"), torch.random.fork_rng(devices=[]), one_thread():
         torch.manual_seed(s.seed)  # a plugged-in optimizer may draw from torch's generator
         return _train(net, s, layout, train_set, fresh)
 
@@ -172,7 +176,7 @@ def _train(net: Net, s: Settings, layout: Layout, data: Sample, fresh: Sample) -
         opt = plugin.build(theta, s)
     batches = Batches(len(data), net.batch, s.seed)
     noise = torch.Generator().manual_seed(s.seed) if s.noise > 0 else None
-    params = np.empty((steps + 1, size))
+    params, grads = np.empty((steps + 1, size)), np.empty((steps + 1, size))
     train_loss, test_loss = np.empty(steps + 1), np.empty(steps + 1)
     grad_norm, lrs = np.empty(steps + 1), np.empty(steps + 1)
     graph = plugin is not None and plugin.graph
@@ -183,7 +187,7 @@ def _train(net: Net, s: Settings, layout: Layout, data: Sample, fresh: Sample) -
         value = loss(layout(theta, xb), yb)
         (grad,) = torch.autograd.grad(value, theta, create_graph=graph or rule is not None and rule.hessian)
         g = grad.detach().numpy()
-        params[t] = p
+        params[t], grads[t] = p, g
         with torch.no_grad():
             train_loss[t] = float(value) if idx is None else float(loss(layout(theta, data.x), data.y))
             test_loss[t] = float(loss(layout(theta, fresh.x), fresh.y))
@@ -215,6 +219,7 @@ def _train(net: Net, s: Settings, layout: Layout, data: Sample, fresh: Sample) -
         net,
         s,
         params[:n].copy(),
+        grads[:n].copy(),
         train_loss[:n].copy(),
         test_loss[:n].copy(),
         grad_norm[:n].copy(),
