@@ -56,6 +56,7 @@ OPTIONS: dict[str, str] = {
     "plane": "{scenes}: pca (the path's two main directions), random (filter-normalised) or line",
 }
 WHOLE = ("balls", "samples", "batch")  # the options whose values are whole numbers
+RUN_FLAGS = ("function", "landscape")  # options that are settings flags too (declared with them)
 # the options that describe a network (landscapes/network): checked together, by its own rules
 NETWORK = ("model", "data", "samples", "batch", "plane")
 NETWORK_STORY = "landscapes.network.story:NetworkStory"

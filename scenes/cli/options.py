@@ -262,12 +262,14 @@ def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
     from scenes.cli.storyfiles import file_options, is_filed
 
     options: dict[str, object] = file_options(name) if is_filed(name) else {}
-    from scenes.catalog import entry
+    from scenes.catalog import NETWORK, OPTIONS, RUN_FLAGS, entry
 
     record = entry(name)
-    for option in ("optimizers", "balls", "spread"):
+    for option in (o for o in OPTIONS if o not in RUN_FLAGS):  # those two: settings_from_args
         if getattr(args, option, None) is not None and not record.takes(option):
             raise SettingsError(f"--{option} works with {_scenes(option)}, not with {name!r}")
+    if any(record.takes(o) for o in NETWORK):
+        options.update(network_options(record, args))
     optimizers = getattr(args, "optimizers", None)
     if optimizers is not None:
         options["optimizers"] = parse_optimizers(optimizers)
@@ -290,6 +292,27 @@ def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
             raise SettingsError(f"--spread {spread!r}: choose even or random (random uses --seed)")
         options["spread"] = spread
     return options
+
+
+def network_options(record: Scene, args: argparse.Namespace) -> dict[str, object]:
+    """--model, --data, --samples, --batch, --plane over the record's own, checked together by
+    the network's rules (landscapes/network); a network starts at its seeded initial weights,
+    so --start and --domain have no meaning there."""
+    from scenes.catalog import NETWORK
+
+    for flag in ("start", "domain"):
+        if getattr(args, flag, None) is not None:
+            raise SettingsError(
+                f"--{flag}: {record.name} starts at its model's seeded initial weights; "
+                "choose them with --seed"
+            )
+    given = {o: getattr(args, o) for o in NETWORK if getattr(args, o, None) is not None}
+    from landscapes.network.train import Net
+
+    Net(**{**{o: record.options[o] for o in NETWORK if o in record.options}, **given}).check(
+        args.optimizer or record.settings.optimizer
+    )
+    return given
 
 
 def _scenes(option: str) -> str:
