@@ -24,19 +24,24 @@ class Generalization(NetworkScene):
         self.words_title(
             _("{model} on {n} points of {data}: empirical risk and risk").format(
                 model=model_words(net), n=net.samples, data=net.data
-            )
+            ),
+            size=FONT - 4,
         )
         self.planes = []
-        for k, (loss, left) in enumerate((("train", -6.25), ("test", 0.95))):
-            plane = self.slice_plane(loss, width=5.6, height=4.7, left=left, centre_y=-0.45)
+        for k, (loss, left) in enumerate((("train", -5.95), ("test", 1.15))):
+            plane = self.slice_plane(loss, width=5.4, height=4.7, left=left, centre_y=-0.45)
             self.planes.append(plane)
             ball = self.add_ball(self.trajectories[k], self.narration.names[k], radius=0.09)
-            head = Readouts(left=left, top=2.45, width=5.6, row=0.44)
-            name = _("training loss (empirical risk)") if k == 0 else _("held-out loss (risk)")
+            head = Readouts(left=left, top=2.45, width=5.4, row=0.44)
+            name = _("empirical risk (training)") if k == 0 else _("risk (held-out)")
             values = rec.run.train_loss if k == 0 else rec.run.test_loss
-            head.live(flat(text(name, font_size=FONT - 4, color=ball_color(k))), self._feed(values, ball))
+            head.live(
+                flat(text(name, font_size=FONT - 4, color=ball_color(k))),
+                self._feed(values, ball),
+                sign=False,
+            )
             self.add_panel(head)
-        steps = Readouts(left=3.7, top=3.55, width=3.0, row=0.44)
+        steps = Readouts(left=4.75, top=3.55, width=2.0, row=0.44)
         self.step_row(steps)
         self.add_panel(steps)
         self.use_plane(self.planes[0])

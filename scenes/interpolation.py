@@ -24,7 +24,7 @@ class Interpolation(NetworkScene):
         rec = self.record
         net = rec.run.net
         self.words_title(
-            _("{model} on {data}: the losses from the initial (α = 0) to the final weights (α = 1)").format(
+            _("{model} on {data}: both losses on the line from init (α = 0) to end (α = 1)").format(
                 model=model_words(net), data=net.data
             )
         )
@@ -32,6 +32,8 @@ class Interpolation(NetworkScene):
         self.axes, labels = line_axes(rec.bounds[0], top, 8.0, 5.2, -6.3, -0.3, 2.4)
         self.add(self.axes, labels)
         self.block(labels, *self.axes.x_axis.numbers, *self.axes.y_axis.numbers)
+        for axis in (self.axes.x_axis, self.axes.y_axis):
+            self.obstacles.add_line(np.array([axis.get_start(), axis.get_end()]))
         lo, hi = (
             self.axes.c2p(self.axes.x_range[0], 0),
             self.axes.c2p(self.axes.x_range[1], self.axes.y_range[1]),

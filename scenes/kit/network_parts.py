@@ -191,9 +191,10 @@ class NetworkScene(StoryScene):
         self.plot_area = (box.get_left()[0], box.get_bottom()[1], box.get_right()[0], box.get_top()[1])
 
     def live_row(self, panel: Readouts, name: str, values: np.ndarray, ball: Any, decimals: int = 4) -> None:
-        panel.live(
-            name_text(name, size=FONT - 2), series_feed(values, self.index_of(ball)), decimals=decimals
-        )
+        """A live number, signed only where the values change sign (losses and distances never)."""
+        feed = series_feed(values, self.index_of(ball))
+        signed = bool((np.asarray(values) < 0).any())
+        panel.live(name_text(name, size=FONT - 2), feed, decimals=decimals, sign=signed)
 
     def loss_curves(self, ball: Any, left: float, top: float, width: float, height: float) -> LossCurves:
         """Both losses against the step, growing as the ball rolls."""

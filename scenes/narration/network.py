@@ -157,8 +157,8 @@ def generalization(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> N
             "there, held-out {c:.3g}"
         )
         labels = (
-            Label(_("training minimum"), tuple(v["train_at"]), 0, "minimum"),
-            Label(_("held-out minimum"), tuple(v["test_at"]), 1, "minimum"),
+            Label(_("minimum"), tuple(v["train_at"]), 0, "minimum"),
+            Label(_("minimum"), tuple(v["test_at"]), 1, "minimum"),
         )
         n.add(
             Beat(
