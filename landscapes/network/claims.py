@@ -46,7 +46,9 @@ def near_plane(params: np.ndarray, distance: np.ndarray, ball: int | None = None
     length = float(np.linalg.norm(params[-1] - params[0]))
     d = float(distance[k])
     ok = d <= NEAR_PLANE * length
-    return Claim("near_plane", ok, ball, {"distance": d, "step": k, "length": length, "share": NEAR_PLANE})
+    ratio = d / length if length > 0 else 0.0
+    values = {"distance": d, "step": k, "length": length, "ratio": ratio, "share": NEAR_PLANE}
+    return Claim("near_plane", ok, ball, values)
 
 
 def slice_minimum(xs: np.ndarray, ys: np.ndarray, grid: np.ndarray) -> tuple[float, float, float, int, int]:
@@ -81,4 +83,9 @@ def monotone(values: np.ndarray, ball: int | None = None, slack: float = 1e-9) -
     v = np.asarray(values, dtype=float)
     rises = np.flatnonzero(v[1:] > v[:-1] * (1 + slack) + slack)
     ok = len(rises) == 0
-    return Claim("monotone", ok, ball, {"first_rise": int(rises[0]) + 1 if len(rises) else None})
+    values = {
+        "first_rise": int(rises[0]) + 1 if len(rises) else None,
+        "first": float(v[0]),
+        "last": float(v[-1]),
+    }
+    return Claim("monotone", ok, ball, values)

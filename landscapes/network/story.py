@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 GRID = 61
 PAD = 0.25  # the view reaches a quarter of the path's extent beyond it on every side
 HELD_OUT = "held-out"  # a ball of this name shows the held-out loss
-NET_OPTIONS = ("model", "data", "samples", "batch", "plane")
+NET_OPTIONS = ("model", "data", "samples", "batch", "plane", "fresh")  # fresh and grid: tests' own
 
 
 def net_of(options: Mapping[str, Any]) -> Net:

@@ -194,7 +194,9 @@ def _train(net: Net, s: Settings, layout: Layout, data: Sample, fresh: Sample) -
         grad_norm[t] = float(np.sqrt((g * g).sum()))
         lrs[t] = learning_rate(s, t)
         if not (np.isfinite(train_loss[t]) and np.isfinite(grad_norm[t]) and np.isfinite(p).all()):
-            status, n = "diverged", t + 1
+            if t == 0:
+                raise SettingsError(f"--model {net.model}: its loss is not finite at the initial weights")
+            status, n = "diverged", t  # the arrays end at the last finite step, as a landscape's do
             break
         if t == steps:
             break

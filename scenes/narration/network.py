@@ -111,9 +111,7 @@ def plane_beat(t: Trajectory, ball: int, distance: np.ndarray | None = None) -> 
             "the path strays {d:.3g} from {what} at step {k} ({p:.0%} of its length): "
             "the slice is not its landscape"
         )
-    length = c.values["length"]
-    share = c.values["distance"] / length if length > 0 else 0.0
-    text = words.format(d=c.values["distance"], what=what, k=c.values["step"], p=share)
+    text = words.format(d=c.values["distance"], what=what, k=c.values["step"], p=c.values["ratio"])
     return Beat(text, hold=1.5, warn=not c, claims=(c,))
 
 
@@ -194,7 +192,7 @@ def interpolation(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Na
     last = rec.run.steps
     inside = (xs >= 0) & (xs <= 1)
     mono = monotone(train_line[inside], 0)
-    a, b = float(train_line[inside][0]), float(train_line[inside][-1])
+    a, b = mono.values["first"], mono.values["last"]
     if mono:
         words = _("along the line the training loss falls without a bump, from {a:.3g} to {b:.3g}")
         n.add(Beat(words.format(a=a, b=b), at=last // 2, hold=1.5, claims=(mono,)))
