@@ -307,6 +307,12 @@ def network_options(record: Scene, args: argparse.Namespace) -> dict[str, object
                 "choose them with --seed"
             )
     given = {o: getattr(args, o) for o in NETWORK if getattr(args, o, None) is not None}
+    own_batch = record.options.get("batch", 0)
+    if "samples" in given and "batch" not in given and own_batch > given["samples"]:
+        raise SettingsError(
+            f"--samples {given['samples']}: fewer than {record.name}'s minibatch of {own_batch}; "
+            f"give --batch too (at most {given['samples']}, or 0 for the whole sample)"
+        )
     from landscapes.network.train import Net
 
     Net(**{**{o: record.options[o] for o in NETWORK if o in record.options}, **given}).check(
