@@ -6,7 +6,7 @@ from __future__ import annotations
 from scenes.kit.i18n import _
 from scenes.kit.network_parts import NetworkScene
 from scenes.kit.readouts import Readouts
-from scenes.narration.network import model_words
+from scenes.narration.network import model_words, plane_words
 
 
 class NetworkLandscape(NetworkScene):
@@ -17,8 +17,8 @@ class NetworkLandscape(NetworkScene):
         rec = self.record
         net = rec.run.net
         self.words_title(
-            _("training loss of {model} on {data}, over the plane of its path").format(
-                model=model_words(net), data=net.data
+            _("training loss of {model} on {data}, over {plane}").format(
+                model=model_words(net), data=net.data, plane=plane_words(net.plane)
             )
         )
         self.slice_plane("train", width=7.9, height=5.4, left=-5.9, centre_y=-0.15)

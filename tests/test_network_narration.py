@@ -116,6 +116,9 @@ def check_claim(c, rec) -> None:
         inside = xs[(xs >= 0) & (xs <= 1)]
         losses = [model_loss(rec, rec.plane.point(np.array([[a, 0.0]]))[0], run.train) for a in inside]
         assert c.holds == bool(np.all(np.diff(losses) <= 1e-9 * (1 + np.abs(losses[:-1]))))
+        if not c.holds:  # where it says the first rise is, the loss is above the node before it
+            k = int(np.flatnonzero(np.isclose(inside, v["rise_at"]))[0])
+            assert k >= 1 and losses[k] > losses[k - 1]
     elif c.name == "held_out_short_of_end":
         xs = rec.slice.xs
         at_end = model_loss(

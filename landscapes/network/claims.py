@@ -78,14 +78,16 @@ def minima_apart(xs: np.ndarray, ys: np.ndarray, train: np.ndarray, test: np.nda
     )
 
 
-def monotone(values: np.ndarray, ball: int | None = None, slack: float = 1e-9) -> Claim:
-    """Falls all the way (no bump): each value at most the one before it (plus `slack`, relative)."""
+def monotone(
+    values: np.ndarray, ball: int | None = None, slack: float = 1e-9, at: np.ndarray | None = None
+) -> Claim:
+    """Falls all the way (no bump): each value at most the one before it (plus `slack`, relative).
+    `at`: where each value is (α on a line), so the claim can say where the first rise is."""
     v = np.asarray(values, dtype=float)
     rises = np.flatnonzero(v[1:] > v[:-1] * (1 + slack) + slack)
     ok = len(rises) == 0
-    values = {
-        "first_rise": int(rises[0]) + 1 if len(rises) else None,
-        "first": float(v[0]),
-        "last": float(v[-1]),
-    }
+    first = int(rises[0]) + 1 if len(rises) else None
+    values = {"first_rise": first, "first": float(v[0]), "last": float(v[-1])}
+    if at is not None and first is not None:
+        values["rise_at"] = float(np.asarray(at)[first])
     return Claim("monotone", ok, ball, values)

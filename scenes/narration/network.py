@@ -13,7 +13,7 @@ from landscapes import Trajectory
 from landscapes.claims import Claim
 from landscapes.network.claims import fell, lowest_step, minima_apart, monotone, near_plane, overfit
 from scenes.kit.i18n import _
-from scenes.kit.words import settings_label
+from scenes.kit.words import optimizer_name, settings_label
 from scenes.narration.beats import Beat, Label, Narration
 
 
@@ -43,13 +43,12 @@ def batch_words(net: Any) -> str:
 def opening(t: Trajectory) -> str:
     """What is trained on what, with which optimizer, on which slice."""
     net = t.net.run.net
-    return _("{model} on {n} points of {data}, {optimizer}, {batch}; the slice: {plane}").format(
-        model=model_words(net),
-        n=net.samples,
-        data=net.data,
-        optimizer=settings_label(t.settings),
-        batch=batch_words(net),
-        plane=plane_words(net.plane),
+    s = t.settings
+    optimizer = optimizer_name(s.optimizer)
+    if "lr" in s.hyperparameters:
+        optimizer += f" η={s.lr:g}"
+    return _("{model} on {n} points of {data}, {optimizer}, {batch}").format(
+        model=model_words(net), n=net.samples, data=net.data, optimizer=optimizer, batch=batch_words(net)
     )
 
 
@@ -108,10 +107,9 @@ def plane_beat(t: Trajectory, ball: int, distance: np.ndarray | None = None) -> 
         words = _("the path stays within {d:.3g} of {what} ({p:.0%} of its length)")
     else:
         words = _(
-            "the path strays {d:.3g} from {what} at step {k} ({p:.0%} of its length): "
-            "the slice is not its landscape"
+            "the path strays up to {d:.3g} off {what} ({p:.0%} of its length): the slice is not its landscape"
         )
-    text = words.format(d=c.values["distance"], what=what, k=c.values["step"], p=c.values["ratio"])
+    text = words.format(d=c.values["distance"], what=what, p=c.values["ratio"])
     return Beat(text, hold=1.5, warn=not c, claims=(c,))
 
 
@@ -191,13 +189,13 @@ def interpolation(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Na
         return n
     last = rec.run.steps
     inside = (xs >= 0) & (xs <= 1)
-    mono = monotone(train_line[inside], 0)
+    mono = monotone(train_line[inside], 0, at=xs[inside])
     a, b = mono.values["first"], mono.values["last"]
     if mono:
         words = _("along the line the training loss falls without a bump, from {a:.3g} to {b:.3g}")
         n.add(Beat(words.format(a=a, b=b), at=last // 2, hold=1.5, claims=(mono,)))
     else:
-        at = float(xs[inside][mono.values["first_rise"]])
+        at = mono.values["rise_at"]
         words = _("along the line the training loss rises at α = {x:.2f}: a bump on the way")
         n.add(Beat(words.format(x=at), at=last // 2, hold=1.5, claims=(mono,)))
     k = int(np.argmin(test_line))
