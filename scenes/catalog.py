@@ -340,17 +340,6 @@ RECORDS: tuple[Scene, ...] = (
         accepts=("balls", "spread", "landscape"),
         landscapes=("f", "g"),
     ),
-    Scene(
-        "custom",
-        "your own function of x (or x and y): the ball's end point classified",
-        Settings("custom", (2.0,), function="x*cos(0.15*pi*x)", domain=((-2.0, 12.0),), lr=0.1, steps=200),
-        "CustomLandscape",
-        section="beyond",
-        accepts=("function", "landscape"),
-        needs=("function", "landscape"),
-        plane_cls="CustomSurface",
-        plane_cost=2.0,
-    ),
     # -- the chapter's first idea on a real model (landscapes/network): the settings hold the
     # optimizer (their landscape is a stand-in), the options what is trained on what
     Scene(
@@ -392,6 +381,17 @@ RECORDS: tuple[Scene, ...] = (
         accepts=("model", "data", "samples", "batch"),
         story_class=NETWORK_STORY,
         cost=1.2,
+    ),
+    Scene(
+        "custom",
+        "your own function of x (or x and y): the ball's end point classified",
+        Settings("custom", (2.0,), function="x*cos(0.15*pi*x)", domain=((-2.0, 12.0),), lr=0.1, steps=200),
+        "CustomLandscape",
+        section="beyond",
+        accepts=("function", "landscape"),
+        needs=("function", "landscape"),
+        plane_cls="CustomSurface",
+        plane_cost=2.0,
     ),
 )
 

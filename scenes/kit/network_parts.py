@@ -83,7 +83,7 @@ def line_axes(
     """Axes for losses along the line: α across, the loss up from 0."""
     ys = nice_range(0.0, y_max, ticks=5, pad=0.02)
     return story_axes(
-        ticked(x_range, ticks=6), [0.0, ys[1], ys[2]], width, height, "α", "loss", left, centre_y, right
+        ticked(x_range, ticks=6), [0.0, ys[1], ys[2]], width, height, "α", _("loss"), left, centre_y, right
     )
 
 
