@@ -350,7 +350,7 @@ RECORDS: tuple[Scene, ...] = (
         "NetworkLandscape",
         section="beyond",
         options={"model": "mlp:16,16", "data": "moons", "samples": 200, "batch": 32, "plane": "pca"},
-        accepts=NETWORK,
+        accepts=(*NETWORK, "optimizers"),
         story_class=NETWORK_STORY,
         cost=1.5,
     ),

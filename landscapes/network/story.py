@@ -92,24 +92,50 @@ _RECORDS: dict[tuple, NetRecord] = {}
 
 def record(net: Net, s: Settings, grid: int = GRID) -> NetRecord:
     """Train, fit the plane, project, evaluate both losses on the grid (cached per process)."""
-    key = (net, s, grid)
+    return records(net, (s,), grid)[0]
+
+
+def records(net: Net, many: tuple[Settings, ...], grid: int = GRID) -> tuple[NetRecord, ...]:
+    """One record per optimizer's settings, all on one plane fitted to every path (several
+    optimizers on one model: each path leaves that plane by its own distance)."""
+    key = (net, many, grid)
     if key not in _RECORDS:
-        run = train(net, s)
-        plane = plane_of(net.plane, run.params, run.layout, s.seed)
-        coords = plane.coords(run.params)
+        runs = [train(net, s) for s in many]
+        if len(runs) == 1:
+            run = runs[0]
+            plane = plane_of(net.plane, run.params, run.layout, many[0].seed)
+        else:
+            plane = joint_plane(net.plane, [r.params for r in runs], runs[0].layout, many[0].seed)
+        coords = [plane.coords(r.params) for r in runs]
         line = net.plane == "line"
-        bounds = view(coords, line=line)
+        bounds = view(np.concatenate(coords), line=line)
         xs = np.linspace(*bounds[0], grid)
         ys = np.array([0.0]) if line else np.linspace(*bounds[1], grid)
-        train_grid = Losses(run.layout, run.train).grid(plane, xs, ys)
-        test_grid = Losses(run.layout, run.fresh).grid(plane, xs, ys)
-        rec = NetRecord(
-            run, plane, coords, plane.distance(run.params), bounds, Slice(xs, ys, train_grid, test_grid), line
+        first = runs[0]
+        train_grid = Losses(first.layout, first.train).grid(plane, xs, ys)
+        test_grid = Losses(first.layout, first.fresh).grid(plane, xs, ys)
+        sl = Slice(xs, ys, train_grid, test_grid)
+        out = tuple(
+            NetRecord(r, plane, c, plane.distance(r.params), bounds, sl, line)
+            for r, c in zip(runs, coords, strict=True)
         )
         if len(_RECORDS) > 8:  # a property test runs hundreds: keep the last few
             _RECORDS.pop(next(iter(_RECORDS)))
-        _RECORDS[key] = rec
+        _RECORDS[key] = out
     return _RECORDS[key]
+
+
+def joint_plane(kind: str, paths: list[np.ndarray], layout: Any, seed: int) -> Plane:
+    """One plane for several paths from the same initial weights: `pca` of all their points
+    through the centre of their ends; `random` through the first path's end."""
+    from .plane import Plane, _signed, random_plane
+
+    if kind == "random":
+        return random_plane(paths[0], layout, seed)
+    origin = np.mean([p[-1] for p in paths], axis=0)
+    offsets = np.concatenate(paths) - origin
+    _, _, vt = np.linalg.svd(offsets, full_matrices=False)
+    return Plane("pca", origin, _signed(vt[:2].copy(), offsets))
 
 
 @dataclass(frozen=True)
@@ -182,31 +208,38 @@ class NetworkStory(Story):
     ) -> Balls:
         s = settings or self.settings
         opts = {**self.options, **(options or {})}
-        rec = record(net_of(opts), s, int(opts.get("grid", GRID)))
-        names = self.names or ("ball",)
-        balls = []
-        for name in names:
-            test = name == HELD_OUT
-            values = rec.run.test_loss if test else rec.run.train_loss
-            if rec.line:  # the step's foot on the line, at the line's loss there
-                data = rec.run.fresh if test else rec.run.train
-                feet = np.stack([rec.coords[:, 0], np.zeros(len(rec.coords))], axis=1)
-                values = Losses(rec.run.layout, data).on_plane(rec.plane, feet)
-            points = rec.coords[:, :1] if rec.line else rec.coords
-            grads = rec.plane_grads[:, :1] if rec.line else rec.plane_grads
-            balls.append(
-                NetTrajectory(
-                    points=points,
-                    values=values,
-                    grads=grads,
-                    status=rec.run.status,
-                    settings=s,
-                    lrs=rec.run.lrs,
-                    net=rec,
-                    loss="test" if test else "train",
-                )
+        grid = int(opts.get("grid", GRID))
+        if "optimizers" in opts:  # a ball per optimizer, on one plane fitted to all their paths
+            many = tuple(self.balls(s, options))
+            names = tuple(opts["optimizers"])
+            recs = records(net_of(opts), many, grid)
+            return Balls(
+                names, [self._ball(rec, name, t) for rec, name, t in zip(recs, names, many, strict=True)]
             )
-        return Balls(names, balls)
+        rec = record(net_of(opts), s, grid)
+        names = self.names or ("ball",)
+        return Balls(names, [self._ball(rec, name, s) for name in names])
+
+    def _ball(self, rec: NetRecord, name: str, s: Settings) -> NetTrajectory:
+        """The ball `name` of a record: the held-out loss for HELD_OUT, else the training loss."""
+        test = name == HELD_OUT
+        values = rec.run.test_loss if test else rec.run.train_loss
+        if rec.line:  # the step's foot on the line, at the line's loss there
+            data = rec.run.fresh if test else rec.run.train
+            feet = np.stack([rec.coords[:, 0], np.zeros(len(rec.coords))], axis=1)
+            values = Losses(rec.run.layout, data).on_plane(rec.plane, feet)
+        points = rec.coords[:, :1] if rec.line else rec.coords
+        grads = rec.plane_grads[:, :1] if rec.line else rec.plane_grads
+        return NetTrajectory(
+            points=points,
+            values=values,
+            grads=grads,
+            status=rec.run.status,
+            settings=s,
+            lrs=rec.run.lrs,
+            net=rec,
+            loss="test" if test else "train",
+        )
 
 
 def slice_landscape(rec: NetRecord, loss: str) -> Landscape:

@@ -307,6 +307,9 @@ def network_options(record: Scene, args: argparse.Namespace) -> dict[str, object
                 "choose them with --seed"
             )
     given = {o: getattr(args, o) for o in NETWORK if getattr(args, o, None) is not None}
+    plane = given.get("plane", record.options.get("plane"))
+    if getattr(args, "optimizers", None) is not None and plane == "line":
+        raise SettingsError("--plane line: one path's line; with --optimizers give pca or random")
     own_batch = record.options.get("batch", 0)
     if "samples" in given and "batch" not in given and own_batch > given["samples"]:
         raise SettingsError(

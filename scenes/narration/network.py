@@ -113,7 +113,53 @@ def plane_beat(t: Trajectory, ball: int, distance: np.ndarray | None = None) -> 
     return Beat(text, hold=1.5, warn=not c, claims=(c,))
 
 
+def race(trajs: Sequence[Trajectory], names: Sequence[str]) -> Narration:
+    """Several optimizers on one model: each one's losses, then the plane's caveat."""
+    net = trajs[0].net.run.net
+    n = Narration(list(names))
+    opening = _(
+        "{model} on {n} points of {data}, {batch}: {k} optimizers, one plane fitted to all their paths"
+    )
+    n.add(
+        Beat(
+            opening.format(
+                model=model_words(net), n=net.samples, data=net.data, batch=batch_words(net), k=len(trajs)
+            ),
+            hold=1.2,
+        )
+    )
+    last = max(t.net.run.steps for t in trajs)
+    for k, (t, name) in enumerate(zip(trajs, names, strict=True)):
+        run = t.net.run
+        stop = diverged(t, k)
+        if stop:
+            n.add(Beat(f"{name}: {stop.caption}", at=last, hold=1.2, warn=True, claims=stop.claims))
+            continue
+        c, low = fell(run.train_loss, k), lowest_step(run.test_loss, k)
+        if c:
+            words = _("{name}: training loss {a:.3g} → {b:.3g}; held-out loss at its lowest {low:.3g}")
+        else:
+            words = _(
+                "{name}: the training loss did not fall, {a:.3g} → {b:.3g}; held-out at its lowest {low:.3g}"
+            )
+        text = words.format(name=name, a=c.values["start"], b=c.values["end"], low=low.values["lowest"])
+        n.add(Beat(text, at=last, hold=1.2, warn=not c, claims=(c, low)))
+    worst = max(
+        range(len(trajs)),
+        key=lambda k: near_plane(trajs[k].net.run.params, trajs[k].net.distance).values["ratio"],
+    )
+    far = near_plane(trajs[worst].net.run.params, trajs[worst].net.distance, worst)
+    words = _(
+        "one plane for all paths: {name} strays up to {d:.3g} off it ({p:.0%} of its length); beware"
+    )
+    text = words.format(name=names[worst], d=far.values["distance"], p=far.values["ratio"])
+    n.add(Beat(text, hold=1.8, warn=True, claims=(far,)))
+    return n
+
+
 def network(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration:
+    if len(trajs) > 1:  # --optimizers: a ball each, named by its settings
+        return race(trajs, [settings_label(t.settings) for t in trajs])
     t = trajs[0]
     n = Narration([settings_label(t.settings)])
     n.add(Beat(opening(t), hold=1.2))
