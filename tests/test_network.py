@@ -298,3 +298,23 @@ def test_layout_views_share_the_flat_vector():
     views = layout.views(theta)
     views["0.weight"][0, 0] = 42.0
     assert theta[0] == 42.0
+
+
+def test_several_optimizers_share_one_pca_plane_of_all_their_points():
+    from landscapes.network.story import records
+
+    net = Net("mlp:8", "moons", 40, 0, fresh=200)
+    many = (settings(optimizer="gd", lr=0.2, steps=15), settings(optimizer="adam", lr=0.02, steps=15))
+    recs = records(net, many, grid=5)
+    assert recs[0].plane is recs[1].plane and recs[0].slice is recs[1].slice
+    for rec, s in zip(recs, many, strict=True):  # each run is the run it would be alone
+        assert np.array_equal(rec.run.params, train(net, s).params)
+    stacked = np.concatenate([r.run.params for r in recs])
+    origin = np.mean([r.run.params[-1] for r in recs], axis=0)
+    u, sv, _ = np.linalg.svd(stacked - origin, full_matrices=False)
+    expected = u[:, :2] * sv[:2]
+    got = np.concatenate([r.coords for r in recs])
+    signs = np.sign((got * expected).sum(axis=0))
+    np.testing.assert_allclose(got, expected * signs, atol=1e-9)
+    rest = np.sqrt(((u[:, 2:] * sv[2:]) ** 2).sum(axis=1))
+    np.testing.assert_allclose(np.concatenate([r.distance for r in recs]), rest, atol=1e-9)

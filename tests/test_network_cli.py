@@ -34,6 +34,8 @@ SMALL = ["--samples", "30", "--batch", "10", "--steps", "12"]
         (["--start", "1,1"], "--start"),
         (["--domain", "-1,1,-1,1"], "--domain"),
         (["--lr", "-1"], "--lr"),
+        (["--optimizers", "gd,adam", "--plane", "line"], "--plane"),
+        (["--optimizers", "gd,nosuch"], "--optimizers"),
     ],
 )
 def test_bad_input_is_one_line_naming_the_flag_and_exit_2(argv, flag, capsys, tmp_path):
@@ -104,3 +106,11 @@ def test_each_scene_draws_its_run_to_the_last_step(name, cls, tiny):
         assert -half_w <= panel.get_left()[0] and panel.get_right()[0] <= half_w
         assert -half_h <= panel.get_bottom()[1] and panel.get_top()[1] <= half_h
     assert scene.beats and all(b["caption"] for b in scene.beats)
+
+
+def test_several_optimizers_on_one_model_print_each_ball(capsys):
+    argv = ["trajectory", "network", *SMALL, "--model", "mlp:4", "--optimizers", "gd,adam", "--lr", "0.05"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["optimizer"] == "adam" or out["optimizer"] == "gd"
+    assert out["network"]["plane"] == "pca" and len(out["projection"]) == 13

@@ -51,6 +51,11 @@ def runs(draw, plane_choice=True):
     options = {"model": model, "data": data, "samples": samples, "batch": batch, "fresh": FRESH, "grid": GRID}
     if plane_choice:
         options["plane"] = draw(st.sampled_from(["pca", "random", "line"]))
+        if options["plane"] != "line" and draw(st.booleans()):  # several optimizers, one plane
+            pool = ["gd", "momentum", "adam", "adamw", "rmsprop"]
+            options["optimizers"] = tuple(
+                draw(st.lists(st.sampled_from(pool), min_size=2, max_size=3, unique=True))
+            )
     changes = {
         "optimizer": name,
         "lr": lr,
@@ -150,16 +155,20 @@ def printed(value) -> set[str]:
     return out
 
 
-def check_numbers(beat, t, rec) -> None:
-    run, s = rec.run, t.settings
+def check_numbers(beat, trajs, rec) -> None:
+    run = rec.run
     allowed = {"0", "1", "2"}  # "α = 0 … α = 1", "2 %": the sentences' own constants
     for c in beat.claims:
         for v in c.values.values():
             allowed |= printed(v)
-    for v in (run.net.samples, run.net.fresh, run.net.batch, run.net.d_in, run.steps, *run.net.spec.widths):
+    for v in (run.net.samples, run.net.fresh, run.net.batch, run.net.d_in, run.steps, len(trajs)):
         allowed |= printed(v)
-    for v in s.hyperparameters.values():
-        allowed |= printed(v) if not isinstance(v, str) else set()
+    for v in run.net.spec.widths:
+        allowed |= printed(v)
+    for t in trajs:  # a ball's name is its optimizer and hyper-parameters
+        for v in t.settings.hyperparameters.values():
+            allowed |= printed(v) if not isinstance(v, str) else set()
+        allowed |= {str(int(d)) for d in re.findall(r"\d+", t.settings.optimizer)}
     allowed |= {str(int(d)) for d in re.findall(r"\d+", run.net.model)}
     for number in NUMBER.findall(beat.caption):
         bare = number.rstrip("%")
@@ -180,8 +189,8 @@ def check_scene(name: str, changes, options) -> None:
             assert beat.at >= last_at
             last_at = beat.at
         for c in beat.claims:
-            check_claim(c, rec)
-        check_numbers(beat, trajs[0], rec)
+            check_claim(c, trajs[c.ball].net if c.ball is not None else rec)
+        check_numbers(beat, trajs, rec)
         if beat.warn:
             assert any(not c.holds or c.name in ("diverged", "singular") for c in beat.claims)
     assert n.beats and "\n" not in "".join(n.captions)
