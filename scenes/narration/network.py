@@ -149,11 +149,14 @@ def race(trajs: Sequence[Trajectory], names: Sequence[str]) -> Narration:
         key=lambda k: near_plane(trajs[k].net.run.params, trajs[k].net.distance).values["ratio"],
     )
     far = near_plane(trajs[worst].net.run.params, trajs[worst].net.distance, worst)
-    words = _(
-        "one plane for all paths: {name} strays up to {d:.3g} off it ({p:.0%} of its length); beware"
-    )
+    if far:
+        words = _("one plane for all paths: none strays more than {p:.0%} of its length off it")
+    else:
+        words = _(
+            "one plane for all paths: {name} strays up to {d:.3g} off it ({p:.0%} of its length); beware"
+        )
     text = words.format(name=names[worst], d=far.values["distance"], p=far.values["ratio"])
-    n.add(Beat(text, hold=1.8, warn=True, claims=(far,)))
+    n.add(Beat(text, hold=1.8, warn=not far, claims=(far,)))
     return n
 
 
