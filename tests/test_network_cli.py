@@ -36,6 +36,7 @@ SMALL = ["--samples", "30", "--batch", "10", "--steps", "12"]
         (["--lr", "-1"], "--lr"),
         (["--optimizers", "gd,adam", "--plane", "line"], "--plane"),
         (["--optimizers", "gd,nosuch"], "--optimizers"),
+        (["--model", "mlp:200,200", "--steps", "1000"], "--steps"),  # 41,001 weights × 1,001 steps
     ],
 )
 def test_bad_input_is_one_line_naming_the_flag_and_exit_2(argv, flag, capsys, tmp_path):

@@ -34,6 +34,17 @@ if TYPE_CHECKING:
     from ..functions import Landscape
 
 GRID = 61
+GRID_MIN = 11
+GRID_BUDGET = 8e9  # multiply-adds for both losses over the grid: a few seconds on one core
+
+
+def grid_for(net: Net) -> int:
+    """The grid's side: 61, or fewer for a model whose 3,721 evaluations on both samples would
+    cost more than GRID_BUDGET multiply-adds (a wide model gets a coarser slice, not an hour)."""
+    cost = (net.samples + net.fresh) * net.spec.count(net.d_in)
+    return int(min(GRID, max(GRID_MIN, (GRID_BUDGET / cost) ** 0.5)))
+
+
 PAD = 0.25  # the view reaches a quarter of the path's extent beyond it on every side
 HELD_OUT = "held-out"  # a ball of this name shows the held-out loss
 NET_OPTIONS = ("model", "data", "samples", "batch", "plane", "fresh")  # fresh and grid: tests' own
@@ -208,15 +219,16 @@ class NetworkStory(Story):
     ) -> Balls:
         s = settings or self.settings
         opts = {**self.options, **(options or {})}
-        grid = int(opts.get("grid", GRID))
+        net = net_of(opts)
+        grid = int(opts.get("grid", grid_for(net)))
         if "optimizers" in opts:  # a ball per optimizer, on one plane fitted to all their paths
             many = tuple(self.balls(s, options))
             names = tuple(opts["optimizers"])
-            recs = records(net_of(opts), many, grid)
+            recs = records(net, many, grid)
             return Balls(
                 names, [self._ball(rec, name, t) for rec, name, t in zip(recs, names, many, strict=True)]
             )
-        rec = record(net_of(opts), s, grid)
+        rec = record(net, s, grid)
         names = self.names or ("ball",)
         return Balls(names, [self._ball(rec, name, s) for name in names])
 

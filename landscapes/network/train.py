@@ -142,6 +142,20 @@ class Batches:
         return idx
 
 
+MAX_RECORDED = 20_000_000  # weights and gradients kept per step: 2 × 160 MB of float64 at most
+
+
+def check_steps(net: Net, steps: int) -> None:
+    """Refuse a run whose per-step weights would not fit in memory, naming --steps."""
+    size = net.spec.count(net.d_in)
+    if isinstance(steps, int) and (steps + 1) * size > MAX_RECORDED:
+        most = MAX_RECORDED // size - 1
+        raise SettingsError(
+            f"--steps {steps}: {size:,} weights recorded at every step is too many numbers; "
+            f"give at most {most:,} steps (or a smaller --model)"
+        )
+
+
 def optimizer_only(s: Settings) -> Settings:
     """The optimizer's part of the settings on a stand-in landscape, so `Settings.validate`
     judges the optimizer, its hyper-parameters, steps, noise and seed as it does everywhere."""
@@ -151,6 +165,7 @@ def optimizer_only(s: Settings) -> Settings:
 def train(net: Net, s: Settings) -> NetRun:
     """Train `net` with the optimizer of `s` for `s.steps` steps (all seeded by `s.seed`)."""
     net.check(s.optimizer)
+    check_steps(net, s.steps)
     optimizer_only(s).validate()
     train_set, fresh = samples(net.data, net.samples, s.seed, net.fresh)
     layout = Layout(net.spec.build(net.d_in, s.seed))

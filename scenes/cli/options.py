@@ -70,7 +70,11 @@ def add_run_flags(p: argparse.ArgumentParser) -> None:
     )
     quiet = [r.name for r in RULES.values() if not r.takes_noise]
     g.add_argument("--noise", type=float, help=f"gradient noise scale (not {' or '.join(quiet)}), >= 0")
-    g.add_argument("--seed", type=int, help="seed of the noise generator (and of basins' random starts)")
+    g.add_argument(
+        "--seed",
+        type=int,
+        help="seed of the noise generator (and of basins' random starts; a network's data, weights, batches)",
+    )
     g.add_argument("--function", help=option_help("function"))
     g.add_argument("--domain", help="bounds a,b (or a,b,c,d): the ball stops at the edge")
     g.add_argument("--landscape", help=landscape_help())
@@ -316,11 +320,11 @@ def network_options(record: Scene, args: argparse.Namespace) -> dict[str, object
             f"--samples {given['samples']}: fewer than {record.name}'s minibatch of {own_batch}; "
             f"give --batch too (at most {given['samples']}, or 0 for the whole sample)"
         )
-    from landscapes.network.train import Net
+    from landscapes.network.train import Net, check_steps
 
-    Net(**{**{o: record.options[o] for o in NETWORK if o in record.options}, **given}).check(
-        args.optimizer or record.settings.optimizer
-    )
+    net = Net(**{**{o: record.options[o] for o in NETWORK if o in record.options}, **given})
+    net.check(args.optimizer or record.settings.optimizer)
+    check_steps(net, args.steps if args.steps is not None else record.settings.steps)
     return given
 
 
