@@ -55,7 +55,7 @@ class Plane:
         return 1.0 if total == 0 else 1.0 - float((self.distance(thetas) ** 2).sum()) / total
 
 
-def _signed(axes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+def signed(axes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Fix each axis's sign so the path's first point has a coordinate ≤ 0 along it (the ball
     rolls from the left and from below), making a plane the same on every machine."""
     start = axes @ offsets[0]
@@ -68,7 +68,7 @@ def pca_plane(params: np.ndarray) -> Plane:
     offsets = params - origin
     _, _, vt = np.linalg.svd(offsets, full_matrices=False)
     axes = _unit_pair(vt, offsets)
-    return Plane("pca", origin.copy(), _signed(axes, offsets))
+    return Plane("pca", origin.copy(), signed(axes, offsets))
 
 
 def _unit_pair(vt: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -92,7 +92,7 @@ def random_plane(params: np.ndarray, layout: Layout, seed: int) -> Plane:
     for k in range(2):
         d = torch.randn(len(origin), generator=gen, dtype=torch.float64).numpy()
         axes[k] = filter_normalised(d, origin, layout)
-    return Plane("random", origin.copy(), _signed(axes, params - origin))
+    return Plane("random", origin.copy(), signed(axes, params - origin))
 
 
 def filter_normalised(direction: np.ndarray, weights: np.ndarray, layout: Layout) -> np.ndarray:

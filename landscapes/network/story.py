@@ -26,7 +26,7 @@ import torch
 from ..settings import Settings
 from ..stories import Balls, Story
 from ..trajectory import Trajectory
-from .plane import Plane, plane_of
+from .plane import Plane, plane_of, random_plane, signed
 from .surface import Losses
 from .train import Net, NetRun, train
 
@@ -139,14 +139,12 @@ def records(net: Net, many: tuple[Settings, ...], grid: int = GRID) -> tuple[Net
 def joint_plane(kind: str, paths: list[np.ndarray], layout: Any, seed: int) -> Plane:
     """One plane for several paths from the same initial weights: `pca` of all their points
     through the centre of their ends; `random` through the first path's end."""
-    from .plane import Plane, _signed, random_plane
-
     if kind == "random":
         return random_plane(paths[0], layout, seed)
     origin = np.mean([p[-1] for p in paths], axis=0)
     offsets = np.concatenate(paths) - origin
     _, _, vt = np.linalg.svd(offsets, full_matrices=False)
-    return Plane("pca", origin, _signed(vt[:2].copy(), offsets))
+    return Plane("pca", origin, signed(vt[:2].copy(), offsets))
 
 
 @dataclass(frozen=True)
