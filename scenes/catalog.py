@@ -352,7 +352,6 @@ RECORDS: tuple[Scene, ...] = (
         options={"model": "mlp:16,16", "data": "moons", "samples": 200, "batch": 32, "plane": "pca"},
         accepts=(*NETWORK, "optimizers"),
         story_class=NETWORK_STORY,
-        cost=1.5,
     ),
     Scene(
         "generalization",
@@ -366,7 +365,6 @@ RECORDS: tuple[Scene, ...] = (
         options={"model": "mlp:32,32", "data": "moons", "samples": 40, "batch": 0, "plane": "pca"},
         accepts=NETWORK,
         story_class=NETWORK_STORY,
-        cost=2.0,
     ),
     Scene(
         "interpolation",
@@ -380,7 +378,6 @@ RECORDS: tuple[Scene, ...] = (
         options={"model": "mlp:16,16", "data": "moons", "samples": 200, "batch": 32, "plane": "line"},
         accepts=("model", "data", "samples", "batch"),
         story_class=NETWORK_STORY,
-        cost=1.2,
     ),
     Scene(
         "custom",
