@@ -16,6 +16,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from landscapes.errors import SettingsError
+from landscapes.network import STAND_IN
 from landscapes.settings import Settings
 from landscapes.stories import BOOK_2D_START, Story
 
@@ -48,7 +49,18 @@ OPTIONS: dict[str, str] = {
     "landscape": "{scenes}: a landscape by name (roll trajectory --help lists them)",
     "balls": "{scenes}: how many balls (default 20)",
     "spread": "{scenes}: even (default) or random starts (random uses --seed)",
+    "model": "{scenes}: logistic, linear, mlp:W or mlp:W1,W2 (ReLU hidden layers), e.g. mlp:16,16",
+    "data": "{scenes}: moons, circles, spirals, linear or poly (seeded, drawn here)",
+    "samples": "{scenes}: the training sample's size (the held-out sample is 2,000 fresh points)",
+    "batch": "{scenes}: the minibatch size, at most the sample's (0: the whole sample)",
+    "plane": "{scenes}: pca (the path's two main directions), random (filter-normalised) or line",
 }
+WHOLE = ("balls", "samples", "batch")  # the options whose values are whole numbers
+RUN_FLAGS = ("function", "landscape")  # options that are settings flags too (declared with them)
+# the options that describe a network (landscapes/network): checked together, by its own rules
+NETWORK = ("model", "data", "samples", "batch", "plane")
+NETWORK_STORY = "landscapes.network.story:NetworkStory"
+HELD_OUT = "held-out"  # the ball that shows the held-out loss (landscapes.network.story.HELD_OUT)
 # which landscapes --landscape may name, for a record that accepts it
 EVERY, KNOWN_MINIMA = "every", "known-minima"
 
@@ -75,6 +87,7 @@ class Scene:
     cost: float = 1.0  # render time relative to a 2D chapter scene (3D is about twice)
     plane_cost: float | None = None  # the plane class's, where it differs
     filed: bool = False  # read from a story file (landscapes.storyfile)
+    story_class: str = ""  # `module:Class`, a Story of another kind (a network's), imported when asked
 
     def __post_init__(self) -> None:
         unknown = [o for o in self.accepts if o not in OPTIONS]
@@ -90,7 +103,11 @@ class Scene:
     @cached_property
     def story(self) -> Story:
         """The numbers' side of the record (landscapes.stories): its balls and trajectories."""
-        return Story(
+        cls = Story
+        if self.story_class:
+            module, _, attr = self.story_class.partition(":")
+            cls = getattr(import_module(module), attr)
+        return cls(
             self.name,
             self.line,
             self.settings,
@@ -322,6 +339,45 @@ RECORDS: tuple[Scene, ...] = (
         options={"balls": 20, "spread": "even"},
         accepts=("balls", "spread", "landscape"),
         landscapes=("f", "g"),
+    ),
+    # -- the chapter's first idea on a real model (landscapes/network): the settings hold the
+    # optimizer (their landscape is a stand-in), the options what is trained on what
+    Scene(
+        "network",
+        "a 2-16-16-1 MLP on two moons: the ball on the training loss over the plane of its path, "
+        "both losses growing beside it",
+        Settings(STAND_IN, (0.0, 0.0), optimizer="adam", lr=0.01, steps=300, tol=0.0),
+        "NetworkLandscape",
+        section="beyond",
+        options={"model": "mlp:16,16", "data": "moons", "samples": 200, "batch": 32, "plane": "pca"},
+        accepts=(*NETWORK, "optimizers"),
+        story_class=NETWORK_STORY,
+    ),
+    Scene(
+        "generalization",
+        "empirical risk and risk side by side on one plane: 40 points, a wide MLP, the held-out "
+        "loss turns up while the training loss falls",
+        Settings(STAND_IN, (0.0, 0.0), optimizer="adam", lr=0.01, steps=400, tol=0.0),
+        "Generalization",
+        section="beyond",
+        main="train",
+        companions={HELD_OUT: {}},
+        options={"model": "mlp:32,32", "data": "moons", "samples": 40, "batch": 0, "plane": "pca"},
+        accepts=NETWORK,
+        story_class=NETWORK_STORY,
+    ),
+    Scene(
+        "interpolation",
+        "both losses on the line from the initial to the final weights (Goodfellow et al.), "
+        "the path's steps at their foot on it",
+        Settings(STAND_IN, (0.0, 0.0), optimizer="adam", lr=0.01, steps=300, tol=0.0),
+        "Interpolation",
+        section="beyond",
+        main="train",
+        companions={HELD_OUT: {}},
+        options={"model": "mlp:16,16", "data": "moons", "samples": 200, "batch": 32, "plane": "line"},
+        accepts=("model", "data", "samples", "batch"),
+        story_class=NETWORK_STORY,
     ),
     Scene(
         "custom",

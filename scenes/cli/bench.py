@@ -93,7 +93,20 @@ def bench(
         print(_row(name, result["scenes"][name]), file=sys.stderr, flush=True)
     for kind, values in floors.items():
         result[f"floor_{kind}_ms_per_frame"] = round(sum(values) / len(values), 3) if values else None
+    if any(entry(n).story_class for n in names):  # a network scene: its training and grid speed
+        from landscapes.network.speed import measure
+
+        result["network"] = measure()
+        print(_network_row(result["network"]), file=sys.stderr, flush=True)
     return result
+
+
+def _network_row(r: dict[str, Any]) -> str:
+    return (
+        f"network: {r['steps']} steps of {r['model']} on {r['points']} points in {r['train_seconds']:.2f} s "
+        f"({r['train_cpu_seconds']:.2f} s CPU); a {r['grid']} grid of both losses in "
+        f"{r['grid_seconds']:.2f} s ({r['grid_cpu_seconds']:.2f} s CPU)"
+    )
 
 
 def _row(name: str, r: dict[str, Any]) -> str:
@@ -130,4 +143,6 @@ def bench_command(args: argparse.Namespace) -> int:
             f"floor: 2D {result['floor_2d_ms_per_frame']} ms/frame, "
             f"3D {result['floor_3d_ms_per_frame']} ms/frame"
         )
+        if "network" in result:
+            print(_network_row(result["network"]))
     return 0

@@ -43,12 +43,11 @@ def add_cache_flags(p: argparse.ArgumentParser) -> None:
 
 def add_scene_options(p: argparse.ArgumentParser) -> None:
     """The options only some scenes accept (their records say which), with help from the records."""
-    from scenes.catalog import option_help
+    from scenes.catalog import OPTIONS, RUN_FLAGS, WHOLE, option_help
 
     sc = p.add_argument_group("scene options")
-    sc.add_argument("--optimizers", help=option_help("optimizers"))
-    sc.add_argument("--balls", type=int, help=option_help("balls"))
-    sc.add_argument("--spread", help=option_help("spread"))
+    for option in (o for o in OPTIONS if o not in RUN_FLAGS):  # the records' table: one entry each
+        sc.add_argument(f"--{option}", type=int if option in WHOLE else str, help=option_help(option))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -239,7 +238,7 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
     settings = settings_from_args(name, args)
     options = options_from_args(name, args)
     story = get_story(name)
-    if set(options) - {"opt"}:  # the scene's options (compare's --optimizers): its main ball, as drawn
+    if set(options) - {"opt"} or story.options.get("model"):  # the scene's options, a network's: as drawn
         balls = story.trajectories(settings, options)
         tr = next((t for t in balls if t.settings == settings), balls[0])
     else:

@@ -70,7 +70,11 @@ def add_run_flags(p: argparse.ArgumentParser) -> None:
     )
     quiet = [r.name for r in RULES.values() if not r.takes_noise]
     g.add_argument("--noise", type=float, help=f"gradient noise scale (not {' or '.join(quiet)}), >= 0")
-    g.add_argument("--seed", type=int, help="seed of the noise generator (and of basins' random starts)")
+    g.add_argument(
+        "--seed",
+        type=int,
+        help="seed of the noise generator (and of basins' random starts; a network's data, weights, batches)",
+    )
     g.add_argument("--function", help=option_help("function"))
     g.add_argument("--domain", help="bounds a,b (or a,b,c,d): the ball stops at the edge")
     g.add_argument("--landscape", help=landscape_help())
@@ -262,12 +266,14 @@ def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
     from scenes.cli.storyfiles import file_options, is_filed
 
     options: dict[str, object] = file_options(name) if is_filed(name) else {}
-    from scenes.catalog import entry
+    from scenes.catalog import NETWORK, OPTIONS, RUN_FLAGS, entry
 
     record = entry(name)
-    for option in ("optimizers", "balls", "spread"):
+    for option in (o for o in OPTIONS if o not in RUN_FLAGS):  # those two: settings_from_args
         if getattr(args, option, None) is not None and not record.takes(option):
             raise SettingsError(f"--{option} works with {_scenes(option)}, not with {name!r}")
+    if any(record.takes(o) for o in NETWORK):
+        options.update(network_options(record, args))
     optimizers = getattr(args, "optimizers", None)
     if optimizers is not None:
         options["optimizers"] = parse_optimizers(optimizers)
@@ -290,6 +296,36 @@ def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
             raise SettingsError(f"--spread {spread!r}: choose even or random (random uses --seed)")
         options["spread"] = spread
     return options
+
+
+def network_options(record: Scene, args: argparse.Namespace) -> dict[str, object]:
+    """--model, --data, --samples, --batch, --plane over the record's own, checked together by
+    the network's rules (landscapes/network); a network starts at its seeded initial weights,
+    so --start and --domain have no meaning there."""
+    from scenes.catalog import NETWORK
+
+    for flag in ("start", "domain"):
+        if getattr(args, flag, None) is not None:
+            raise SettingsError(
+                f"--{flag}: {record.name} starts at its model's seeded initial weights; "
+                "choose them with --seed"
+            )
+    given = {o: getattr(args, o) for o in NETWORK if getattr(args, o, None) is not None}
+    plane = given.get("plane", record.options.get("plane"))
+    if getattr(args, "optimizers", None) is not None and plane == "line":
+        raise SettingsError("--plane line: one path's line; with --optimizers give pca or random")
+    own_batch = record.options.get("batch", 0)
+    if "samples" in given and "batch" not in given and own_batch > given["samples"]:
+        raise SettingsError(
+            f"--samples {given['samples']}: fewer than {record.name}'s minibatch of {own_batch}; "
+            f"give --batch too (at most {given['samples']}, or 0 for the whole sample)"
+        )
+    from landscapes.network.train import Net, check_steps
+
+    net = Net(**{**{o: record.options[o] for o in NETWORK if o in record.options}, **given})
+    net.check(args.optimizer or record.settings.optimizer)
+    check_steps(net, args.steps if args.steps is not None else record.settings.steps)
+    return given
 
 
 def _scenes(option: str) -> str:

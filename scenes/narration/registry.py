@@ -13,9 +13,15 @@ Narrator = Callable[[Sequence[Trajectory], Mapping[str, Any]], Narration]
 
 def narrators() -> dict[str, Narrator]:
     """Scene name -> its narrator, from the modules that hold them."""
-    from scenes.narration import beyond, chapter, intro, plane
+    from scenes.narration import beyond, chapter, intro, network, plane
 
-    return {**intro.NARRATORS, **chapter.NARRATORS, **plane.NARRATORS, **beyond.NARRATORS}
+    return {
+        **intro.NARRATORS,
+        **chapter.NARRATORS,
+        **plane.NARRATORS,
+        **beyond.NARRATORS,
+        **network.NARRATORS,
+    }
 
 
 def narrate(
