@@ -9,7 +9,7 @@ import numpy as np
 from manim import DOWN, DR, LEFT, RIGHT, UL, UP, Axes, Line, Rectangle, VGroup, VMobject
 
 from landscapes import Landscape, sample
-from scenes.kit.layout import FRAME_W
+from scenes.kit.layout import FRAME_H, FRAME_W
 from scenes.kit.mathtext import Size, math, text
 from scenes.kit.palette import palette
 from scenes.kit.typeset import fixed
@@ -112,7 +112,8 @@ def end_labels(
         y_label.move_to(top_left + RIGHT * (0.15 + y_label.width / 2) + DOWN * (0.08 + y_label.height / 2))
     for num in list(y_numbers):
         covered = num.get_top()[1] > y_label.get_bottom()[1] - 0.06
-        if covered and num.get_right()[0] > y_label.get_left()[0] - 0.05:
+        beyond = num.get_top()[1] > FRAME_H / 2 - 0.02  # a box up to the frame's top: its top number
+        if beyond or (covered and num.get_right()[0] > y_label.get_left()[0] - 0.05):
             y_numbers.remove(num)
 
 
