@@ -26,40 +26,41 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scenes.outputs import QUALITIES
+
 if TYPE_CHECKING:
     from IPython.display import Video
 
     from landscapes.settings import Settings
 
 QUALITY_ENV = "ROLL_NOTEBOOK_QUALITY"
-# manim's quality letters -> its config's quality names, and the tests' tiny size
-QUALITIES: dict[str, dict[str, Any]] = {
-    "l": {"quality": "low_quality"},
-    "m": {"quality": "medium_quality"},
-    "h": {"quality": "high_quality"},
-    "p": {"quality": "production_quality"},
-    "k": {"quality": "fourk_quality"},
-    "tiny": {"pixel_height": 120, "pixel_width": 214, "frame_rate": 2},
-}
+# the tests' tiny size, beside the quality table's letters (scenes.outputs)
+TINY = "tiny"
+TINY_CONFIG: dict[str, Any] = {"pixel_height": 120, "pixel_width": 214, "frame_rate": 2}
 # a player that waits for a click: a notebook of seventeen videos does not start them all at once
-HTML_ATTRIBUTES = "controls muted playsinline preload=\"metadata\""
+HTML_ATTRIBUTES = 'controls muted playsinline preload="metadata"'
 _media: list[Path] = []  # this kernel's media folder, made on first use (its TeX cache is reused)
 
 
 def quality_in_force(chosen: str | None = None) -> str:
     """The quality in force: the one given, else $ROLL_NOTEBOOK_QUALITY, else `l`."""
     q = chosen or os.environ.get(QUALITY_ENV) or "l"
-    if q not in QUALITIES:
+    if q not in (*QUALITIES, TINY):
         where = "" if chosen else f" (from ${QUALITY_ENV})"
-        raise ValueError(f"quality {q!r}{where}: choose one of {', '.join(QUALITIES)}")
+        raise ValueError(f"quality {q!r}{where}: choose one of {', '.join((*QUALITIES, TINY))}")
     return q
+
+
+def quality_config(q: str) -> dict[str, Any]:
+    """The manim config of a quality in force: the table's quality by name, or the tiny size."""
+    return dict(TINY_CONFIG) if q == TINY else {"quality": QUALITIES[q].manim}
 
 
 def manim_flags(chosen: str | None = None) -> str:
     """The quality as flags of manim's `%%manim` magic: `-ql`, ..., or the tiny size."""
     q = quality_in_force(chosen)
-    if q == "tiny":
-        t = QUALITIES["tiny"]
+    if q == TINY:
+        t = TINY_CONFIG
         return f"--resolution {t['pixel_width']},{t['pixel_height']} --frame_rate {t['frame_rate']}"
     return f"-q{q}"
 
@@ -137,7 +138,7 @@ def render_video(
     chosen = story_settings(name, **settings)
     cls = scene_class(name, chosen)
     cfg = {
-        **QUALITIES[q],
+        **quality_config(q),
         "media_dir": str(Path(media) if media is not None else media_dir()),
         "format": "mp4",
         "write_to_movie": True,

@@ -143,7 +143,7 @@ def is_story(module: str) -> bool:
     return (
         len(parts) == 2
         and parts[0] == "scenes"
-        and parts[1] not in ("kit", "cli", "catalog", "floors", "narration", "__main__")
+        and parts[1] not in ("kit", "cli", "catalog", "floors", "narration", "notebook", "outputs", "__main__")
     )
 
 

@@ -15,11 +15,14 @@ import tempfile
 import time
 from typing import Any
 
-from landscapes.errors import SettingsError
 from scenes.catalog import CHAPTER, cost, entry, get_story, scene_class
 from scenes.cli.options import check_look
-from scenes.cli.render import QUALITY_NAMES, tex_cache
+from scenes.cli.render import tex_cache
 from scenes.cli.storyfiles import open_story
+from scenes.outputs import QUALITIES, check_quality
+
+# the qualities bench times (a subset of the table): a quick one and a lecture's
+BENCH_QUALITIES = ("l", "h")
 
 
 def _timed_render(make_scene: Any, config: dict[str, Any]) -> tuple[int, float]:
@@ -51,7 +54,7 @@ def bench(
     from scenes.floors import floor_class
 
     base = {
-        "quality": QUALITY_NAMES[quality],
+        "quality": QUALITIES[quality].manim,
         "media_dir": media_dir,
         "disable_caching": True,
         "verbosity": "ERROR",
@@ -109,8 +112,7 @@ HEADER = (
 
 
 def bench_command(args: argparse.Namespace) -> int:
-    if args.quality not in ("l", "h"):
-        raise SettingsError(f"-q {args.quality!r}: bench runs at l (480p15) or h (1080p60)")
+    check_quality(args.quality, BENCH_QUALITIES, who="bench")
     names = list(dict.fromkeys(open_story(n, args) for n in args.names)) or list(CHAPTER)
     for name in names:
         entry(name)

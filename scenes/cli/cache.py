@@ -48,13 +48,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from landscapes.errors import SettingsError
+from scenes.cli.job import Job
 from scenes.cli.subtitles import beats_path
-
-if TYPE_CHECKING:
-    from scenes.cli.render import Job
 
 FORMAT = 3  # 2: an entry holds each video's beats.json; 3: GIFs with one palette (write_gif)
 ROOT = Path(__file__).resolve().parents[2]  # the project: scenes/ and landscapes/ live here
@@ -353,10 +351,10 @@ def related_files(job: Job, produced: Sequence[str]) -> list[Path]:
     for src, fmt in zip(produced, job.formats, strict=True):
         path = Path(src)
         files.append(path)
-        if fmt in ("mp4", "webm", "gif"):
+        if fmt in job.movies:
             files.extend(p for p in (path.with_suffix(".srt"), beats_path(path)) if p.is_file())
         index = path.parent / "sections" / f"{path.stem}.json"
-        if job.sections and fmt in ("mp4", "webm") and index.is_file():
+        if job.cut(fmt) and index.is_file():
             files.append(index)
             files.extend(index.parent / s["video"] for s in json.loads(index.read_text(encoding="utf-8")))
     return list(dict.fromkeys(files))

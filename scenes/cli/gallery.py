@@ -23,7 +23,6 @@ from scenes.catalog import CATALOG, N_, entry, get_story
 from scenes.cli.decks import PAGE_LANGS
 from scenes.cli.options import check_look
 from scenes.cli.render import (
-    QUALITY_NAMES,
     Job,
     check_out_dir,
     run_jobs,
@@ -34,7 +33,9 @@ from scenes.cli.render import (
 from scenes.cli.storyfiles import command_name, file_options, file_title, is_filed, open_story
 from scenes.kit.i18n import _, use_language
 from scenes.kit.words import optimizer_name
+from scenes.outputs import QUALITIES, check_quality
 
+# what a gallery shows of each scene: a GIF, its last frame, and the video the player carries
 FORMATS = ("gif", "png", "mp4")
 
 
@@ -60,13 +61,6 @@ def _command(story: Story) -> str:
 
 
 # the page's words, marked for extraction and translated when the page is written
-QUALITY_WORDS = {
-    "l": N_("480p, 15 frames per second"),
-    "m": N_("720p, 30 frames per second"),
-    "h": N_("1080p, 60 frames per second"),
-    "p": N_("1440p, 60 frames per second"),
-    "k": N_("2160p, 60 frames per second"),
-}
 LOOK = {
     "dark": N_("dark theme"),
     "light": N_("light theme"),
@@ -117,7 +111,7 @@ def line_of(st: Story, lang: str) -> str:
 
 
 def _rendered(quality: str, theme: str, lang: str) -> str:
-    what = _(QUALITY_WORDS[quality])
+    what = _(QUALITIES[quality].words)
     return _("Rendered at quality {quality} ({what}), {look}").format(
         quality=quality, what=what, look=_look(theme, lang)
     )
@@ -257,8 +251,7 @@ def earlier_rows(readme: Path) -> dict[str, str]:
 
 
 def gallery_command(args: argparse.Namespace) -> int:
-    if args.quality not in QUALITY_NAMES:
-        raise SettingsError(f"-q {args.quality!r}: choose one of {', '.join(QUALITY_NAMES)}")
+    check_quality(args.quality)
     if args.jobs < 1:
         raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")
     built_in = [n for n, r in CATALOG.items() if not r.filed]

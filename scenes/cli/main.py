@@ -19,6 +19,7 @@ from typing import NoReturn
 
 from landscapes.errors import SettingsError
 from scenes.cli.checks import attach_dash_values, check_args
+from scenes.cli.flags import add_quality
 from scenes.cli.options import (
     Parser,
     add_look_flags,
@@ -26,6 +27,7 @@ from scenes.cli.options import (
     run_epilog,
     settings_from_args,
 )
+from scenes.outputs import DEFAULT_FORMAT, format_help
 
 MEDIA_HELP = "manim's working tree, with the result cache in its roll-cache/ (default media/)"
 
@@ -89,8 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     rd = sub.add_parser("render", help="render scenes to video, GIF or a last-frame PNG")
     rd.add_argument("names", nargs="*", metavar="NAME", help="scene names (see `roll list`)")
     rd.add_argument("--all", action="store_true", help="render the chapter's sixteen scenes")
-    rd.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k (2160p60)")
-    rd.add_argument("--format", default="mp4", help="mp4 (default), gif, png (last frame) or webm")
+    add_quality(rd)
+    rd.add_argument("--format", default=DEFAULT_FORMAT, help=format_help())
     rd.add_argument("--out", default="out", help="folder for the results, under stable names (default out/)")
     rd.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
     rd.add_argument("--media-dir", default="media", help=MEDIA_HELP)
@@ -110,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     from scenes.cli.decks import deck_help
 
     sl.add_argument("--to", required=True, help=deck_help())
-    sl.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k")
+    add_quality(sl)
     sl.add_argument("--out", default="slides", help="folder for the deck (default slides/)")
     sl.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
     sl.add_argument("--media-dir", default="media", help=MEDIA_HELP)
@@ -124,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ga.add_argument("names", nargs="*", metavar="NAME", help="scenes to include (default: all)")
     ga.add_argument("--out", required=True, help="the gallery folder")
-    ga.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k")
+    add_quality(ga)
     ga.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
     ga.add_argument("--media-dir", default="media", help=MEDIA_HELP)
     add_cache_flags(ga)
@@ -148,7 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     bn = sub.add_parser("bench", help="time each scene per frame against manim's floor, in one run")
     bn.add_argument("names", nargs="*", metavar="NAME", help="scenes to time (default: all)")
-    bn.add_argument("-q", "--quality", default="l", help="l (480p15, default) or h (1080p60)")
+    from scenes.cli.bench import BENCH_QUALITIES
+
+    add_quality(bn, BENCH_QUALITIES)
     bn.add_argument("--json", action="store_true", help="print one JSON object")
     bn.add_argument("--media-dir", default="media", help="where manim's TeX cache is kept (default media/)")
     add_look_flags(bn)

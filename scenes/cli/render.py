@@ -28,7 +28,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -37,85 +36,13 @@ from landscapes.errors import SettingsError
 from landscapes.settings import Settings
 from scenes.catalog import CHAPTER, cost, get_story, scene_class
 from scenes.cli.cache import Cache, Damaged, Sources, job_key
+from scenes.cli.job import Job
 from scenes.cli.options import check_look, options_from_args, settings_from_args
 from scenes.cli.progress import Progress, is_terminal
 from scenes.cli.shards import describe, parse_shard, pick
 from scenes.cli.storyfiles import open_story
 from scenes.cli.subtitles import beats_path, srt_to_vtt
-
-QUALITY_NAMES = {
-    "l": "low_quality",
-    "m": "medium_quality",
-    "h": "high_quality",
-    "p": "production_quality",
-    "k": "fourk_quality",
-}
-FORMATS = ("mp4", "gif", "png", "webm")
-
-
-@dataclass(frozen=True)
-class Job:
-    """One scene in one or more formats: everything a worker process needs."""
-
-    name: str
-    settings: dict[str, Any]
-    options: dict[str, Any]
-    quality: str
-    formats: tuple[str, ...]
-    out_dir: str
-    media_dir: str
-    progress: bool
-    save_trajectory: bool = False
-    sections: bool = False  # also write each beat (manim section) as its own clip, for decks
-    theme: str = "dark"
-    lang: str = "en"
-    force: bool = False  # render even when the cache holds an up-to-date result (not part of the key)
-    # the caption line drawn in the video; a deck's clips go without it, since the deck shows
-    # each caption once, as slide text (the beats, their times and the subtitles are the same)
-    captions: bool = True
-
-    @property
-    def variant(self) -> str:
-        """A short name for what this job draws (settings, options, theme, language, sections,
-        captions)."""
-        import hashlib
-        import json
-
-        what = [self.settings, self.options, self.theme, self.lang, self.sections, self.captions]
-        return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()[:12]
-
-    def output_config(self, fmt: str) -> dict[str, Any]:
-        """The manim config that decides what this job's result in one format holds (part of
-        the cache key); render_job adds where files go and what shows on the terminal."""
-        cfg: dict[str, Any] = {
-            "quality": QUALITY_NAMES[self.quality],
-            # a GIF is made here from the movie (write_gif): manim's own GIF maps its palette onto
-            # the fixed 3-3-2 colours of rgb8, which turns the light theme's greys yellow
-            "format": "mp4" if fmt in ("png", "gif") else fmt,
-            "save_last_frame": fmt == "png",
-            "write_to_movie": fmt != "png",
-            "preview": False,
-            "save_sections": self.sections and fmt in ("mp4", "webm"),
-            # manim's own per-animation cache skips frames it has, and its clock then runs on
-            # run times instead of frames: the subtitle cues (timed by that clock) moved by a
-            # frame between two renders of the same scene. The result cache above it makes it
-            # redundant, so every render runs on frames and the cues are the same each time.
-            "disable_caching": True,
-        }
-        if fmt == "gif":
-            # the GIF is made from an h264 movie; at the default crf its encoder noise changes
-            # static pixels every frame and bloats the GIF (saddle-surface: 4.4 MB vs 2.3 MB
-            # lossless, measured at -q l)
-            cfg["video_encoder_options"] = {"crf": "0"}
-        return cfg
-
-
-def parse_formats(text: str) -> tuple[str, ...]:
-    formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
-        raise SettingsError(f"--format {text!r}: choose from {', '.join(FORMATS)} (several: gif,mp4)")
-    return tuple(dict.fromkeys(formats))
+from scenes.outputs import check_quality, parse_formats
 
 
 def check_out_dir(out: str) -> Path:
@@ -136,10 +63,7 @@ def scene_names(args: argparse.Namespace) -> list[str]:
     names = list(dict.fromkeys(open_story(n, args) for n in names))  # FILE.toml: its story's name
     for name in names:
         get_story(name)
-    if args.quality not in QUALITY_NAMES:
-        raise SettingsError(
-            f"-q {args.quality!r}: choose one of {', '.join(QUALITY_NAMES)} (l = 480p15 … k = 2160p60)"
-        )
+    check_quality(args.quality)
     if args.jobs is None or args.jobs < 1:
         raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")
     return names
@@ -364,9 +288,7 @@ def publish(job: Job, produced: Sequence[str]) -> list[str]:
         for src, fmt in zip(produced, job.formats, strict=True)
     ]
     # a video's subtitles: manim's NAME.srt beside it in the media tree, and WebVTT from it
-    videos = [
-        Path(src) for src, fmt in zip(produced, job.formats, strict=True) if fmt in ("mp4", "webm", "gif")
-    ]
+    videos = [Path(src) for src, fmt in zip(produced, job.formats, strict=True) if fmt in job.movies]
     cues = next((v.with_suffix(".srt") for v in videos if v.with_suffix(".srt").exists()), None)
     if cues is not None:
         text = cues.read_text(encoding="utf-8")
