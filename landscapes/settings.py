@@ -167,6 +167,11 @@ class Settings:
             plugin.build(torch.zeros(ls.dim, dtype=torch.float64, requires_grad=True), self)
         return ls
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (to a worker process) without the resolved landscape: a custom one holds
+        closures, which do not pickle; the worker resolves it again."""
+        return {k: v for k, v in self.__dict__.items() if k != "landscape_obj"}
+
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Settings:
         """The inverse of to_dict (lists back to tuples)."""

@@ -24,7 +24,7 @@ from scenes.catalog import get_story
 from scenes.cli import cache, render
 from scenes.cli.cache import Cache, Sources, job_key
 from scenes.cli.main import main
-from scenes.cli.render import Job
+from scenes.cli.job import Job
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -271,7 +271,7 @@ def _tree(dest: Path) -> Path:
 
 def _job(name: str = "cubic-saddle", **changes) -> Job:
     st = get_story(name)
-    return replace(Job(name, st.settings.to_dict(), {}, "l", ("mp4",), "o", "media", False), **changes)
+    return replace(Job(name, st.settings, {}, "l", ("mp4",), "o", "media", False), **changes)
 
 
 ENV = {"packages": {"manim": "0.19.0"}}
@@ -380,14 +380,14 @@ def test_each_look_and_setting_renders_into_its_own_folder():
     """Two commands rendering one scene differently (another theme, language or setting) at
     the same time must not share manim's output file: the folder is named by the variant."""
     from scenes.catalog import get_story
-    from scenes.cli.render import Job
+    from scenes.cli.job import Job
 
-    base = Job("risk", get_story("risk").settings.to_dict(), {}, "l", ("mp4",), "out", "media", False)
+    base = Job("risk", get_story("risk").settings, {}, "l", ("mp4",), "out", "media", False)
     variants = {
         base.variant,
         replace(base, theme="light").variant,
         replace(base, lang="zh").variant,
-        replace(base, settings={**base.settings, "lr": 0.02}).variant,
+        replace(base, settings=base.settings.override(lr=0.02)).variant,
         replace(base, sections=True).variant,
         replace(base, captions=False).variant,
     }

@@ -418,9 +418,9 @@ def test_opt_reaches_compares_plugged_in_balls_from_the_command_line(monkeypatch
     ]
     assert main(argv) == 0, capsys.readouterr().err
     (job,) = planned
-    balls = get_story("compare").balls(Settings.from_dict(job.settings), job.options)
+    balls = get_story("compare").balls(job.settings, job.options)
     assert [b.opt for b in balls] == [(), (("betas", (0.8, 0.9)),), (("betas", (0.8, 0.9)),)]
-    assert Settings.from_dict(job.settings).opt == (), "the main ball is the story's sgd"
+    assert job.settings.opt == (), "the main ball is the story's sgd"
     assert main([*argv[:-1], "amsgrad=True"]) == 2
     assert "--opt amsgrad: Lion has no keyword 'amsgrad'" in capsys.readouterr().err
     assert main(["render", "compare", "--optimizers", "gd,adam", "--opt", "eps=1"]) == 2

@@ -23,7 +23,7 @@ from scenes.catalog import get_story
 from scenes.cli import slides
 from scenes.cli.deckfiles import unbroken_numbers
 from scenes.cli.main import main
-from scenes.cli.render import Job
+from scenes.cli.job import Job
 from scenes.cli.subtitles import read_beats
 
 
@@ -177,7 +177,7 @@ def test_a_deck_whose_tools_are_missing_is_refused_before_rendering(tmp_path, mo
 def _job(name: str, **changes) -> Job:
     st = get_story(name)
     settings = st.settings.override(**changes) if changes else st.settings
-    return Job(name, settings.to_dict(), {}, "l", ("mp4",), "out", "media", False, sections=True)
+    return Job(name, settings, {}, "l", ("mp4",), "out", "media", False, sections=True)
 
 
 def test_a_title_slide_states_the_book_s_numbers_only_for_the_book_s_run():

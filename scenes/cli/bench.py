@@ -15,11 +15,10 @@ import tempfile
 import time
 from typing import Any
 
-from scenes.catalog import CHAPTER, cost, entry, get_story, scene_class
-from scenes.cli.options import check_look
+from scenes.catalog import CHAPTER, cost, get_story, scene_class
+from scenes.cli.plan import plan
 from scenes.cli.render import tex_cache
-from scenes.cli.storyfiles import open_story
-from scenes.outputs import QUALITIES, check_quality
+from scenes.outputs import QUALITIES
 
 # the qualities bench times (a subset of the table): a quick one and a lecture's
 BENCH_QUALITIES = ("l", "h")
@@ -112,11 +111,10 @@ HEADER = (
 
 
 def bench_command(args: argparse.Namespace) -> int:
-    check_quality(args.quality, BENCH_QUALITIES, who="bench")
-    names = list(dict.fromkeys(open_story(n, args) for n in args.names)) or list(CHAPTER)
-    for name in names:
-        entry(name)
-    look = check_look(args)
+    # the jobs' names, quality and look; bench renders them itself, timed, uncached, in one process
+    jobs = plan(args, ("mp4",), every=CHAPTER, qualities=BENCH_QUALITIES, who="bench")
+    names = [job.name for job in jobs]
+    look = (jobs[0].theme, jobs[0].lang)
     print(HEADER, file=sys.stderr)
     # movies go to a temporary folder and are not cached; TeX output is cached by content in
     # tex-cache/ under --media-dir, the same cache `roll render` uses, as in any real re-render

@@ -282,16 +282,15 @@ def environment() -> dict[str, Any]:
 
 # -- the key ---------------------------------------------------------------------------------
 def key_document(job: Job, sources: Sources, env: Mapping[str, Any]) -> dict[str, Any]:
-    from landscapes.settings import Settings
     from scenes.catalog import class_name, entry
 
-    settings = Settings.from_dict(job.settings)
+    settings = job.settings
     module = entry(job.name).module_name
     return {
         "format": FORMAT,
         "scene": {"name": job.name, "module": module, "class": class_name(job.name, settings)},
         "sources": sources.digest(module, job.lang),
-        "settings": job.settings,
+        "settings": settings.to_dict(),
         "options": job.options,
         "plugins": _plugin_sources(job),
         "quality": job.quality,
@@ -310,7 +309,7 @@ def _plugin_sources(job: Job) -> dict[str, str | None]:
     from scenes.cli.storyfiles import file_optimizers
 
     names = [
-        job.settings.get("optimizer", ""),
+        job.settings.optimizer,
         *job.options.get("optimizers", ()),
         *file_optimizers(job.options),
     ]

@@ -16,24 +16,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from landscapes.errors import SettingsError
 from landscapes.settings import Settings
 from landscapes.stories import Story
 from scenes.catalog import CATALOG, N_, entry, get_story
 from scenes.cli.decks import PAGE_LANGS
-from scenes.cli.options import check_look
-from scenes.cli.render import (
-    Job,
-    check_out_dir,
-    run_jobs,
-    shard_of,
-    take_shard,
-    write_atomic,
-)
-from scenes.cli.storyfiles import command_name, file_options, file_title, is_filed, open_story
+from scenes.cli.plan import plan, shard_of, take_shard
+from scenes.cli.render import run_jobs, write_atomic
+from scenes.cli.storyfiles import command_name, file_title
 from scenes.kit.i18n import _, use_language
 from scenes.kit.words import optimizer_name
-from scenes.outputs import QUALITIES, check_quality
+from scenes.outputs import QUALITIES
 
 # what a gallery shows of each scene: a GIF, its last frame, and the video the player carries
 FORMATS = ("gif", "png", "mp4")
@@ -251,33 +243,12 @@ def earlier_rows(readme: Path) -> dict[str, str]:
 
 
 def gallery_command(args: argparse.Namespace) -> int:
-    check_quality(args.quality)
-    if args.jobs < 1:
-        raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")
     built_in = [n for n, r in CATALOG.items() if not r.filed]
-    names = list(dict.fromkeys(open_story(n, args) for n in args.names)) or built_in
-    stories = [get_story(n) for n in names]
-    shard = shard_of(args)
-    out = check_out_dir(args.out)
-    theme, lang = check_look(args)
-    jobs = [
-        Job(
-            st.name,
-            st.settings.to_dict(),
-            file_options(st.name) if is_filed(st.name) else {},  # a story file's text
-            args.quality,
-            FORMATS,
-            str(out),
-            args.media_dir,
-            progress=False,
-            save_trajectory=True,
-            theme=theme,
-            lang=lang,
-            force=getattr(args, "force", False),
-        )
-        for st in stories
-    ]
-    jobs = take_shard(jobs, shard)
+    every = plan(args, FORMATS, every=built_in, save_trajectory=True, whole=True)
+    stories = [get_story(job.name) for job in every]  # the whole gallery: every shard indexes it
+    shard, out = shard_of(args), Path(args.out)
+    theme, lang = every[0].theme, every[0].lang
+    jobs = take_shard(every, shard)
     if jobs:
         code, finished = run_jobs(jobs, args.jobs, verbose=args.verbose)
     else:  # an empty shard

@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scenes.outputs import FORMATS, QUALITIES
+
+if TYPE_CHECKING:
+    from landscapes.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -20,7 +23,7 @@ class Job:
     """One scene in one or more formats: everything a worker process needs."""
 
     name: str
-    settings: dict[str, Any]
+    settings: Settings  # validated; it pickles to a worker without its resolved landscape
     options: dict[str, Any]
     quality: str
     formats: tuple[str, ...]
@@ -40,7 +43,7 @@ class Job:
     def variant(self) -> str:
         """A short name for what this job draws (settings, options, theme, language, sections,
         captions)."""
-        what = [self.settings, self.options, self.theme, self.lang, self.sections, self.captions]
+        what = [self.settings.to_dict(), self.options, self.theme, self.lang, self.sections, self.captions]
         return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
     @property

@@ -19,28 +19,14 @@ from typing import NoReturn
 
 from landscapes.errors import SettingsError
 from scenes.cli.checks import attach_dash_values, check_args
-from scenes.cli.flags import add_quality
+from scenes.cli.flags import add_look_flags, add_names, add_output, add_quality
 from scenes.cli.options import (
     Parser,
-    add_look_flags,
     add_run_flags,
     run_epilog,
     settings_from_args,
 )
 from scenes.outputs import DEFAULT_FORMAT, format_help
-
-MEDIA_HELP = "manim's working tree, with the result cache in its roll-cache/ (default media/)"
-
-
-def add_cache_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--force", action="store_true", help="render even the scenes whose result in the cache is up to date"
-    )
-    p.add_argument(
-        "--shard",
-        metavar="K/N",
-        help="only the K-th of N parts of the scenes, balanced by cost and the same on every machine",
-    )
 
 
 def add_scene_options(p: argparse.ArgumentParser) -> None:
@@ -89,14 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--format", default="json", help="json (default) or csv")
 
     rd = sub.add_parser("render", help="render scenes to video, GIF or a last-frame PNG")
-    rd.add_argument("names", nargs="*", metavar="NAME", help="scene names (see `roll list`)")
-    rd.add_argument("--all", action="store_true", help="render the chapter's sixteen scenes")
+    add_names(rd, "scene names (see `roll list`)", every="render the chapter's sixteen scenes")
     add_quality(rd)
     rd.add_argument("--format", default=DEFAULT_FORMAT, help=format_help())
-    rd.add_argument("--out", default="out", help="folder for the results, under stable names (default out/)")
-    rd.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
-    rd.add_argument("--media-dir", default="media", help=MEDIA_HELP)
-    add_cache_flags(rd)
+    add_output(rd, "out", "folder for the results, under stable names (default out/)")
     add_look_flags(rd)
     add_run_flags(rd)
     add_scene_options(rd)
@@ -107,16 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sl = sub.add_parser("slides", help="a deck: a title slide per scene, then a slide per beat (caption)")
-    sl.add_argument("names", nargs="*", metavar="NAME", help="scene names (see `roll list`)")
-    sl.add_argument("--all", action="store_true", help="the chapter's sixteen scenes")
+    add_names(sl, "scene names (see `roll list`)", every="the chapter's sixteen scenes")
     from scenes.cli.decks import deck_help
 
     sl.add_argument("--to", required=True, help=deck_help())
     add_quality(sl)
-    sl.add_argument("--out", default="slides", help="folder for the deck (default slides/)")
-    sl.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
-    sl.add_argument("--media-dir", default="media", help=MEDIA_HELP)
-    add_cache_flags(sl)
+    add_output(sl, "slides", "folder for the deck (default slides/)")
     add_look_flags(sl)
     add_run_flags(sl)
     add_scene_options(sl)
@@ -124,12 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     ga = sub.add_parser(
         "gallery", help="every scene as GIF + last-frame PNG + JSON, with index.html and README.md"
     )
-    ga.add_argument("names", nargs="*", metavar="NAME", help="scenes to include (default: all)")
-    ga.add_argument("--out", required=True, help="the gallery folder")
+    add_names(ga, "scenes to include (default: all)")
     add_quality(ga)
-    ga.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
-    ga.add_argument("--media-dir", default="media", help=MEDIA_HELP)
-    add_cache_flags(ga)
+    add_output(ga, None, "the gallery folder")
     add_look_flags(ga)
 
     tu = sub.add_parser(
@@ -149,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("files", nargs="+", metavar="FILE.toml", help="story files")
 
     bn = sub.add_parser("bench", help="time each scene per frame against manim's floor, in one run")
-    bn.add_argument("names", nargs="*", metavar="NAME", help="scenes to time (default: all)")
+    add_names(bn, "scenes to time (default: all)")
     from scenes.cli.bench import BENCH_QUALITIES
 
     add_quality(bn, BENCH_QUALITIES)

@@ -11,7 +11,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, NoReturn
 
 from landscapes.errors import SettingsError
-from scenes.cli.storyfiles import Default
 
 if TYPE_CHECKING:  # the module itself stays light: `roll --help` imports no torch
     from landscapes.plugins import Plugin
@@ -309,11 +308,6 @@ def _default_start(dim: int, domain: tuple[tuple[float, float], ...] | None) -> 
 
 THEMES = ("dark", "light")
 CJK_FONT = "Noto Sans CJK SC"
-
-
-def add_look_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--theme", default=Default("dark"), help="dark (default) or light (white background)")
-    p.add_argument("--lang", default=Default("en"), help="en (default) or zh (Chinese captions and labels)")
 
 
 def check_look(args: argparse.Namespace) -> tuple[str, str]:

@@ -33,89 +33,18 @@ from pathlib import Path
 from typing import Any
 
 from landscapes.errors import SettingsError
-from landscapes.settings import Settings
-from scenes.catalog import CHAPTER, cost, get_story, scene_class
+from scenes.catalog import get_story, scene_class
 from scenes.cli.cache import Cache, Damaged, Sources, job_key
 from scenes.cli.job import Job
-from scenes.cli.options import check_look, options_from_args, settings_from_args
+from scenes.cli.plan import job_cost, plan
 from scenes.cli.progress import Progress, is_terminal
-from scenes.cli.shards import describe, parse_shard, pick
-from scenes.cli.storyfiles import open_story
 from scenes.cli.subtitles import beats_path, srt_to_vtt
-from scenes.outputs import check_quality, parse_formats
-
-
-def check_out_dir(out: str) -> Path:
-    """--out: a folder that exists or can be made and written (scenes.cli.checks)."""
-    from scenes.cli.checks import check_folder
-
-    return check_folder("--out", out)
-
-
-def scene_names(args: argparse.Namespace) -> list[str]:
-    """The scenes NAME... or --all names (the chapter's), each known; -q and --jobs checked too:
-    what every rendering command asks first."""
-    if args.all and args.names:
-        raise SettingsError("give scene names or --all, not both")
-    if not args.all and not args.names:
-        raise SettingsError(f"name a scene ({', '.join(CHAPTER)}) or use --all")
-    names = list(CHAPTER) if args.all else list(dict.fromkeys(args.names))
-    names = list(dict.fromkeys(open_story(n, args) for n in names))  # FILE.toml: its story's name
-    for name in names:
-        get_story(name)
-    check_quality(args.quality)
-    if args.jobs is None or args.jobs < 1:
-        raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")
-    return names
+from scenes.outputs import parse_formats
 
 
 def plan_jobs(args: argparse.Namespace) -> list[Job]:
     """Turn the command line into jobs, refusing any mistake before anything is written."""
-    names = scene_names(args)
-    formats = parse_formats(args.format)
-    if args.jobs is None or args.jobs < 1:
-        raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")
-    shard = shard_of(args)
-    out = check_out_dir(args.out)
-    theme, lang = check_look(args)
-    progress = args.jobs == 1 and sys.stderr.isatty()
-    jobs = [
-        Job(
-            name,
-            settings_from_args(name, args).to_dict(),
-            options_from_args(name, args),
-            args.quality,
-            formats,
-            str(out),
-            args.media_dir,
-            progress,
-            args.save_trajectory,
-            theme=theme,
-            lang=lang,
-            force=getattr(args, "force", False),
-        )
-        for name in names
-    ]
-    return take_shard(jobs, shard)
-
-
-def shard_of(args: argparse.Namespace) -> tuple[int, int] | None:
-    """--shard K/N, checked (one line, exit 2, when it is not K/N with 1 <= K <= N)."""
-    text = getattr(args, "shard", None)
-    return None if text is None else parse_shard(text)
-
-
-def job_cost(job: Job) -> float:
-    return cost(job.name, Settings.from_dict(job.settings))
-
-
-def take_shard(jobs: Sequence[Job], shard: tuple[int, int] | None) -> list[Job]:
-    """The jobs of shard K/N (balanced by cost, the same on every machine), or all of them."""
-    if shard is None:
-        return list(jobs)
-    names = pick([j.name for j in jobs], {j.name: job_cost(j) for j in jobs}, shard)
-    print(describe(shard, names, len(jobs)), file=sys.stderr)
-    return [j for j in jobs if j.name in names]
+    return plan(args, parse_formats(args.format), save_trajectory=args.save_trajectory, bars=True)
 
 
 def tex_cache(media_dir: str, name: str) -> Path:
@@ -170,7 +99,7 @@ def render_job(job: Job) -> list[str]:
     if not any(isinstance(f, _QuietWebm) for f in quiet.filters):
         quiet.addFilter(_QuietWebm())
 
-    settings = Settings.from_dict(job.settings)
+    settings = job.settings
     cls = scene_class(job.name, settings)
     produced = []
     for fmt in job.formats:
@@ -310,7 +239,7 @@ def trajectory_json(job: Job) -> str:
     adds `balls`: every ball's trajectory, in the scene's order."""
     import json
 
-    settings = Settings.from_dict(job.settings)
+    settings = job.settings
     trajectories = get_story(job.name).trajectories(settings, job.options)
     main = next((t for t in trajectories if t.settings == settings), trajectories[0])
     doc = main.to_dict()

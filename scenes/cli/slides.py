@@ -23,54 +23,35 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from landscapes.errors import SettingsError
-from landscapes.settings import Settings
 from scenes.catalog import SECTIONS, entry, get_story
 from scenes.cli import render
 from scenes.cli.cache import LIMIT_ENV, Cache
 from scenes.cli.decks import Beat, DeckScene, writer_for
-from scenes.cli.render import Job, check_out_dir, shard_of, take_shard
+from scenes.cli.job import Job
+from scenes.cli.plan import plan
 from scenes.cli.subtitles import Narration, StoryBeat, beats_path, read_beats
 
 
-def plan(args: argparse.Namespace) -> list[Job]:
-    from scenes.cli.options import check_look, options_from_args, settings_from_args
+def plan_deck(args: argparse.Namespace) -> list[Job]:
+    """The deck's jobs: each scene once as sections of mp4 clips, without its caption line."""
     from scenes.cli.reveal_deck import ToolMissing
 
     try:
         writer = writer_for(args.to)
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
-    names = render.scene_names(args)
-    shard = shard_of(args)
-    if shard is not None and Cache.for_media(args.media_dir) is None:
-        raise SettingsError(f"--shard with slides fills the result cache, and {LIMIT_ENV}=0 turns it off")
-    out = check_out_dir(args.out)
-    theme, lang = check_look(args)
-    if shard is None:  # a shard writes no deck: it only fills the cache
-        try:
-            writer.check()  # reveal.js, Chromium: missing ones are named before any rendering
-        except ToolMissing as exc:
-            raise SettingsError(f"--to {args.to}: {exc}") from None
-    fmt = writer.clip_format
-    jobs = [
-        Job(
-            name,
-            settings_from_args(name, args).to_dict(),
-            options_from_args(name, args),
-            args.quality,
-            (fmt,),
-            str(out),
-            args.media_dir,
-            progress=False,
-            sections=True,
-            theme=theme,
-            lang=lang,
-            force=getattr(args, "force", False),
-            captions=False,  # the deck shows the caption as slide text, once
-        )
-        for name in names
-    ]
-    return take_shard(jobs, shard)
+
+    def tools(shard: tuple[int, int] | None) -> None:
+        if shard is not None and Cache.for_media(args.media_dir) is None:
+            raise SettingsError(f"--shard with slides fills the result cache, and {LIMIT_ENV}=0 turns it off")
+        if shard is None:  # a shard writes no deck: it only fills the cache
+            try:
+                writer.check()  # reveal.js, Chromium: missing ones are named before any rendering
+            except ToolMissing as exc:
+                raise SettingsError(f"--to {args.to}: {exc}") from None
+
+    # the deck shows the caption as slide text, once
+    return plan(args, (writer.clip_format,), sections=True, captions=False, before=tools)
 
 
 def last_frame(clip: Path, dest: Path) -> Path:
@@ -132,7 +113,7 @@ def is_the_story_run(job: Job) -> bool:
     """Whether the job runs the story's own settings and options, the run its line tells."""
     story = get_story(job.name)
     options = {**story.options, **job.options}
-    return job.settings == story.settings.to_dict() and options == dict(story.options)
+    return job.settings == story.settings and options == dict(story.options)
 
 
 def story_line(job: Job) -> str:
@@ -151,7 +132,7 @@ def story_line(job: Job) -> str:
         return title
     if is_the_story_run(job):
         return _(get_story(job.name).line)
-    return _("this run: {settings}").format(settings=settings_line(Settings.from_dict(job.settings)))
+    return _("this run: {settings}").format(settings=settings_line(job.settings))
 
 
 def _seconds(value: float) -> str:
@@ -205,7 +186,7 @@ def deck_scene(job: Job, got: SceneBeats, posters: Path) -> DeckScene:
 
 
 def slides_command(args: argparse.Namespace) -> int:
-    jobs = plan(args)
+    jobs = plan_deck(args)
     if not jobs:  # an empty shard
         return 0
     collected: dict[str, SceneBeats] = {}
