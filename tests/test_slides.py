@@ -24,7 +24,7 @@ from scenes.cli import slides
 from scenes.cli.deckfiles import unbroken_numbers
 from scenes.cli.main import main
 from scenes.cli.job import Job
-from scenes.cli.subtitles import read_beats
+from scenes.narration.beatsfile import read as read_beats
 
 
 @pytest.mark.parametrize(

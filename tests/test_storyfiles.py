@@ -222,7 +222,7 @@ def test_plain_manim_reads_the_file_from_roll_story(tiny, monkeypatch):
 
 
 def test_a_story_file_writes_its_beats_beside_the_movie(tiny_movie):
-    from scenes.cli.subtitles import BEATS_SUFFIX, read_beats
+    from scenes.narration.beatsfile import SUFFIX as BEATS_SUFFIX, read as read_beats
 
     _record, scene = scene_of(ROOT / "examples" / "stories" / "ill-three-starts.toml")
     scene.render()

@@ -52,7 +52,7 @@ from typing import Any
 
 from landscapes.errors import SettingsError
 from scenes.cli.job import Job
-from scenes.cli.subtitles import beats_path
+from scenes.narration.beatsfile import beats_path
 
 FORMAT = 3  # 2: an entry holds each video's beats.json; 3: GIFs with one palette (write_gif)
 ROOT = Path(__file__).resolve().parents[2]  # the project: scenes/ and landscapes/ live here

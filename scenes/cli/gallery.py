@@ -25,6 +25,7 @@ from scenes.cli.render import run_jobs, write_atomic
 from scenes.cli.storyfiles import command_name, file_title
 from scenes.kit.i18n import _, use_language
 from scenes.kit.words import optimizer_name
+from scenes.narration.beatsfile import SUFFIX as BEATS_SUFFIX
 from scenes.outputs import QUALITIES
 
 # what a gallery shows of each scene: a GIF, its last frame, and the video the player carries
@@ -91,7 +92,7 @@ def _links() -> dict[str, str]:
         "mp4": _("video (MP4)"),
         "png": _("last frame (PNG)"),
         "json": _("numbers (JSON)"),
-        "beats.json": _("beats (JSON)"),
+        BEATS_SUFFIX[1:]: _("beats (JSON)"),
         "srt": _("subtitles (SRT)"),
         "vtt": _("subtitles (WebVTT)"),
     }

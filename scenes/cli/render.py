@@ -38,7 +38,9 @@ from scenes.cli.cache import Cache, Damaged, Sources, job_key
 from scenes.cli.job import Job
 from scenes.cli.plan import job_cost, plan
 from scenes.cli.progress import Progress, is_terminal
-from scenes.cli.subtitles import beats_path, srt_to_vtt
+from scenes.cli.subtitles import srt_to_vtt
+from scenes.narration.beatsfile import SUFFIX as BEATS_SUFFIX
+from scenes.narration.beatsfile import beats_path
 from scenes.outputs import parse_formats
 
 
@@ -228,7 +230,7 @@ def publish(job: Job, produced: Sequence[str]) -> list[str]:
         beats = beats_path(videos[0])
         if not beats.is_file():
             raise RuntimeError(f"{job.name}: the scene wrote no {beats.name} beside its video")
-        written.append(str(write_atomic(out_dir / f"{job.name}.beats.json", beats.read_bytes())))
+        written.append(str(write_atomic(out_dir / f"{job.name}{BEATS_SUFFIX}", beats.read_bytes())))
     if job.save_trajectory:
         written.append(str(write_atomic(out_dir / f"{job.name}.json", trajectory_json(job).encode())))
     return written

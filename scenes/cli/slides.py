@@ -29,7 +29,8 @@ from scenes.cli.cache import LIMIT_ENV, Cache
 from scenes.cli.decks import Beat, DeckScene, writer_for
 from scenes.cli.job import Job
 from scenes.cli.plan import plan
-from scenes.cli.subtitles import Narration, StoryBeat, beats_path, read_beats
+from scenes.narration.beatsfile import Narration, StoryBeat, beats_path
+from scenes.narration.beatsfile import read as read_beats
 
 
 def plan_deck(args: argparse.Namespace) -> list[Job]:
