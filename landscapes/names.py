@@ -5,6 +5,17 @@ of rules.py import numpy alone), so `roll --help` can list them without it.
 
 from .rules import RULES
 
+
+def canonical_optimizer(name: str) -> str:
+    """An optimizer's name as the records key it: a dotted path to a class (`torch.optim.NAdam`,
+    Lightning's and Hydra's way) is `module:Class` (`torch.optim:NAdam`); any other name is
+    kept as given (the book's, torch.optim's or pytorch-optimizer's short names have no dot)."""
+    if ":" in name or "." not in name.strip("."):
+        return name
+    module, _, cls = name.rpartition(".")
+    return f"{module}:{cls}"
+
+
 # views of the records in rules.py, for the readers that want the names alone: the book's
 # optimizers, the settings each takes (lr, schedule, its own, noise) and its state's names
 OPTIMIZERS = tuple(RULES)

@@ -22,17 +22,38 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import torch
 
 from .errors import SettingsError
+from .names import canonical_optimizer
 from .rules import RULES
 
 if TYPE_CHECKING:
     from .functions import Landscape
-    from .settings import Settings
+
+
+class Run(Protocol):
+    """What of a run's settings a plugged-in optimizer reads (a `Settings` has these): named
+    here, so this module never imports the settings that resolve it."""
+
+    @property
+    def optimizer(self) -> str: ...
+    @property
+    def lr(self) -> float: ...
+    @property
+    def schedule(self) -> str: ...
+    @property
+    def opt(self) -> tuple[tuple[str, Any], ...]: ...
+    @property
+    def noise(self) -> float: ...
+    @property
+    def anneal(self) -> bool: ...
+    @property
+    def seed(self) -> int: ...
+
 
 # a plugged-in optimizer's state under the book's names where it is the book's quantity
 BOOK_STATE = {
@@ -100,7 +121,7 @@ class Plugin:
             return f"{self.word} evaluates f itself (a closure), so no noise reaches it; drop --noise"
         return ""
 
-    def hyperparameters(self, s: Settings) -> dict[str, Any]:
+    def hyperparameters(self, s: Run) -> dict[str, Any]:
         """Those in force: the rate, then every keyword's default or the value given with --opt."""
         out: dict[str, Any] = {"optimizer": s.optimizer}
         if self.has_lr:
@@ -126,7 +147,7 @@ class Plugin:
                 takes = ", ".join(k for k in self.keywords if k != "lr") or "nothing"
                 raise SettingsError(f"--opt {key}: {self.word} has no keyword {key!r}; it takes {takes}")
 
-    def build(self, param: torch.Tensor, s: Settings) -> torch.optim.Optimizer:
+    def build(self, param: torch.Tensor, s: Run) -> torch.optim.Optimizer:
         """One instance for one ball's parameter; a constructor's refusal is the user's mistake."""
         kwargs = dict(s.opt)
         missing = [k for k in self.required if k not in kwargs]
@@ -232,7 +253,11 @@ def available() -> list[Plugin]:
 
 @cache
 def resolve(name: str, flag: str = "--optimizer") -> Plugin:
-    """The record `--optimizer NAME` means, or a one-line refusal naming the flag."""
+    """The record `--optimizer NAME` means, or a one-line refusal naming the flag. A dotted
+    path (`torch.optim.NAdam`, as Lightning's CLI and Hydra's `_target_` write it) means
+    `module:Class` (`torch.optim:NAdam`)."""
+    if canonical_optimizer(name) != name:
+        return resolve(canonical_optimizer(name), flag)
     if ":" in name:
         module, _, attr = name.partition(":")
         try:
@@ -286,7 +311,7 @@ def word(name: str) -> str:
 class Stepper:
     """One optimizer instance per ball, each on its own float64 parameter of shape (dim,)."""
 
-    def __init__(self, plugin: Plugin, s: Settings, ls: Landscape, start: np.ndarray) -> None:
+    def __init__(self, plugin: Plugin, s: Run, ls: Landscape, start: np.ndarray) -> None:
         self.plugin, self.settings, self.fn = plugin, s, ls.fn
         self.params = [torch.tensor(row, dtype=torch.float64, requires_grad=True) for row in start]
         self.opts = [plugin.build(p, s) for p in self.params]

@@ -13,7 +13,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .errors import SettingsError
-from .names import SCHEDULES
+from .names import SCHEDULES, canonical_optimizer
+from .resolve import is_constant, landscape, plugin
 from .rules import BETA, BETA1, BETA2, GAMMA, RHO, RULES, hypers
 
 if TYPE_CHECKING:  # torch is imported only when a landscape is needed: `roll list` stays fast
@@ -57,9 +58,7 @@ class Settings:
         a plugged-in optimizer's: the rate, then every keyword of its constructor."""
         rule = RULES.get(self.optimizer)
         if rule is None:
-            from .plugins import resolve
-
-            return resolve(self.optimizer).hyperparameters(self)
+            return plugin(self.optimizer).hyperparameters(self)
         out: dict[str, Any] = {"optimizer": self.optimizer}
         fields = {h.flag: h.field for h in rule.hyper}
         for name in rule.flags:
@@ -83,20 +82,7 @@ class Settings:
     @cached_property
     def landscape_obj(self) -> Landscape:
         """The landscape these settings run on, with the domain in force."""
-        from .expression import parse_expression
-        from .functions import get_landscape
-
-        if self.landscape == "custom" or self.function is not None:
-            if self.function is None:
-                raise SettingsError("custom landscape: give --function EXPR, e.g. 'x*cos(0.15*pi*x)'")
-            return parse_expression(self.function, self.domain)
-        base = get_landscape(self.landscape)
-        if self.domain is None:
-            return base
-        if len(self.domain) != base.dim:
-            want = "a,b" if base.dim == 1 else "a,b,c,d"
-            raise SettingsError(f"--domain: {base.name} has {base.dim} variable(s), so give {want}")
-        return base.with_domain(self.domain)
+        return landscape(self.landscape, self.function, self.domain)
 
     def override(self, **changes: Any) -> Settings:
         """A copy with the given fields replaced (None means: keep the story's value)."""
@@ -106,6 +92,8 @@ class Settings:
         rule = RULES.get(given.get("optimizer", ""))
         if rule is not None and not rule.takes_noise and "noise" not in given:
             given["noise"] = 0.0
+        if "optimizer" in given:  # torch.optim.NAdam is torch.optim:NAdam
+            given["optimizer"] = canonical_optimizer(str(given["optimizer"]))
         if "opt" in given:
             given["opt"] = tuple(sorted((str(k), _frozen(v)) for k, v in dict(given["opt"]).items()))
         if "beta" in given:  # the book's name for momentum's beta
@@ -115,12 +103,10 @@ class Settings:
     def validate(self) -> Landscape:
         """Refuse anything that cannot run; returns the resolved landscape."""
         rule = RULES.get(self.optimizer)
-        plugin = None
+        plugged = None
         if rule is None:
-            from .plugins import resolve  # torch.optim's, pytorch-optimizer's or module:Class
-
-            plugin = resolve(self.optimizer)
-            plugin.check(self.opt)
+            plugged = plugin(self.optimizer)  # torch.optim's, pytorch-optimizer's or module:Class
+            plugged.check(self.opt)
         elif self.opt:
             raise SettingsError(
                 f"--opt: {self.optimizer} is the book's rule, set with its flags "
@@ -136,7 +122,7 @@ class Settings:
             raise SettingsError(f"--steps {self.steps}: give a whole number from 1 to {MAX_STEPS:,}")
         if not _finite(self.noise) or self.noise < 0:
             raise SettingsError(f"--noise {self.noise}: the noise scale must be a finite number >= 0")
-        no_noise = rule.no_noise if rule else plugin.no_noise
+        no_noise = rule.no_noise if rule else plugged.no_noise
         if no_noise and self.noise > 0:
             raise SettingsError(f"--noise: {no_noise}")
         if not _finite(self.tol) or self.tol < 0:
@@ -152,19 +138,17 @@ class Settings:
             raise SettingsError(f"--schedule {self.schedule!r}: choose one of {', '.join(SCHEDULES)}")
         ls = self.landscape_obj
         if self.function is not None:
-            from .expression import variables
-
-            if not variables(self.function):  # parsed above: the text is valid
+            if is_constant(self.function):  # parsed above: the text is valid
                 raise SettingsError(
                     f"--function {self.function!r}: a constant, with no x or y, so no ball can roll on it; "
                     "give an expression in x (and y), e.g. 'x**2'"
                 )
         check_start(ls, self.start)
         check_defined(ls, self.start)
-        if plugin is not None:  # its constructor's own checks, on a stand-in parameter
+        if plugged is not None:  # its constructor's own checks, on a stand-in parameter
             import torch
 
-            plugin.build(torch.zeros(ls.dim, dtype=torch.float64, requires_grad=True), self)
+            plugged.build(torch.zeros(ls.dim, dtype=torch.float64, requires_grad=True), self)
         return ls
 
     def __getstate__(self) -> dict[str, Any]:

@@ -23,8 +23,8 @@ from support import ROOT
 from scenes.catalog import get_story
 from scenes.cli import cache, render
 from scenes.cli.cache import Cache, Sources, job_key
-from scenes.cli.main import main
 from scenes.cli.job import Job
+from scenes.cli.main import main
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -287,7 +287,7 @@ def test_the_key_follows_the_scene_code_it_imports_and_its_words(tmp_path):
     )
 
     reached = Sources(tree).reached(["scenes.cubic_saddle"])
-    assert {"scenes.kit.story", "scenes.kit.i18n", "landscapes.optimizers"} <= set(reached)
+    assert {"scenes.kit.story", "scenes.words.i18n", "landscapes.optimizers"} <= set(reached)
     assert not [m for m in reached if m.startswith("scenes.cli") or m == "scenes.ripples"]
 
     (tree / "scenes" / "ripples.py").write_text((tree / "scenes" / "ripples.py").read_text() + "\n# edited\n")
@@ -300,7 +300,7 @@ def test_the_key_follows_the_scene_code_it_imports_and_its_words(tmp_path):
         path.write_text(text)
     assert key(cubic) == before["cubic"]
 
-    po = tree / "scenes" / "kit" / "locale" / "zh" / "LC_MESSAGES" / "roll.po"
+    po = tree / "scenes" / "words" / "locale" / "zh" / "LC_MESSAGES" / "roll.po"
     po.parent.mkdir(parents=True, exist_ok=True)
     po.write_text((po.read_text() if po.exists() else "") + '\nmsgid "x"\nmsgstr "y"\n')
     assert key(zh) != before["zh"] and key(cubic) == before["cubic"], "a catalogue counts for its language"

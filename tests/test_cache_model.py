@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from landscapes.settings import Settings
 from scenes.cli import cache as cache_module
 from scenes.cli.cache import Cache, Damaged
-from landscapes.settings import Settings
 from scenes.cli.job import Job
 
 NAMES = [f"s{i}" for i in range(5)]

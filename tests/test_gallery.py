@@ -167,7 +167,7 @@ def _identifiers(stories) -> set[str]:
 def test_the_page_and_readme_in_the_pseudo_language_have_no_untranslated_word():
     from test_slides import unmarked
 
-    from scenes.kit import i18n
+    from scenes.words import i18n
 
     stories = list(SCENES.values())
     try:
@@ -185,7 +185,7 @@ def test_the_page_and_readme_in_the_pseudo_language_have_no_untranslated_word():
 def test_a_chinese_gallery_says_every_sentence_in_chinese():
     from test_slides import latin_words
 
-    from scenes.kit import i18n
+    from scenes.words import i18n
 
     stories = list(SCENES.values())
     try:

@@ -14,8 +14,8 @@ from support import ROOT
 
 from landscapes import parse_expression
 from scenes.catalog import CATALOG, get_story
-from scenes.kit import i18n
 from scenes.kit.labels import box_of, densify
+from scenes.words import i18n
 
 SCENE_FILES = sorted(
     [p for p in (ROOT / "scenes").glob("*.py") if p.name not in ("__init__.py", "__main__.py", "catalog.py")]
@@ -142,7 +142,7 @@ def test_the_message_template_is_up_to_date():
     """locale/roll.pot is what `make messages` (pybabel extract) writes from the code today."""
     from babel.messages.pofile import read_po
 
-    with (ROOT / "scenes" / "kit" / "locale" / "roll.pot").open("rb") as f:
+    with (ROOT / "scenes" / "words" / "locale" / "roll.pot").open("rb") as f:
         shipped = {m.id for m in read_po(f) if m.id}
     assert shipped == extracted_messages(), "run `make messages`"
 

@@ -81,7 +81,7 @@ def test_a_story_file_speaks_its_own_chinese(tiny):
     try:
         scene.render()
     finally:
-        from scenes.kit.i18n import use_language
+        from scenes.words.i18n import use_language
 
         use_language("en")
     steps = record.steps_of(scene.trajectories)
@@ -137,9 +137,9 @@ def test_built_in_scenes_as_files_tell_the_same_story(name, lang):
     """The file's narration is the Python scene's: names, captions (in both languages: the
     file's zh is the catalogue's), steps, holds, rolls; and the same trajectories."""
     from scenes.catalog import get_story
-    from scenes.kit.i18n import use_language
     from scenes.narration.filed import narrate_file
     from scenes.narration.registry import narrate_settings
+    from scenes.words.i18n import use_language
 
     record = load(ROOT / "scenes" / "stories" / f"{name}.toml")
     trajectories = record.trajectories()
@@ -222,7 +222,8 @@ def test_plain_manim_reads_the_file_from_roll_story(tiny, monkeypatch):
 
 
 def test_a_story_file_writes_its_beats_beside_the_movie(tiny_movie):
-    from scenes.narration.beatsfile import SUFFIX as BEATS_SUFFIX, read as read_beats
+    from scenes.narration.beatsfile import SUFFIX as BEATS_SUFFIX
+    from scenes.narration.beatsfile import read as read_beats
 
     _record, scene = scene_of(ROOT / "examples" / "stories" / "ill-three-starts.toml")
     scene.render()

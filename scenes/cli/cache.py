@@ -7,7 +7,7 @@ made on one machine means the same on another with the same set-up):
 - the scene: its name, module and class (a 2D landscape picks another class);
 - its code: the source bytes of `scenes/<module>.py` and of every project module it imports,
   walked with `ast` through `scenes/` and `landscapes/` (`Sources`), plus the catalogue of
-  the job's language under `scenes/kit/locale/<lang>/` (the words on screen);
+  the job's language under `scenes/words/locale/<lang>/` (the words on screen);
 - what the job asks for: settings, options, quality, formats, theme, language, sections (a
   deck's clips), and the config `render_job` hands manim for each format;
 - the set-up (`environment`): Python and the machine's architecture, the versions of manim,
@@ -57,7 +57,7 @@ from scenes.narration.beatsfile import beats_path
 FORMAT = 3  # 2: an entry holds each video's beats.json; 3: GIFs with one palette (write_gif)
 ROOT = Path(__file__).resolve().parents[2]  # the project: scenes/ and landscapes/ live here
 PACKAGES = ("scenes", "landscapes")
-LOCALE = Path("scenes/kit/locale")
+LOCALE = Path("scenes/words/locale")
 DIR_ENV, LIMIT_ENV = "ROLL_CACHE_DIR", "ROLL_CACHE_LIMIT"
 DEFAULT_LIMIT = 2 * 1024**3
 MAX_LIMIT = 1024**5

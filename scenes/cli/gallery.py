@@ -23,10 +23,10 @@ from scenes.cli.decks import PAGE_LANGS
 from scenes.cli.plan import plan, shard_of, take_shard
 from scenes.cli.render import run_jobs, write_atomic
 from scenes.cli.storyfiles import command_name, file_title
-from scenes.kit.i18n import _, use_language
-from scenes.kit.words import optimizer_name
 from scenes.narration.beatsfile import SUFFIX as BEATS_SUFFIX
 from scenes.outputs import QUALITIES
+from scenes.words.i18n import _, use_language
+from scenes.words.terms import optimizer_name
 
 # what a gallery shows of each scene: a GIF, its last frame, and the video the player carries
 FORMATS = ("gif", "png", "mp4")

@@ -175,7 +175,9 @@ def _plugin(name: str) -> Plugin:
 
 def parse_optimizers(listed: str) -> tuple[str, ...]:
     """`--optimizers gd,adamw,lion`: each a name `--optimizer` takes, each once, at least one."""
-    chosen = tuple(dict.fromkeys(o.strip() for o in listed.split(",") if o.strip()))
+    from landscapes.names import canonical_optimizer
+
+    chosen = tuple(dict.fromkeys(canonical_optimizer(o.strip()) for o in listed.split(",") if o.strip()))
     if not chosen:
         raise SettingsError(f"--optimizers {listed!r}: give a list, e.g. gd,adam,adamw")
     for o in chosen:
@@ -312,7 +314,7 @@ CJK_FONT = "Noto Sans CJK SC"
 
 def check_look(args: argparse.Namespace) -> tuple[str, str]:
     """The theme and language asked for, refused in one line if unknown or not installed."""
-    from scenes.kit.i18n import languages
+    from scenes.words.i18n import languages
 
     theme, lang = str(getattr(args, "theme", "dark")), str(getattr(args, "lang", "en"))  # not a Default
     if theme not in THEMES:

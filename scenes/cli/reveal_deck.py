@@ -183,7 +183,7 @@ def reveal_deck(
 ) -> tuple[Callable[[str], bytes], dict[str, Path | bytes]]:
     """The deck's page (a function of the folder its files are in) and its files (name in that
     folder -> source path or bytes), without writing. The page's own words are in `lang`."""
-    from scenes.kit.i18n import _, use_language
+    from scenes.words.i18n import _, use_language
 
     use_language(lang)
     colours = theme_of(theme)

@@ -100,7 +100,7 @@ def beats_of(job: Job, produced: Sequence[str]) -> SceneBeats:
 def title_of(name: str, lang: str = "en") -> str:
     """'Gradient descent: learning-rate': the book's section in the deck's language, and the
     scene's name (an identifier, as in `roll render learning-rate` and its files)."""
-    from scenes.kit.i18n import _, use_language
+    from scenes.words.i18n import _, use_language
 
     use_language(lang)
     source = SECTIONS[entry(name).section]
@@ -124,7 +124,7 @@ def story_line(job: Job) -> str:
     gives the settings in force instead: true by construction, and what a lecturer needs to
     repeat the run."""
     from scenes.cli.gallery import settings_line
-    from scenes.kit.i18n import _, use_language
+    from scenes.words.i18n import _, use_language
 
     use_language(job.lang)
     from scenes.cli.storyfiles import file_title
@@ -143,7 +143,7 @@ def _seconds(value: float) -> str:
 def beat_notes(beat: StoryBeat, lang: str) -> str:
     """A beat's speaker notes beside its caption: the labels on screen, and where the beat
     sits in the scene's video (to find it there, or in its subtitles)."""
-    from scenes.kit.i18n import _, use_language
+    from scenes.words.i18n import _, use_language
 
     use_language(lang)
     lines = []
@@ -159,7 +159,7 @@ def beat_notes(beat: StoryBeat, lang: str) -> str:
 def title_notes(job: Job, narration: Narration) -> str:
     """A title slide's speaker notes (after its story line): how many beats follow, and how
     long the scene's video runs."""
-    from scenes.kit.i18n import _, use_language
+    from scenes.words.i18n import _, use_language
 
     use_language(job.lang)
     return _("{n} beats, {seconds} s of video").format(

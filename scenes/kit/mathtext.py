@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 from manim import MathTex, Text, VMobject
 
-from scenes.kit.i18n import language
 from scenes.kit.palette import palette
+from scenes.words.i18n import language
 
 _log = logging.getLogger("roll")
 _warned = False

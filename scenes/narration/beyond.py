@@ -10,8 +10,9 @@ import numpy as np
 
 from landscapes import Landscape, Trajectory, classify
 from landscapes.claims import Claim, off_the_map
-from scenes.kit.i18n import _
-from scenes.kit.words import (
+from scenes.narration.beats import Beat, Narration
+from scenes.words.i18n import _
+from scenes.words.terms import (
     kind_words,
     optimizer_label,
     optimizer_name,
@@ -19,7 +20,6 @@ from scenes.kit.words import (
     status_short,
     status_words,
 )
-from scenes.narration.beats import Beat, Narration
 
 SAME_MINIMUM = 0.05  # end points closer than this reached the same minimum
 
