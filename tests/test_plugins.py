@@ -383,14 +383,17 @@ def test_a_users_optimizer_file_keys_the_render_cache(tmp_path, monkeypatch):
     path = tmp_path / "keyed.py"
     path.write_text("import torch\n\nclass Keyed(torch.optim.SGD):\n    pass\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    job = SimpleNamespace(settings={"optimizer": "gd"}, options={"optimizers": ("gd", "keyed:Keyed", "lion")})
+    job = SimpleNamespace(
+        settings=SimpleNamespace(optimizer="gd"), options={"optimizers": ("gd", "keyed:Keyed", "lion")}
+    )
     before = cache._plugin_sources(job)
     assert list(before) == ["keyed:Keyed"] and len(before["keyed:Keyed"]) == 64, (
         "lion's version is in the set-up"
     )
     path.write_text(path.read_text() + "# changed\n")
     assert cache._plugin_sources(job) != before
-    assert cache._plugin_sources(SimpleNamespace(settings={"optimizer": "adamw"}, options={})) == {}
+    adamw = SimpleNamespace(settings=SimpleNamespace(optimizer="adamw"), options={})
+    assert cache._plugin_sources(adamw) == {}
     sys.modules.pop("keyed", None)
     resolve.cache_clear()
 
