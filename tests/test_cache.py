@@ -21,7 +21,7 @@ import pytest
 from support import ROOT
 
 from scenes.catalog import get_story
-from scenes.cli import cache, render
+from scenes.cli import cache, runner
 from scenes.cli.cache import Cache, Sources, job_key
 from scenes.cli.job import Job
 from scenes.cli.main import main
@@ -42,13 +42,13 @@ def _entries(media: Path) -> list[Path]:
 def calls(monkeypatch):
     """Count the real render_job's runs (in-process: --jobs 1)."""
     made: list[str] = []
-    real = render.render_job
+    real = runner.render_job
 
     def counting(job):
         made.append(job.name)
         return real(job)
 
-    monkeypatch.setattr(render, "render_job", counting)
+    monkeypatch.setattr(runner, "render_job", counting)
     return made
 
 
@@ -101,7 +101,7 @@ def fake(monkeypatch, tmp_path):
             f.write(job.name + "\n")
         return fake_render(job)
 
-    monkeypatch.setattr(render, "render_job", counting)
+    monkeypatch.setattr(runner, "render_job", counting)
     return Renders(log)
 
 
@@ -207,17 +207,17 @@ def test_a_failed_or_interrupted_store_leaves_no_entry(fake, monkeypatch, capsys
     def broken(job):
         raise OSError("encoder crashed")
 
-    monkeypatch.setattr(render, "render_job", broken)
+    monkeypatch.setattr(runner, "render_job", broken)
     assert main(["render", "cubic-saddle", "--out", "o"]) == 1
     assert _entries(Path("media")) == []
 
-    monkeypatch.setattr(render, "render_job", fake_render)
+    monkeypatch.setattr(runner, "render_job", fake_render)
     real_copy = cache._copy_hashing
     copied = []
 
     def copy_then_stop(src, dest):
         if copied:
-            raise render.Interrupted(signal.SIGINT)  # Ctrl-C half way through storing the entry
+            raise runner.Interrupted(signal.SIGINT)  # Ctrl-C half way through storing the entry
         copied.append(src)
         return real_copy(src, dest)
 

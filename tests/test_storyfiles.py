@@ -261,11 +261,11 @@ def test_check_passes_every_shipped_file(capsys):
 def test_render_plans_a_story_file_keyed_on_its_content(tmp_path, monkeypatch):
     """`roll render FILE.toml`: one job under the file's name, its text in the options, so the
     cache key changes with the file's content and with nothing else about it."""
-    from scenes.cli import render
+    from scenes.cli import runner
     from scenes.cli.cache import Sources, job_key
 
     planned = []
-    monkeypatch.setattr(render, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
+    monkeypatch.setattr(runner, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
     src = ROOT / "examples" / "stories" / "lecture.toml"
     a, b = tmp_path / "a" / "lecture.toml", tmp_path / "b" / "lecture.toml"
     for p, text in ((a, src.read_text()), (b, src.read_text().replace("lr = 0.4", "lr = 0.3", 1))):
@@ -285,7 +285,8 @@ def test_render_plans_a_story_file_keyed_on_its_content(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_gallery_of_story_files_shows_their_own_titles(tmp_path, monkeypatch, lang):
-    from scenes.cli import gallery
+
+    from scenes.cli import runner
 
     planned = []
 
@@ -293,7 +294,7 @@ def test_a_gallery_of_story_files_shows_their_own_titles(tmp_path, monkeypatch, 
         planned.extend(jobs)
         return 0, [j.name for j in jobs]
 
-    monkeypatch.setattr(gallery, "run_jobs", plan_only)
+    monkeypatch.setattr(runner, "run_jobs", plan_only)
     files = [ROOT / "examples" / "stories" / "lecture.toml", ROOT / "scenes" / "stories" / "gd-2d.toml"]
     assert main(["gallery", *map(str, files), "--out", str(tmp_path), "--lang", lang]) == 0
     assert [j.name for j in planned] == ["lecture", "gd-2d"]
@@ -306,7 +307,7 @@ def test_a_gallery_of_story_files_shows_their_own_titles(tmp_path, monkeypatch, 
 
 def test_a_plugged_in_optimizer_of_any_ball_keys_the_cache_by_its_code(tmp_path, monkeypatch):
     """A second ball's module:Class optimizer is code outside the project: editing it renders again."""
-    from scenes.cli import render
+    from scenes.cli import runner
     from scenes.cli.cache import Sources, job_key
 
     module = tmp_path / "mine.py"
@@ -319,7 +320,7 @@ def test_a_plugged_in_optimizer_of_any_ball_keys_the_cache_by_its_code(tmp_path,
     path = tmp_path / "two.toml"
     path.write_text(text, encoding="utf-8")
     planned = []
-    monkeypatch.setattr(render, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
+    monkeypatch.setattr(runner, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
     assert main(["render", str(path), "--out", str(tmp_path / "out")]) == 0
     before = job_key(planned[0], Sources(), env={})
     module.write_text(module.read_text() + "\n# edited\n")
@@ -358,10 +359,10 @@ def test_a_language_the_file_does_not_cover_is_refused(tmp_path, capsys):
 
 
 def test_the_files_theme_is_the_default(tmp_path, monkeypatch):
-    from scenes.cli import render
+    from scenes.cli import runner
 
     planned = []
-    monkeypatch.setattr(render, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
+    monkeypatch.setattr(runner, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
     text = (ROOT / "examples" / "stories" / "lecture.toml").read_text(encoding="utf-8")
     path = tmp_path / "light.toml"
     path.write_text('theme = "light"\n' + text, encoding="utf-8")

@@ -17,7 +17,7 @@ from typing import Any
 
 from scenes.catalog import CHAPTER, cost, get_story, scene_class
 from scenes.cli.plan import plan
-from scenes.cli.render import tex_cache
+from scenes.cli.worker import tex_cache
 from scenes.outputs import QUALITIES
 
 # the qualities bench times (a subset of the table): a quick one and a lecture's

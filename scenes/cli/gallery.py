@@ -19,9 +19,10 @@ from pathlib import Path
 from landscapes.settings import Settings
 from landscapes.stories import Story
 from scenes.catalog import CATALOG, N_, entry, get_story
+from scenes.cli import runner
 from scenes.cli.decks import PAGE_LANGS
 from scenes.cli.plan import plan, shard_of, take_shard
-from scenes.cli.render import run_jobs, write_atomic
+from scenes.cli.publish import write_atomic
 from scenes.cli.storyfiles import command_name, file_title
 from scenes.narration.beatsfile import SUFFIX as BEATS_SUFFIX
 from scenes.outputs import QUALITIES
@@ -251,7 +252,7 @@ def gallery_command(args: argparse.Namespace) -> int:
     theme, lang = every[0].theme, every[0].lang
     jobs = take_shard(every, shard)
     if jobs:
-        code, finished = run_jobs(jobs, args.jobs, verbose=args.verbose)
+        code, finished = runner.run_jobs(jobs, args.jobs, verbose=args.verbose)
     else:  # an empty shard
         code, finished = 0, []
     if shard is not None:

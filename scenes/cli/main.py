@@ -335,7 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("roll: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `roll list | head -1`: the reader has what it wanted
-        from scenes.cli.render import silence_stdout
+        from scenes.cli.runner import silence_stdout
 
         silence_stdout()
         return 0

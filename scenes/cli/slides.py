@@ -24,7 +24,7 @@ from pathlib import Path
 
 from landscapes.errors import SettingsError
 from scenes.catalog import SECTIONS, entry, get_story
-from scenes.cli import render
+from scenes.cli import runner
 from scenes.cli.cache import LIMIT_ENV, Cache
 from scenes.cli.decks import Beat, DeckScene, writer_for
 from scenes.cli.job import Job
@@ -196,7 +196,7 @@ def slides_command(args: argparse.Namespace) -> int:
         collected[job.name] = beats_of(job, produced)
         return []
 
-    code, finished = render.run_jobs(jobs, args.jobs, verbose=args.verbose, deliver=collect)
+    code, finished = runner.run_jobs(jobs, args.jobs, verbose=args.verbose, deliver=collect)
     if getattr(args, "shard", None) is not None:
         # a deck is one file: a shard only fills the cache with its scenes' clips, and the
         # same command without --shard, where the shards' caches are, writes the whole deck
