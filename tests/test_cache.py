@@ -21,10 +21,12 @@ import pytest
 from support import ROOT
 
 from scenes.catalog import get_story
-from scenes.cli import cache, runner
-from scenes.cli.cache import Cache, Sources, job_key
+from scenes.cli import cache, fingerprint, runner
+from scenes.cli.cache import Cache
+from scenes.cli.cache_key import job_key
 from scenes.cli.job import Job
 from scenes.cli.main import main
+from scenes.cli.sources import Sources
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -331,7 +333,7 @@ def test_the_key_holds_every_setting_and_the_set_up():
 
 
 def test_the_set_up_in_the_key():
-    env = cache.environment()
+    env = fingerprint.environment()
     assert env["packages"]["manim"] and env["packages"]["torch"] and env["packages"]["numpy"]
     assert env["libraries"]["pango"] and env["libraries"]["cairo"] and env["libraries"]["ffmpeg"]
     assert env["libraries"]["fonts"]["DejaVu Sans"] is True

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from scenes.catalog import get_story
-from scenes.cli.cache import key_document
+from scenes.cli.cache_key import key_document
 from scenes.cli.job import Job
 from scenes.cli.main import build_parser, main
 from scenes.outputs import FORMATS, QUALITIES, Format, Quality, check_quality, parse_formats

@@ -378,7 +378,7 @@ def test_a_step_that_fails_is_one_line_naming_the_optimizer(tmp_path, monkeypatc
 def test_a_users_optimizer_file_keys_the_render_cache(tmp_path, monkeypatch):
     from types import SimpleNamespace
 
-    from scenes.cli import cache
+    from scenes.cli import cache_key
 
     path = tmp_path / "keyed.py"
     path.write_text("import torch\n\nclass Keyed(torch.optim.SGD):\n    pass\n")
@@ -386,14 +386,14 @@ def test_a_users_optimizer_file_keys_the_render_cache(tmp_path, monkeypatch):
     job = SimpleNamespace(
         settings=SimpleNamespace(optimizer="gd"), options={"optimizers": ("gd", "keyed:Keyed", "lion")}
     )
-    before = cache._plugin_sources(job)
+    before = cache_key._plugin_sources(job)
     assert list(before) == ["keyed:Keyed"] and len(before["keyed:Keyed"]) == 64, (
         "lion's version is in the set-up"
     )
     path.write_text(path.read_text() + "# changed\n")
-    assert cache._plugin_sources(job) != before
+    assert cache_key._plugin_sources(job) != before
     adamw = SimpleNamespace(settings=SimpleNamespace(optimizer="adamw"), options={})
-    assert cache._plugin_sources(adamw) == {}
+    assert cache_key._plugin_sources(adamw) == {}
     sys.modules.pop("keyed", None)
     resolve.cache_clear()
 

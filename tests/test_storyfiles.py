@@ -262,7 +262,8 @@ def test_render_plans_a_story_file_keyed_on_its_content(tmp_path, monkeypatch):
     """`roll render FILE.toml`: one job under the file's name, its text in the options, so the
     cache key changes with the file's content and with nothing else about it."""
     from scenes.cli import runner
-    from scenes.cli.cache import Sources, job_key
+    from scenes.cli.cache_key import job_key
+    from scenes.cli.sources import Sources
 
     planned = []
     monkeypatch.setattr(runner, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
@@ -308,7 +309,8 @@ def test_a_gallery_of_story_files_shows_their_own_titles(tmp_path, monkeypatch, 
 def test_a_plugged_in_optimizer_of_any_ball_keys_the_cache_by_its_code(tmp_path, monkeypatch):
     """A second ball's module:Class optimizer is code outside the project: editing it renders again."""
     from scenes.cli import runner
-    from scenes.cli.cache import Sources, job_key
+    from scenes.cli.cache_key import job_key
+    from scenes.cli.sources import Sources
 
     module = tmp_path / "mine.py"
     module.write_text("from torch.optim import SGD\n\n\nclass Mine(SGD):\n    pass\n")

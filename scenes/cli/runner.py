@@ -17,11 +17,13 @@ from multiprocessing import get_context
 from typing import Any
 
 from landscapes.errors import SettingsError
-from scenes.cli.cache import Cache, Damaged, Sources, job_key
+from scenes.cli.cache import Cache, Damaged
+from scenes.cli.cache_key import job_key
 from scenes.cli.job import Job
 from scenes.cli.plan import job_cost
 from scenes.cli.progress import Progress, is_terminal
 from scenes.cli.publish import publish
+from scenes.cli.sources import Sources
 from scenes.cli.worker import render_job, scene_lock
 
 
