@@ -58,7 +58,7 @@ def fake_render(job: Job) -> list[str]:
     """Files where manim puts them, whose bytes tell which job made them; a deck gets a
     section index and a clip per beat."""
     what = json.dumps(
-        [job.name, job.settings, job.quality, job.theme, job.lang, job.sections], sort_keys=True
+        [job.name, job.settings.to_dict(), job.quality, job.theme, job.lang, job.sections], sort_keys=True
     )
     produced = []
     for fmt in job.formats:
@@ -313,7 +313,7 @@ def test_the_key_holds_every_setting_and_the_set_up():
     base = _job()
     keys = {
         "base": job_key(base, sources, ENV),
-        "lr": job_key(replace(base, settings={**base.settings, "lr": 0.05}), sources, ENV),
+        "lr": job_key(replace(base, settings=base.settings.override(lr=0.05)), sources, ENV),
         "options": job_key(replace(base, options={"balls": 3}), sources, ENV),
         "quality": job_key(replace(base, quality="h"), sources, ENV),
         "formats": job_key(replace(base, formats=("gif",)), sources, ENV),
