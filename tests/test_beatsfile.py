@@ -109,7 +109,7 @@ def test_every_reader_and_writer_goes_through_the_one_module():
     users = {
         "scenes/kit/story.py",
         "scenes/cli/slides.py",
-        "scenes/cli/render.py",
+        "scenes/cli/publish.py",
         "scenes/cli/cache.py",
         "scenes/cli/gallery.py",
     }

@@ -400,11 +400,11 @@ def test_a_users_optimizer_file_keys_the_render_cache(tmp_path, monkeypatch):
 
 def test_opt_reaches_compares_plugged_in_balls_from_the_command_line(monkeypatch, capsys, tmp_path):
     from scenes.catalog import get_story
-    from scenes.cli import render
+    from scenes.cli import runner
 
     planned = []
     monkeypatch.setattr(
-        render,
+        runner,
         "run_jobs",
         lambda jobs, workers, verbose=False, deliver=None: (planned.extend(jobs), (0, []))[1],
     )
