@@ -12,11 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from landscapes.errors import SettingsError
-
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "extract, translate later"
-    """Mark a sentence for the catalogue without translating it here (the gallery translates it)."""
-    return message
+from scenes.words.i18n import N_
 
 
 @dataclass(frozen=True)

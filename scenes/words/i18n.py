@@ -51,6 +51,12 @@ def language() -> str:
     return _current[0]
 
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "extract, translate later"
+    """Mark a sentence for extraction without translating it here (gettext's N_): a table's
+    words, translated with `_` where they are shown."""
+    return message
+
+
 def _(message: str) -> str:
     """The sentence in the current language (the English text is the message id)."""
     lang = _current[0]
