@@ -112,6 +112,35 @@ def walk() -> list[str]:
     return seq
 
 
+def args_stops() -> list[str]:
+    """Where a render's parsed command line (`args` itself) travels while it is planned:
+    every call that receives it, as module.function (scenes.cli.render.plan_jobs, in both
+    the old and the new house)."""
+    import tempfile
+
+    from scenes.cli import render
+    from scenes.cli.main import build_parser
+
+    argv = ["render", "compare", "--optimizers", "gd,adam", "--lr", "0.1", "--beta1", "0.8", "--start", "0.5"]
+    args = build_parser().parse_args([*argv, "--out", tempfile.mkdtemp()])
+    args.verbose = False
+    render.plan_jobs(args)  # imports and caches out of the walk
+    stops: list[str] = []
+
+    def profile(frame, event, _arg):  # noqa: ANN001, ANN202 - sys.setprofile's signature
+        code = frame.f_code
+        named = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+        if event == "call" and any(frame.f_locals.get(v) is args for v in named):
+            stops.append(f"{frame.f_globals.get('__name__', '')}.{code.co_name}")
+
+    sys.setprofile(profile)
+    try:
+        render.plan_jobs(args)
+    finally:
+        sys.setprofile(None)
+    return stops
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree", type=Path, nargs="?", default=Path(__file__).resolve().parents[1])
@@ -131,6 +160,9 @@ def main() -> None:
     print(
         f"settings_from_args: {len(seq)} stops in {len(set(seq))} modules, {returns} returns to a module left"
     )
+    stops = args_stops()
+    modules = sorted({s.rpartition(".")[0] for s in stops})
+    print(f"render's args reaches {len(stops)} functions in {len(modules)} modules: {', '.join(modules)}")
 
 
 if __name__ == "__main__":
