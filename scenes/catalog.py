@@ -18,26 +18,11 @@ from typing import TYPE_CHECKING, Any
 from landscapes.errors import SettingsError
 from landscapes.settings import Settings
 from landscapes.stories import BOOK_2D_START, Story
+from landscapes.storyfile.vocabulary import N_, SECTIONS, VIEWS  # noqa: F401 - N_ for cli/gallery.py
 
 if TYPE_CHECKING:
     from landscapes.storyfile import StoryFile
 
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "extract, translate later"
-    """Mark a sentence for extraction without translating it here (gettext's N_)."""
-    return message
-
-
-SECTIONS = {
-    "intro": N_("Optimization and deep learning"),
-    "gd": N_("Gradient descent"),
-    "sgd": N_("Stochastic gradient descent"),
-    "momentum": N_("Momentum"),
-    "adagrad": N_("Adagrad"),
-    "rmsprop": N_("RMSProp"),
-    "adam": N_("Adadelta and Adam"),
-    "beyond": N_("Beyond the chapter"),
-}
 
 # The scene options a record may accept, with the help its flag shows (`{scenes}` is filled in
 # from the records that accept it). The settings flags (--lr, --start, …) every scene takes.
@@ -384,7 +369,8 @@ def chapter() -> list[str]:
     return [r.name for r in CATALOG.values() if r.section != "beyond" and not r.filed]
 
 
-FILE_CLASSES = {"curve": "StoryFileCurve", "plane": "StoryFilePlane", "surface": "StoryFileSurface"}
+# scenes/story_file.py draws each view of a story file with a class named for it
+FILE_CLASSES = {view: f"StoryFile{view.title()}" for view in VIEWS}
 
 
 def register_file(record: StoryFile) -> str:

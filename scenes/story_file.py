@@ -17,6 +17,7 @@ import numpy as np
 
 from landscapes import Story, sample
 from landscapes.storyfile import StoryFile, load, parse
+from scenes.catalog import FILE_CLASSES
 from scenes.kit.axes import nice_range
 from scenes.kit.readouts import Readouts
 from scenes.kit.story import Ball, StoryScene
@@ -155,4 +156,5 @@ class StoryFileSurface(FileStory, SurfaceScene):
         return balls
 
 
-VIEWS: dict[str, Any] = {"curve": StoryFileCurve, "plane": StoryFilePlane, "surface": StoryFileSurface}
+# the class of each view, by the name the catalogue gives it
+VIEWS: dict[str, Any] = {view: globals()[name] for view, name in FILE_CLASSES.items()}

@@ -509,10 +509,21 @@ def test_the_schema_accepts_every_shipped_file(path):
     jsonschema.validate(tomllib.loads(path.read_text(encoding="utf-8")), SCHEMA)
 
 
+def test_the_committed_schema_is_the_generated_one():
+    """story.schema.json is the generator's output: a key or limit changed in the vocabulary
+    and not regenerated fails here (the fix: python -m landscapes.storyfile.schema > ...)."""
+    from landscapes.storyfile.schema import schema
+
+    assert SCHEMA == schema()
+    assert (ROOT / "landscapes" / "story.schema.json").read_text(encoding="utf-8") == json.dumps(
+        schema(), indent=2, ensure_ascii=False
+    ) + "\n"
+
+
 def test_the_schema_and_the_loader_share_their_names():
     from landscapes.expression import FUNCTIONS
     from landscapes.names import OPTIMIZERS, SCHEDULES
-    from scenes.catalog import SECTIONS as BOOK_SECTIONS
+    from scenes.catalog import SECTIONS as BOOK_SECTIONS  # one table, imported
 
     props = SCHEMA["properties"]
     ball = SCHEMA["$defs"]["ball"]["properties"]
