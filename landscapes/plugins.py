@@ -28,6 +28,7 @@ import numpy as np
 import torch
 
 from .errors import SettingsError
+from .names import CLASS, MODULE
 from .rules import RULES
 
 if TYPE_CHECKING:
@@ -235,9 +236,11 @@ def resolve(name: str, flag: str = "--optimizer") -> Plugin:
     """The record `--optimizer NAME` means, or a one-line refusal naming the flag."""
     if ":" in name:
         module, _, attr = name.partition(":")
+        if not (MODULE.match(module) and CLASS.match(attr)):  # refused before any import
+            raise SettingsError(f"{flag} {name!r}: write module:Class in Python names, e.g. torch.optim:Adam")
         try:
             cls = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError, ValueError) as exc:
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - whatever the module's own code raises
             raise SettingsError(
                 f"--optimizer {name!r}: cannot import {attr!r} from {module!r} ({exc})"
             ) from None

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from landscapes.errors import SettingsError
@@ -373,6 +374,16 @@ def chapter() -> list[str]:
 FILE_CLASSES = {view: f"StoryFile{view.title()}" for view in VIEWS}
 
 
+def shadows_built_in(name: str, path: str) -> bool:
+    """Whether a story file at `path` would take a built-in scene's name: every file but the
+    built-in's own (scenes/stories/NAME.toml) is refused that."""
+    built_in = CATALOG.get(name)
+    if built_in is None or built_in.filed:
+        return False
+    own = Path(__file__).resolve().parent / "stories" / f"{name}.toml"
+    return own != Path(path).resolve()
+
+
 def register_file(record: StoryFile) -> str:
     """Enter a story file's record under its name (scenes/story_file.py draws it), for this
     process; the file's text goes in the record's options, which reach the scene. Its name."""
@@ -386,7 +397,11 @@ def register_file(record: StoryFile) -> str:
             section=record.section,
             main=story.names[0],
             companions=dict(zip(story.names[1:], story.companions, strict=True)),
-            options={"story": record.text, "name": record.name},
+            options={
+                "story": record.text,
+                "name": record.name,
+                **({"trust_code": True} if record.trust_code else {}),
+            },
             module="story_file",
             cost=2.0 if record.view == "surface" else 1.0,
             filed=True,

@@ -319,7 +319,8 @@ def test_a_plugged_in_optimizer_of_any_ball_keys_the_cache_by_its_code(tmp_path,
     path.write_text(text, encoding="utf-8")
     planned = []
     monkeypatch.setattr(render, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
-    assert main(["render", str(path), "--out", str(tmp_path / "out")]) == 0
+    assert main(["render", str(path), "--out", str(tmp_path / "out")]) == 2  # code: only when trusted
+    assert main(["render", str(path), "--out", str(tmp_path / "out"), "--trust-code"]) == 0
     before = job_key(planned[0], Sources(), env={})
     module.write_text(module.read_text() + "\n# edited\n")
     assert job_key(planned[0], Sources(), env={}) != before

@@ -99,3 +99,8 @@ def _kind(v: Any) -> str:
 def _unflag(message: str) -> str:
     """The settings' messages name the command line's flags; a file has keys."""
     return re.sub(r"(?<!list )--([a-z0-9]+)", r"\1", message)
+
+
+def shown(text: str) -> str:
+    """Text from a file as a message quotes it: repr's quotes, control characters escaped."""
+    return repr(text)

@@ -4,17 +4,28 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from ..errors import SettingsError
+from ..limits import (
+    BALL_STEPS,
+    FILE_BALLS,
+    MAX_BEATS,
+    MAX_DEPTH,
+    VIDEO_SECONDS,
+    bounds_refusal,
+    depth,
+    text_refusal,
+    video_seconds,
+)
 from ..names import HYPERPARAMETERS, OPTIMIZERS, SCHEDULES
 from ..settings import MAX_STEPS, Settings
-from .faults import Fault, _kind, _place, _unflag, key_path
+from .faults import Fault, _kind, _place, _unflag, key_path, shown
 from .placeholders import placeholder_faults
 from .records import BallSpec, BeatSpec, ClaimSpec, LabelSpec, StoryFile
+from .trust import REGISTRY_SOURCES, Trust, code_refusal, module_of
 from .vocabulary import (
     BALL_KEYS,
     BEAT_KEYS,
@@ -31,6 +42,7 @@ from .vocabulary import (
     VIEWS,
     WHEN_KEYS,
     _claim_args,
+    name_refusal,
     parse_claim,
 )
 from .when import Moment
@@ -39,8 +51,12 @@ from .when import Moment
 class _Reader:
     """One pass over the parsed TOML, collecting every fault it finds."""
 
-    def __init__(self, doc: dict[str, Any], lines: Mapping[tuple[str | int, ...], int]) -> None:
+    def __init__(
+        self, doc: dict[str, Any], lines: Mapping[tuple[str | int, ...], int], trust: Trust = False
+    ) -> None:
         self.doc = doc
+        self.trust = trust
+        self.trusted_code = False  # a module:Class the user trusts is named
         self.lines = lines
         self.faults: list[Fault] = []
         self.view: str | None = None
@@ -109,26 +125,43 @@ class _Reader:
         text = self.string(table.get(key), (*path, key)) if key in table else None
         if key not in table:
             self.fault((*path, key), f'missing; give {key} = "…"')
-        if text is not None:
+        if text is not None and self.shown_text(text, (*path, key)):
             out["en"] = text
         for lang in TRANSLATIONS:
             if lang in table:
                 t = self.string(table[lang], (*path, lang))
-                if t is not None:
+                if t is not None and self.shown_text(t, (*path, lang)):
                     out[lang] = t
         return out
+
+    def shown_text(self, text: str, path: tuple[str | int, ...]) -> bool:
+        """Words that reach Pango and the subtitle files: refused with a fault if they cannot."""
+        why = text_refusal(text)
+        if why:
+            self.fault(path, why)
+        return why is None
 
     # -- sections of the file --
     def read(self, stem: str, text: str, file: str) -> StoryFile | None:
         doc = self.doc
+        if depth(doc) > MAX_DEPTH:  # no valid file nests deeper than 4
+            self.fault((), f"tables and arrays nest deeper than {MAX_DEPTH}; a story file nests at most 4")
+            return None
         self.keys(doc, TOP_KEYS, ())
         name = stem
         if "name" in doc:
             given = self.string(doc["name"], ("name",))
-            if given is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]*", given):
-                self.fault(("name",), f"{given!r}: letters, digits, - _ . only (it names the output files)")
+            why = None if given is None else name_refusal(given)
+            if why:
+                self.fault(("name",), f"{shown(given)}: {why}")
             elif given is not None:
                 name = given
+        elif name_refusal(stem):  # the file's stem names the outputs: the same check as name's
+            self.fault(
+                ("name",),
+                f"missing, and the file's stem {shown(stem)} cannot name the outputs ({name_refusal(stem)}); "
+                'rename the file or give name = "…"',
+            )
         title = {"en": name}
         if "title" in doc:
             title = self.text(doc["title"], ("title",))
@@ -148,16 +181,35 @@ class _Reader:
         balls = self.balls(doc.get("balls"), base, dim)
         keys = {name: dim for name in self.ball_names}  # a ball with a fault still has its name
         beats = self.beats(doc.get("beats"), keys, balls)
+        self.work(balls, beats)
         if self.faults or base is None or view is None:
             return None
         return StoryFile(
-            name, view, base, window, tuple(balls), tuple(beats), title, section, theme, lang, text, file
-        )
+            name, view, base, window, tuple(balls), tuple(beats), title, section, theme, lang, text, file,
+            self.trusted_code,
+        )  # fmt: skip
+
+    def work(self, balls: Sequence[BallSpec], beats: Sequence[BeatSpec]) -> None:
+        """The whole file's work, bounded before any of it runs: steps × balls, video seconds."""
+        steps = sum(b.settings.steps for b in balls)
+        if steps > BALL_STEPS:
+            self.fault(
+                ("balls",),
+                f"the balls' steps add up to {steps:,}; give at most {BALL_STEPS:,} in all "
+                "(fewer steps or balls)",
+            )
+        seconds = video_seconds([(b.seconds, b.hold, len(b.labels)) for b in beats])
+        if seconds > VIDEO_SECONDS:
+            self.fault(
+                ("beats",),
+                f"about {seconds:,.0f} s of video; give at most {VIDEO_SECONDS:.0f} s "
+                "(fewer beats, shorter holds)",
+            )
 
     def text(self, v: Any, path: tuple[str | int, ...]) -> dict[str, str]:
         """Words on screen: a string, or { en = "…", zh = "…" }."""
         if isinstance(v, str):
-            return {"en": v}
+            return {"en": v} if self.shown_text(v, path) else {"en": ""}
         if not isinstance(v, dict):
             self.fault(path, f'expected a string or {{ en = "…", zh = "…" }}, got {_kind(v)}')
             return {"en": ""}
@@ -185,6 +237,9 @@ class _Reader:
                 domain = tuple((nums[i], nums[i + 1]) for i in range(0, len(nums), 2))
                 if any(lo >= hi for lo, hi in domain):
                     self.fault((*path, "domain"), "each lower bound must be below its upper bound")
+                    domain = None
+                elif bounds_refusal(domain):
+                    self.fault((*path, "domain"), str(bounds_refusal(domain)))
                     domain = None
         try:
             if "name" in t:
@@ -215,6 +270,8 @@ class _Reader:
                 window = tuple((nums[i], nums[i + 1]) for i in range(0, len(nums), 2))
                 if any(lo >= hi for lo, hi in window):
                     self.fault((*path, "window"), "each lower bound must be below its upper bound")
+                elif bounds_refusal(window):
+                    self.fault((*path, "window"), str(bounds_refusal(window)))
         return base, (tuple(window) if window is not None else None)
 
     def balls(self, v: Any, base: Settings | None, dim: int) -> list[BallSpec]:
@@ -223,6 +280,9 @@ class _Reader:
             return []
         if not isinstance(v, list) or not v:
             self.fault(("balls",), "expected [[balls]] tables, at least one")
+            return []
+        if len(v) > FILE_BALLS:
+            self.fault(("balls",), f"{len(v)} balls; give at most {FILE_BALLS} (the palette's ball colours)")
             return []
         out: list[BallSpec] = []
         seen: set[str] = set()
@@ -263,6 +323,12 @@ class _Reader:
         before: int = 0,
     ) -> BallSpec | None:
         opt = self.string(t.get("optimizer", "gd"), (*path, "optimizer"))
+        why = None if opt is None else code_refusal(opt, self.trust)
+        if why:  # refused from the name alone: nothing is imported
+            self.fault((*path, "optimizer"), why)
+            return None
+        if opt is not None and module_of(opt) not in (None, *REGISTRY_SOURCES):
+            self.trusted_code = True
         fields: dict[str, Any] = {}
         if "opt" in t:  # a plugged-in optimizer's constructor keywords, as --opt gives them
             kw = self.table(t["opt"], (*path, "opt"))
@@ -363,6 +429,9 @@ class _Reader:
             return []
         if not isinstance(v, list) or not v:
             self.fault(("beats",), "expected [[beats]] tables, at least one")
+            return []
+        if len(v) > MAX_BEATS:
+            self.fault(("beats",), f"{len(v)} beats; give at most {MAX_BEATS} (a slide each in a deck)")
             return []
         out = []
         for k, raw in enumerate(v):

@@ -71,6 +71,7 @@ class StoryFile:
     lang: str | None = None
     text: str = ""  # the file's own bytes, decoded: the cache's key holds them
     file: str = ""
+    trust_code: bool = False  # a ball names a module:Class the user said they trust
 
     @property
     def dim(self) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..limits import NAME_CHARS
 from ..names import OPTIMIZERS
 
 
@@ -31,7 +32,8 @@ TRANSLATIONS = ("zh",)  # the languages a file may give its words in, beside Eng
 # step arrows, the tangent (curves), state bars, the arrow of −η·g alone (planes: what momentum adds)
 SHOW = ("steps", "tangent", "bars", "gradient")
 POINTS = ("lowest", "minimum", "maximum", "saddle")  # where a label at a critical point may go
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")  # a ball's: {adam.x}
+SCENE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*\Z")  # a story's: it names the output files
 SPEC = re.compile(r"[<>^]?[+\- ]?0?\d{0,2}(\.\d{1,2})?[eEfFgG%d]?\Z")
 BALL_FIELDS = ("x", "y", "x1", "x2", "f", "g", "step", "steps", "status", "lr", "rate", "optimizer", "name")
 INT_FIELDS = ("step", "steps", "seed")
@@ -117,3 +119,13 @@ def _claim_args(name: str, args: tuple[str, ...], dim: int) -> str | None:
 
 def axis_of(arg: str) -> int:
     return {"x": 0, "x1": 0, "y": 1, "x2": 1}[arg]
+
+
+def name_refusal(name: str) -> str | None:
+    """Why a story's name (its `name` key, else its file's stem) cannot name output files,
+    pages' links and anchors (None if it can): a safe set of characters, a length limit."""
+    if len(name) > NAME_CHARS:
+        return f"{len(name)} characters; give at most {NAME_CHARS}"
+    if not SCENE_NAME.match(name):
+        return "letters, digits, - _ . only, starting with a letter or digit (it names the output files)"
+    return None

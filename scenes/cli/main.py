@@ -26,6 +26,8 @@ from scenes.cli.options import (
     run_epilog,
     settings_from_args,
 )
+from scenes.cli.safe import shown
+from scenes.cli.storyfiles import add_trust_flag
 
 MEDIA_HELP = "manim's working tree, with the result cache in its roll-cache/ (default media/)"
 
@@ -152,6 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     bn.add_argument("--json", action="store_true", help="print one JSON object")
     bn.add_argument("--media-dir", default="media", help="where manim's TeX cache is kept (default media/)")
     add_look_flags(bn)
+    for p in (tr, rd, sl, ga, ck, bn):  # the commands that read story files
+        add_trust_flag(p)
     return parser
 
 
@@ -235,7 +239,7 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
     from scenes.cli.options import options_from_args
     from scenes.cli.storyfiles import open_story
 
-    name = open_story(args.name)
+    name = open_story(args.name, args)
     settings = settings_from_args(name, args)
     options = options_from_args(name, args)
     story = get_story(name)
@@ -349,7 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_args(args)  # paths, environment, --shard, what the axes can draw: before any work
         return COMMANDS[args.command](args)
     except SettingsError as exc:
-        print(f"roll: error: {exc}", file=sys.stderr)
+        print(f"roll: error: {shown(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # before the render's own handlers (imports, planning)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this line short
@@ -364,7 +368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if verbose:
             raise
         print(
-            f"roll: internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)",
+            f"roll: internal error: {type(exc).__name__}: {shown(str(exc))} "
+            "(run with --verbose for the traceback)",
             file=sys.stderr,
         )
         return 1
