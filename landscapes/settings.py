@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .errors import SettingsError
+from .limits import OPT_CHARS
 from .names import SCHEDULES
 from .rules import BETA, BETA1, BETA2, GAMMA, RHO, RULES, hypers
 
@@ -161,10 +162,8 @@ class Settings:
                 )
         check_start(ls, self.start)
         check_defined(ls, self.start)
-        if plugin is not None:  # its constructor's own checks, on a stand-in parameter
-            import torch
-
-            plugin.build(torch.zeros(ls.dim, dtype=torch.float64, requires_grad=True), self)
+        if plugin is not None:  # its constructor's and first step's own checks, before any run
+            plugin.trial(self, ls)
         return ls
 
     @classmethod
@@ -200,9 +199,11 @@ def _frozen(v: Any) -> Any:
 def parse_opt(text: str) -> tuple[tuple[str, Any], ...]:
     """`--opt betas=(0.9,0.99),weight_decay=0.01` -> keywords, each value read as a Python
     literal (numbers, booleans, None, strings, tuples), never evaluated."""
+    if len(text) > OPT_CHARS:  # the parser recurses per nesting level: bounded before it runs
+        raise SettingsError(f"--opt: {len(text):,} characters; give at most {OPT_CHARS:,}")
     try:
         call = ast.parse(f"f({text})", mode="eval").body
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         raise SettingsError(f"--opt {text!r}: expected key=value,... e.g. --opt betas=(0.9,0.99)") from None
     if not isinstance(call, ast.Call) or call.args or any(k.arg is None for k in call.keywords):
         raise SettingsError(f"--opt {text!r}: expected key=value,... e.g. --opt weight_decay=0.01")
@@ -221,6 +222,8 @@ def parse_opt(text: str) -> tuple[tuple[str, Any], ...]:
             raise SettingsError(
                 f"--opt {kw.arg}: give a number, True/False, None, a 'string' or a tuple of numbers"
             )
+        if any(isinstance(x, float) and not math.isfinite(x) for x in _frozen((value,))):
+            raise SettingsError(f"--opt {kw.arg}: {ast.unparse(kw.value)} is not a finite number; give one")
         out[kw.arg] = _frozen(value)
     return tuple(sorted(out.items()))
 

@@ -356,6 +356,27 @@ def get_story(name: str) -> Story:
     return entry(name).story
 
 
+def work_refusal(name: str, steps: int | None, options: Mapping[str, Any] | None = None) -> str | None:
+    """Why a scene with these options asks for too much work (None if it does not), starting
+    with the setting to change (`balls`, `optimizers`, `steps`): its balls (basins' balls,
+    compare's optimizers) within limits.MAX_BALLS, balls × steps within limits.BALL_STEPS.
+    The command line and the notebook both ask; a story file's reader has its own limits."""
+    from landscapes.limits import MAX_BALLS, steps_refusal
+
+    opts = dict(options or {})
+    balls = opts.get("balls")
+    if balls is not None and (
+        isinstance(balls, bool) or not isinstance(balls, int) or not 1 <= balls <= MAX_BALLS
+    ):
+        return f"balls {balls!r}: give a whole number from 1 to {MAX_BALLS}"
+    count = len(get_story(name).ball_names(opts))
+    if count > MAX_BALLS:
+        return f"optimizers: {count} balls; give at most {MAX_BALLS}"
+    steps = steps if steps is not None else entry(name).settings.steps
+    why = steps_refusal(count, steps)
+    return None if why is None else f"steps {steps}: {why}"
+
+
 def accepting(option: str) -> list[str]:
     """The built-in scenes that accept a scene option, in the book's order."""
     return [r.name for r in CATALOG.values() if option in r.accepts and not r.filed]

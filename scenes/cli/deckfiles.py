@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from scenes.cli.safe import cue_text
+
 
 @dataclass(frozen=True)
 class Beat:
@@ -274,5 +276,5 @@ def _stamp(seconds: float) -> str:
 def beat_vtt(beat: Beat) -> str:
     """WebVTT for one beat's clip: its caption as the one cue, over the whole clip."""
     end = max(clip_seconds(beat), 0.001)
-    text = beat.caption.replace("-->", "→")
+    text = cue_text(beat.caption)
     return f"WEBVTT\n\n1\n{_stamp(0)} --> {_stamp(end)}\n{text}\n"

@@ -31,6 +31,7 @@ from scenes.cli.render import (
     take_shard,
     write_atomic,
 )
+from scenes.cli.safe import md_cell, page_name
 from scenes.cli.storyfiles import command_name, file_options, file_title, is_filed, open_story
 from scenes.kit.i18n import _, use_language
 from scenes.kit.words import optimizer_name
@@ -145,7 +146,7 @@ def index_html(
         if st.name in earlier:
             cards.append(earlier[st.name])
             continue
-        name, line = esc(st.name), line_of(st, lang)
+        name, line = page_name(st.name), line_of(st, lang)  # a name fit for links, or refused
         alt = esc(_("{name}: {line}").format(name=st.name, line=line))
         still = esc(_("{name}: last frame").format(name=st.name))
         files = " ·\n      ".join(f'<a href="{name}.{ext}">{esc(text)}</a>' for ext, text in links.items())
@@ -214,7 +215,8 @@ def readme_md(
             rows.append(earlier[st.name])
             continue
         files = " · ".join(f"[{text}]({st.name}.{ext})" for ext, text in links.items())
-        rows.append(f"| `{st.name}` | {line_of(st, lang)} | {settings_line(st.settings)} | {files} |")
+        cells = (md_cell(page_name(st.name)), md_cell(line_of(st, lang)), md_cell(settings_line(st.settings)))
+        rows.append(f"| `{cells[0]}` | {cells[1]} | {cells[2]} | {files} |")
     title = _("Optimization landscapes: scene gallery")
     about = _(
         "Every scene as an animation, its last frame for handouts, the numbers behind it "

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from landscapes.errors import SettingsError
+from scenes.cli import stops
 from scenes.cli.checks import attach_dash_values, check_args
 from scenes.cli.options import (
     Parser,
@@ -351,10 +352,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(attach_dash_values([a for a in raw if a != "--verbose"], parser))
         args.verbose = verbose
         check_args(args)  # paths, environment, --shard, what the axes can draw: before any work
-        return COMMANDS[args.command](args)
+        with stops.guard():  # SIGTERM unwinds every phase (decks, PDF printing) as Ctrl-C does
+            return COMMANDS[args.command](args)
     except SettingsError as exc:
         print(f"roll: error: {shown(str(exc))}", file=sys.stderr)
         return 2
+    except stops.Terminated as stop:
+        print(f"roll: interrupted by {stop}", file=sys.stderr)
+        return 128 + stop.signum
     except KeyboardInterrupt:  # before the render's own handlers (imports, planning)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this line short
         print("roll: interrupted", file=sys.stderr)

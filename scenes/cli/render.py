@@ -36,9 +36,11 @@ from typing import Any
 from landscapes.errors import SettingsError
 from landscapes.settings import Settings
 from scenes.catalog import CHAPTER, cost, get_story, scene_class
+from scenes.cli import stops, textcache
 from scenes.cli.cache import Cache, Damaged, Sources, job_key
 from scenes.cli.options import check_look, options_from_args, settings_from_args
 from scenes.cli.progress import Progress, is_terminal
+from scenes.cli.publish_set import publish_set
 from scenes.cli.shards import describe, parse_shard, pick
 from scenes.cli.storyfiles import open_story
 from scenes.cli.subtitles import beats_path, srt_to_vtt
@@ -248,6 +250,8 @@ def render_job(job: Job) -> list[str]:
 
     settings = Settings.from_dict(job.settings)
     cls = scene_class(job.name, settings)
+    for cache in (tex_cache(job.media_dir, job.name), text_cache(job.media_dir, job.name)):
+        textcache.sweep(cache)  # a damaged SVG (empty, cut short) is rendered again, not read
     produced = []
     for fmt in job.formats:
         cfg = {
@@ -359,10 +363,8 @@ def publish(job: Job, produced: Sequence[str]) -> list[str]:
     comes with its subtitles (NAME.srt, NAME.vtt) and its beats (NAME.beats.json)."""
     out_dir = Path(job.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = [
-        str(write_atomic(out_dir / f"{job.name}.{fmt}", Path(src).read_bytes()))
-        for src, fmt in zip(produced, job.formats, strict=True)
-    ]
+    pairs = zip(produced, job.formats, strict=True)
+    written = {f"{job.name}.{fmt}": Path(src).read_bytes() for src, fmt in pairs}  # published together
     # a video's subtitles: manim's NAME.srt beside it in the media tree, and WebVTT from it
     videos = [
         Path(src) for src, fmt in zip(produced, job.formats, strict=True) if fmt in ("mp4", "webm", "gif")
@@ -370,17 +372,18 @@ def publish(job: Job, produced: Sequence[str]) -> list[str]:
     cues = next((v.with_suffix(".srt") for v in videos if v.with_suffix(".srt").exists()), None)
     if cues is not None:
         text = cues.read_text(encoding="utf-8")
-        written.append(str(write_atomic(out_dir / f"{job.name}.srt", text.encode())))
-        written.append(str(write_atomic(out_dir / f"{job.name}.vtt", srt_to_vtt(text).encode())))
+        written[f"{job.name}.srt"], written[f"{job.name}.vtt"] = text.encode(), srt_to_vtt(text).encode()
     if videos:
         # the scene writes its beats beside each movie; every video of one job tells one story
         beats = beats_path(videos[0])
         if not beats.is_file():
             raise RuntimeError(f"{job.name}: the scene wrote no {beats.name} beside its video")
-        written.append(str(write_atomic(out_dir / f"{job.name}.beats.json", beats.read_bytes())))
+        written[f"{job.name}.beats.json"] = beats.read_bytes()
     if job.save_trajectory:
-        written.append(str(write_atomic(out_dir / f"{job.name}.json", trajectory_json(job).encode())))
-    return written
+        written[f"{job.name}.json"] = trajectory_json(job).encode()
+    sidecars = [f"{job.name}.{s}" for s in ("srt", "vtt", "beats.json")] if videos else []
+    stale = [n for n in sidecars if n not in written]  # an earlier video's, this one has none
+    return publish_set(out_dir, written, stale)  # the video and its subtitles together, or none
 
 
 def trajectory_json(job: Job) -> str:
@@ -632,6 +635,7 @@ def _worker(tasks: Any, results: Any, parent: int) -> None:
     dies without stopping them (kill -9) sends SIGTERM too: no worker outlives `roll`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_stop)
+    stops.rearm_in_finalizers(signal.SIGTERM, _worker_stop)  # no "Exception ignored" traceback
     _die_with(parent)
     import torch
 

@@ -43,3 +43,10 @@ def md_cell(text: str) -> str:
     text), the cell's pipe and backtick escaped, control characters and newlines as spaces."""
     flat = _CONTROL.sub(" ", text)
     return html.escape(flat, quote=False).replace("|", "\\|").replace("`", "\\`")
+
+
+def cue_text(text: str) -> str:
+    """A caption as a subtitle cue's text: no blank line (it would end the cue and start
+    another), no control character, no `-->` (a cue's timing line)."""
+    lines = (_CONTROL.sub(" ", line) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line.strip()).replace("-->", "→")

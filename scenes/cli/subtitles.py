@@ -93,8 +93,10 @@ def srt_to_vtt(text: str) -> str:
     """The same cues, in order, as WebVTT."""
     import srt
 
+    from scenes.cli.safe import cue_text
+
     lines = ["WEBVTT", ""]
     for k, cue in enumerate(srt.parse(text), start=1):
         lines += [str(k), f"{_stamp(cue.start.total_seconds())} --> {_stamp(cue.end.total_seconds())}"]
-        lines += [cue.content.replace("-->", "→"), ""]
+        lines += [cue_text(cue.content), ""]
     return "\n".join(lines)
