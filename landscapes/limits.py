@@ -36,7 +36,8 @@ VIDEO_SECONDS = 600.0
 # The axes' limits (the command line's --domain and --start, a file's domain and window):
 # beyond ±MAX_COORD tick labels run to a dozen digits and neighbouring floats stop being
 # distinct points (1e20 ± 1 is one number); below MIN_SPAN the four decimals of a tick label
-# cannot tell two ticks apart, and manim's own tick range (it pads by 1e-6) would draw nothing.
+# cannot tell two ticks apart, and manim's own tick range (it pads by 1e-6) would draw thousands
+# of ticks.
 MAX_COORD = 1e6
 MIN_SPAN = 1e-3
 # --opt's text: a constructor's keywords fit in a line; the parser recurses per nesting level.

@@ -571,3 +571,26 @@ def test_a_finalizers_swallowed_exit_is_delivered_again():
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 143 and "Exception ignored" not in done.stderr, done.stderr
+
+
+def test_the_schema_carries_the_same_limits():
+    """An editor refuses, as roll check does, words with control characters, too many balls or
+    beats and an over-long name (the schema is generated from the same limits)."""
+    import json
+    import tomllib
+
+    import jsonschema
+
+    schema = json.loads((ROOT / "landscapes" / "story.schema.json").read_text(encoding="utf-8"))
+    ok = tomllib.loads(BASE)
+    jsonschema.validate(ok, schema)
+    bad = [
+        {**ok, "beats": [{"caption": "a\x07b"}]},
+        {**ok, "beats": [{"caption": ""}]},
+        {**ok, "title": "x" * 301},
+        {**ok, "name": "n" * 65},
+        {**ok, "balls": ok["balls"] * 9},
+        {**ok, "beats": ok["beats"] * 61},
+    ]
+    for doc in bad:
+        assert list(jsonschema.Draft202012Validator(schema).iter_errors(doc)), doc

@@ -13,6 +13,7 @@ from ..limits import (
     BALL_STEPS,
     FILE_BALLS,
     MAX_BEATS,
+    MAX_COORD,
     MAX_DEPTH,
     VIDEO_SECONDS,
     bounds_refusal,
@@ -380,6 +381,11 @@ class _Reader:
             self.fault((*path, "start"), f"missing; give start = [{', '.join(['0.5'] * max(dim, 1))}]")
         elif dim:
             start = self.numbers(t["start"], (*path, "start"), (dim,))
+            if start is not None and max(map(abs, start)) > MAX_COORD:
+                self.fault(
+                    (*path, "start"), f"the axes draw coordinates up to ±{MAX_COORD:g}; start within it"
+                )
+                start = None
         label = self.text(t["label"], (*path, "label")) if "label" in t else None
         show: tuple[str, ...] = ()
         if "show" in t:

@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 from ..expression import FUNCTIONS, MAX_LENGTH
+from ..limits import BIDI, FILE_BALLS, MAX_BEATS, NAME_CHARS, SEPARATORS, TEXT_CHARS
 from ..names import HYPERPARAMETERS, LANDSCAPES, OPTIMIZERS, SCHEDULES
 from ..settings import MAX_STEPS
 from .vocabulary import (
@@ -37,6 +38,9 @@ from .vocabulary import (
 SCHEMA_ID = "https://github.com/roll-landscapes/story.schema.json"
 FILE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"  # the reader's check of `name`
 BALL_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"  # vocabulary.NAME, anchored for JSON Schema
+# words: no C0/C1 control character but a newline, no bidirectional control, no line separator
+_ODD = "".join(f"\\u{ord(c):04x}" for c in sorted(BIDI | SEPARATORS) if ord(c) > 0x9F)
+PLAIN = f"^[^\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f{_ODD}]*$"  # limits.bad_character's set
 MODULE_CLASS = r"^[A-Za-z_][A-Za-z0-9_.]*(:[A-Za-z_][A-Za-z0-9_]*)?$"
 # the hyper-parameters a ball may set, the book's word for each, and their bounds
 HYPER = {
@@ -48,11 +52,17 @@ HYPER = {
 }
 
 
+def _text(**more: Any) -> dict[str, Any]:
+    """Words on screen: not empty, at most TEXT_CHARS, no control character but a newline (the
+    reader also refuses blank lines, which a pattern would state only obscurely)."""
+    return {"type": "string", "minLength": 1, "maxLength": TEXT_CHARS, "pattern": PLAIN, **more}
+
+
 def _words() -> dict[str, Any]:
-    strings = {lang: {"type": "string"} for lang in ("en", *TRANSLATIONS)}
+    strings = {lang: _text() for lang in ("en", *TRANSLATIONS)}
     return {
         "oneOf": [
-            {"type": "string"},
+            _text(),
             {"type": "object", "additionalProperties": False, "required": ["en"], "properties": strings},
         ]
     }
@@ -177,8 +187,8 @@ def _beat() -> dict[str, Any]:
     pair = [{"required": [a, b]} for i, a in enumerate(WHEN_KEYS) for b in WHEN_KEYS[i + 1 :]]
     box = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
     props: dict[str, Any] = {
-        "caption": {"type": "string", "description": "placeholders: {BALL.FIELD:FORMAT}, {step}"},
-        **{lang: {"type": "string"} for lang in TRANSLATIONS},
+        "caption": _text(description="placeholders: {BALL.FIELD:FORMAT}, {step}"),
+        **{lang: _text() for lang in TRANSLATIONS},
         "at": {"oneOf": [{"type": "integer", "minimum": 0}, {"enum": ["start", "end"]}]},
         "stops": {"type": "string", "description": "when this ball stops"},
         "enters": {
@@ -215,8 +225,8 @@ def _beat() -> dict[str, Any]:
 
 def _label() -> dict[str, Any]:
     props = {
-        "text": {"type": "string"},
-        **{lang: {"type": "string"} for lang in TRANSLATIONS},
+        "text": _text(),
+        **{lang: _text() for lang in TRANSLATIONS},
         "ball": {"type": "string"},
         "point": {"enum": list(POINTS)},
     }
@@ -236,6 +246,7 @@ def schema() -> dict[str, Any]:
         "name": {
             "type": "string",
             "pattern": FILE_NAME,
+            "maxLength": NAME_CHARS,
             "description": "names the output files (default: the file's stem)",
         },
         "title": {
@@ -253,8 +264,8 @@ def schema() -> dict[str, Any]:
             "description": "curve (one variable), plane (from above) or surface (3D)",
         },
         "landscape": {"$ref": "#/$defs/landscape"},
-        "balls": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/ball"}},
-        "beats": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/beat"}},
+        "balls": {"type": "array", "minItems": 1, "maxItems": FILE_BALLS, "items": {"$ref": "#/$defs/ball"}},
+        "beats": {"type": "array", "minItems": 1, "maxItems": MAX_BEATS, "items": {"$ref": "#/$defs/beat"}},
     }
     surface = {
         "if": {"required": ["view"], "properties": {"view": {"const": "surface"}}},
