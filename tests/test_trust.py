@@ -594,3 +594,263 @@ def test_the_schema_carries_the_same_limits():
     ]
     for doc in bad:
         assert list(jsonschema.Draft202012Validator(schema).iter_errors(doc)), doc
+
+
+# ---- names and words in pages, opened in a real browser --------------------------------------
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(2)>",
+    '"><svg onload=alert(3)>',
+    "'><iframe src=javascript:alert(4)>",
+    "{assets}<b onmouseover=alert(5)>x</b>",
+    "javascript:alert(6)",
+    "</textarea></title></style><script>alert(7)</script>",
+]
+RECORD_DIALOGS = """
+window.__dialogs = [];
+for (const f of ["alert", "confirm", "prompt", "print"]) {
+  window[f] = (...a) => { window.__dialogs.push(f + ":" + a.join(",")); };
+}
+"""
+# every link that is not a file's or a web page's is clicked (javascript: would run on click)
+PROBE = """(async () => {
+  await new Promise(done => setTimeout(done, 300));
+  const odd = [...document.querySelectorAll("a[href], [src]")]
+    .map(e => e.href || e.src).filter(u => !/^(file|https?):/.test(u));
+  for (const a of document.querySelectorAll("a[href]")) {
+    if (!/^(file|https?):/.test(a.href)) a.click();
+  }
+  await new Promise(done => setTimeout(done, 300));
+  return {dialogs: window.__dialogs, odd: odd};
+})()"""
+
+
+def _dialogs(browser, page: Path) -> dict:
+    browser.send("Page.enable")
+    browser.send("Page.addScriptToEvaluateOnNewDocument", source=RECORD_DIALOGS)
+    browser.send("Page.navigate", url=page.as_uri())
+    deadline = time.monotonic() + 20
+    while browser.js("document.readyState") != "complete" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    found = browser.js(PROBE)
+    found["events"] = [e for e in browser.events if e.get("method") == "Page.javascriptDialogOpening"]
+    return found
+
+
+def _hostile_pages(tmp_path: Path) -> list[Path]:
+    """The gallery's index.html and README.md and the HTML deck, every text field a payload: the
+    titles, the story lines, the captions, the notes, the re-render command's path."""
+    from scenes.catalog import get_story
+    from scenes.cli.deckfiles import Beat, DeckScene
+    from scenes.cli.gallery import index_html, readme_md
+    from scenes.cli.reveal_deck import reveal_deck
+    from scenes.cli.storyfiles import open_story
+
+    folder = tmp_path / "<svg onload=alert(9)>"
+    folder.mkdir()
+    names = []
+    for k, payload in enumerate(PAYLOADS):
+        quoted = payload.replace("\\", "\\\\").replace('"', '\\"')
+        braced = quoted.replace("{", "{{").replace("}", "}}")  # a caption's braces are placeholders'
+        text = f'name = "s{k}"\ntitle = "{quoted}"\n' + BASE.replace("at {a.x:.2f}", braced)
+        names.append(open_story(str(story(folder, text, name=f"s{k}.toml"))))
+    stories = [get_story(n) for n in names]
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text(index_html(stories, "l"), encoding="utf-8")
+    (out / "README.md").write_text(readme_md(stories, "l"), encoding="utf-8")
+    clip, poster = tmp_path / "clip.mp4", tmp_path / "poster.png"
+    clip.write_bytes(b"")
+    poster.write_bytes(b"")
+    scenes = [
+        DeckScene(n, p, p, tuple(Beat(p, clip, poster, notes=p, seconds=1.0) for _ in range(2)), notes=p)
+        for n, p in zip(names, PAYLOADS, strict=True)
+    ]
+    page, _files = reveal_deck(scenes)
+    (out / "deck.html").write_bytes(page("assets/x"))
+    return [out / "index.html", out / "deck.html"]
+
+
+def test_gallery_and_deck_pages_run_no_script_from_any_field(tmp_path):
+    import shutil as _shutil
+
+    from test_decks import DevTools
+
+    chromium = _shutil.which("chromium")
+    if not chromium:
+        pytest.skip("no chromium")
+    pages = _hostile_pages(tmp_path)
+    readme = (tmp_path / "site" / "README.md").read_text(encoding="utf-8")
+    assert "<script" not in readme and "<img" not in readme and "<svg" not in readme
+    deck = (tmp_path / "site" / "deck.html").read_text(encoding="utf-8")
+    assert "{assets}&lt;b onmouseover" in deck  # a caption's own {assets} stays its words
+    control = tmp_path / "control.html"  # the harness sees a script that runs, and a javascript: link
+    control.write_text(f'<!doctype html><p>{PAYLOADS[1]}</p><a href="javascript:alert(8).gif">x</a>')
+    profile = Path(tempfile.mkdtemp(prefix="roll-cdp-", dir="/tmp"))
+    browser = DevTools(chromium, profile)
+    try:
+        seen = _dialogs(browser, control)
+        assert len(seen["dialogs"]) == 2 and seen["odd"], seen
+        for page in pages:
+            browser.events.clear()
+            seen = _dialogs(browser, page)
+            assert seen == {"dialogs": [], "odd": [], "events": []}, (page.name, seen)
+    finally:
+        browser.close()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+# ---- a fuzz of story files: exit 0 or 2, never 1, within a time bound --------------------------
+def _toml_key(key: str) -> str:
+    import json
+
+    return key if key and all(c.isalnum() and c.isascii() or c in "_-" for c in key) else json.dumps(key)
+
+
+def _toml_value(v) -> str:
+    """A value as inline TOML (tables inline, strings JSON-escaped: TOML's basic strings read
+    JSON's escapes)."""
+    import json
+    import math
+
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf") if math.isinf(v) else repr(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    return "{" + ", ".join(f"{_toml_key(k)} = {_toml_value(x)}" for k, x in v.items()) + "}"
+
+
+def dump_toml(doc: dict) -> str:
+    return "".join(f"{_toml_key(k)} = {_toml_value(v)}\n" for k, v in doc.items())
+
+
+def _fuzz_strategies():
+    from hypothesis import strategies as st
+
+    from landscapes.storyfile import vocabulary as voc
+
+    known = sorted(
+        {
+            *voc.TOP_KEYS,
+            *voc.BALL_KEYS,
+            *voc.BEAT_KEYS,
+            *voc.LABEL_KEYS,
+            *voc.LANDSCAPE_KEYS,
+            *voc.ENTERS_KEYS,
+        }
+    )
+    words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+    keys = st.one_of(st.sampled_from(known), words)
+    scalars = st.one_of(
+        st.booleans(),
+        st.integers(-5, 300),  # small: a valid file's run stays short
+        st.integers(10**6 + 1, 2**63),  # past every limit
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.sampled_from(
+            ["gd", "adam", "adamw", "evil:X", "end", "start", "curve", "plane", "surface", "bowl"]
+        ),
+        words,
+        st.text(st.sampled_from("\x00\x07\x1b\n\r\t\u202e\u2028{}.:<>\"'\\ ab"), max_size=12),
+    )
+    values = st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4),
+        max_leaves=12,
+    )
+    op = st.one_of(
+        st.tuples(st.just("set"), st.integers(0, 10**6), keys, values),
+        st.tuples(st.just("drop"), st.integers(0, 10**6), keys, st.none()),
+        st.tuples(st.just("repeat"), st.integers(0, 10**6), st.integers(2, 70), st.none()),
+        st.tuples(st.just("nest"), st.integers(0, 10**6), keys, st.integers(1, 60)),
+    )
+    return st.lists(op, max_size=6)
+
+
+def _containers(doc) -> list:
+    out, todo = [], [doc]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, (dict, list)):
+            out.append(v)
+            todo.extend(v.values() if isinstance(v, dict) else v)
+    return out
+
+
+def mutate(doc: dict, ops) -> dict:
+    for kind, at, a, b in ops:
+        places = _containers(doc)
+        where = places[at % len(places)]
+        if kind == "repeat" and isinstance(where, list) and where:
+            where[:] = where * a
+        elif isinstance(where, dict):
+            if kind == "set":
+                where[a] = b
+            elif kind == "drop":
+                where.pop(a, None)
+            elif kind == "nest":
+                value = where.get(a, 1)
+                for _ in range(b):
+                    value = [value]
+                where[a] = value
+        elif isinstance(where, list) and where and kind == "set":
+            where[at % len(where)] = b
+    return doc
+
+
+def test_fuzzed_story_files_end_in_0_or_2_never_1(tmp_path):
+    """Random keys, values, nesting, sizes and control characters mutated into a valid file:
+    `roll check` (in-process) exits 0 or 2 with no internal error, each within the bound."""
+    import contextlib
+    import copy
+    import io
+    import tomllib
+
+    from hypothesis import HealthCheck, given, settings
+
+    base = tomllib.loads(BASE.replace('caption = "at {a.x:.2f}"', 'caption = "at {a.x:.2f}"\nhold = 1.0'))
+    path = tmp_path / "fuzz.toml"
+    seen: dict[int, int] = {}
+
+    # 400 fixed examples (about 30 s); ROLL_FUZZ_EXAMPLES=5000 explores further, at random
+    more = os.environ.get("ROLL_FUZZ_EXAMPLES")
+
+    @settings(
+        max_examples=int(more or 400),
+        deadline=None,
+        derandomize=not more,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(_fuzz_strategies())
+    def run(ops):
+        doc = mutate(copy.deepcopy(base), ops)
+        try:
+            text = dump_toml(doc)
+        except RecursionError:
+            return
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        err = io.StringIO()
+        t = time.monotonic()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main(["check", str(path)])
+        took = time.monotonic() - t
+        seen[code] = seen.get(code, 0) + 1
+        assert code in (0, 2), (text[:500], err.getvalue())
+        assert "internal error" not in err.getvalue()
+        assert took < 20, (took, text[:300])
+        if code == 2:
+            assert err.getvalue().startswith("roll: error: ")
+
+    try:
+        run()
+    finally:
+        from scenes.catalog import reset
+
+        reset()
+    print(f"fuzz: exit codes {seen}")
+    assert seen.get(0, 0) >= 5 and seen.get(2, 0) >= 50, seen  # both outcomes were reached
