@@ -13,9 +13,10 @@ import unicodedata
 from collections.abc import Sequence
 
 # A story file is read only if it is a regular file (a FIFO would block, /dev/zero never ends)
-# of at most this many bytes; the shipped ones are 1-3 KB, the largest sensible one (the
-# limits below, all used) about 30 KB.
-FILE_BYTES = 64 * 1024
+# of at most this many bytes: the shipped ones are 1-3 KB; 60 beats of the longest captions in
+# English and Chinese (3 bytes a character) with a label each take about 160 KB; reading and
+# parsing 256 KiB takes milliseconds.
+FILE_BYTES = 256 * 1024
 # A scene's name names its output files, pages' anchors and links: letters, digits, - _ .
 NAME_CHARS = 64
 # Words on screen (caption, label, title): about three caption lines at the smallest size the
