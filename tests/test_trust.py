@@ -854,3 +854,28 @@ def test_fuzzed_story_files_end_in_0_or_2_never_1(tmp_path):
         reset()
     print(f"fuzz: exit codes {seen}")
     assert seen.get(0, 0) >= 5 and seen.get(2, 0) >= 50, seen  # both outcomes were reached
+
+
+def test_a_story_file_is_parsed_once_per_command(tmp_path, monkeypatch):
+    """render FILE.toml: the command line's check, the cache's key (its optimizers), the deck's
+    title and an in-process render's scene all read one parsed record."""
+    from landscapes.storyfile import loading, parse
+    from scenes.cli import render
+    from scenes.cli.storyfiles import file_optimizers, file_title
+
+    monkeypatch.setattr(loading, "_PARSED", {})
+    calls = []
+    real = loading._parse
+    monkeypatch.setattr(loading, "_parse", lambda *a: calls.append(a[1]) or real(*a))
+
+    def run_jobs(jobs, *a, **k):
+        job = jobs[0]
+        assert file_optimizers(job.options) == ["gd"]
+        assert file_title(job.name, "en") == "lecture"
+        parse(job.options["story"], "story.toml", job.options["name"])  # as the scene does
+        return 0, [job.name]
+
+    monkeypatch.setattr(render, "run_jobs", run_jobs)
+    path = story(tmp_path)
+    assert main(["render", str(path), "--out", str(tmp_path / "out")]) == 0
+    assert calls == [str(path)]

@@ -9,6 +9,7 @@ import os
 import re
 import stat
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import SettingsError
@@ -67,7 +68,24 @@ def loads(text: str, file: str = "story.toml", stem: str = "story", trust: Trust
 
 
 def parse(text: str, file: str = "story.toml", stem: str = "story", trust: Trust = False) -> StoryFile:
-    """The shape of a story file, without running anything."""
+    """The shape of a story file, without running anything. A text is parsed once per process:
+    the command line, the cache's key and an in-process render all ask for the same record."""
+    key = (text, stem, trust) if isinstance(trust, bool) else None
+    hit = _PARSED.get(key) if key else None
+    if hit is not None:  # a record is frozen: sharing it is safe
+        return hit if hit.file == file else replace(hit, file=file)
+    record = _parse(text, file, stem, trust)
+    if key:
+        if len(_PARSED) >= 32:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = record
+    return record
+
+
+_PARSED: dict[tuple[str, str, bool], StoryFile] = {}  # the records parsed in this process
+
+
+def _parse(text: str, file: str, stem: str, trust: Trust) -> StoryFile:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
