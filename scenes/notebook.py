@@ -79,7 +79,15 @@ def story_settings(name: str, **changes: Any) -> Settings:
         raise SettingsError(f"{', '.join(unknown)}: not a setting; choose from {', '.join(sorted(known))}")
     if isinstance(changes.get("start"), (int, float)):
         changes["start"] = (changes["start"],)
-    settings = get_story(name).settings.override(**changes)
+    try:
+        settings = get_story(name).settings.override(**changes)
+    except SettingsError:
+        raise
+    except (TypeError, ValueError) as exc:  # start='abc': a value of the wrong kind
+        given = ", ".join(f"{k}={v!r}" for k, v in changes.items())
+        raise SettingsError(f"{given}: {exc}; give numbers (start=(x, y), lr=0.1)") from None
+    if isinstance(settings.lr, str) or any(isinstance(v, str) for v in settings.start):
+        raise SettingsError(f"lr={settings.lr!r}, start={settings.start!r}: give numbers, not strings")
     settings.validate()
     return settings
 

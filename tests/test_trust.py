@@ -879,3 +879,13 @@ def test_a_story_file_is_parsed_once_per_command(tmp_path, monkeypatch):
     path = story(tmp_path)
     assert main(["render", str(path), "--out", str(tmp_path / "out")]) == 0
     assert calls == [str(path)]
+
+
+@pytest.mark.parametrize("given", [{"lr": "0.1"}, {"start": "abc"}, {"start": (1, "x")}])
+def test_the_notebooks_settings_of_the_wrong_kind_are_one_line(given):
+    from landscapes.errors import SettingsError
+    from scenes.notebook import story_settings
+
+    with pytest.raises(SettingsError):
+        story_settings("cubic-saddle", **given)
+    assert story_settings("cubic-saddle", lr=0.05).lr == 0.05
