@@ -889,3 +889,33 @@ def test_the_notebooks_settings_of_the_wrong_kind_are_one_line(given):
     with pytest.raises(SettingsError):
         story_settings("cubic-saddle", **given)
     assert story_settings("cubic-saddle", lr=0.05).lr == 0.05
+
+
+def test_a_render_sweeps_its_scenes_text_caches_first(tmp_path, monkeypatch):
+    """The empty SVG that made every later render fail with ParseError is gone before the
+    scene draws (a stand-in scene looks, then stops the render)."""
+    from scenes.cli import render
+
+    job, _ = _job(tmp_path)
+    empties = [
+        render.text_cache(job.media_dir, job.name) / "e.svg",
+        render.tex_cache(job.media_dir, job.name) / "t.svg",
+    ]
+    for svg in empties:
+        svg.parent.mkdir(parents=True, exist_ok=True)
+        svg.write_bytes(b"")
+    seen = []
+
+    class Stop(Exception):
+        pass
+
+    class Looks:
+        def __init__(self, **kwargs):
+            seen.append([p.exists() for p in empties])
+            raise Stop
+
+    monkeypatch.setattr(render, "scene_class", lambda *a: Looks)
+    monkeypatch.setattr(render.Settings, "from_dict", staticmethod(lambda d: None))
+    with pytest.raises(Stop):
+        render.render_job(job)
+    assert seen == [[False, False]]
