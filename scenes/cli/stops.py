@@ -54,8 +54,10 @@ class _Guard:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.came is None:  # a real signal: leave later ones ignored while the process exits
-            for sig, handler in self.previous.items():
+        # after a real signal (this guard's, or the render loop's, which leaves SIG_IGN behind)
+        # later ones stay ignored while the process exits: only our own handler is undone
+        for sig, handler in self.previous.items():
+            if signal.getsignal(sig) == self.handle:
                 signal.signal(sig, handler)
 
 
