@@ -347,12 +347,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     verbose = "--verbose" in raw
     try:
-        # --verbose is welcome anywhere on the line, not only before the command
-        parser = build_parser()
-        args = parser.parse_args(attach_dash_values([a for a in raw if a != "--verbose"], parser))
-        args.verbose = verbose
-        check_args(args)  # paths, environment, --shard, what the axes can draw: before any work
-        with stops.guard():  # SIGTERM unwinds every phase (decks, PDF printing) as Ctrl-C does
+        with stops.guard():  # SIGTERM unwinds every phase (planning, decks, PDF printing) as Ctrl-C does
+            # --verbose is welcome anywhere on the line, not only before the command
+            parser = build_parser()
+            args = parser.parse_args(attach_dash_values([a for a in raw if a != "--verbose"], parser))
+            args.verbose = verbose
+            check_args(args)  # paths, environment, --shard, what the axes can draw: before any work
             return COMMANDS[args.command](args)
     except SettingsError as exc:
         print(f"roll: error: {shown(str(exc))}", file=sys.stderr)
