@@ -6,6 +6,10 @@ entered under its name in the scene records for this process (`scenes.catalog.re
 so the jobs, the cache, the workers and the decks treat it like any
 scene. Its text travels in the job's options: the scene reads it from there, and the result
 cache's key, which holds the options, holds the file's content.
+
+A file is data: a ball's `module:Class` of any module outside the registry is refused unless
+the command says `--trust-code`; a file may not take a built-in scene's name, nor two files
+on one line one name. Each file is read once per command (RECORDS).
 """
 
 from __future__ import annotations
