@@ -919,3 +919,21 @@ def test_a_render_sweeps_its_scenes_text_caches_first(tmp_path, monkeypatch):
     with pytest.raises(Stop):
         render.render_job(job)
     assert seen == [[False, False]]
+
+
+def test_the_notebook_reads_files_as_the_command_line_does(tmp_path):
+    """A FIFO, a built-in's name and a file over the limits are refused by the notebook too."""
+    from landscapes.errors import SettingsError
+    from scenes.notebook import story_file
+
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    t = time.monotonic()
+    with pytest.raises(SettingsError, match="not a regular file"):
+        story_file(str(fifo), None, {})
+    assert time.monotonic() - t < 10
+    with pytest.raises(SettingsError, match="built-in"):
+        story_file(str(story(tmp_path, 'name = "risk"\n' + BASE, name="shadow.toml")), None, {})
+    with pytest.raises(SettingsError, match="beats"):
+        story_file(str(story(tmp_path, LANDSCAPE + _balls(1) + _beats(61), name="long.toml")), None, {})
+    assert story_file(str(story(tmp_path)), None, {})[0] == "lecture"
