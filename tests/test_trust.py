@@ -937,3 +937,11 @@ def test_the_notebook_reads_files_as_the_command_line_does(tmp_path):
     with pytest.raises(SettingsError, match="beats"):
         story_file(str(story(tmp_path, LANDSCAPE + _balls(1) + _beats(61), name="long.toml")), None, {})
     assert story_file(str(story(tmp_path)), None, {})[0] == "lecture"
+
+
+def test_a_byte_order_mark_is_not_a_fault_but_other_bytes_are(tmp_path, capsys):
+    (tmp_path / "bom.toml").write_bytes(b"\xef\xbb\xbf" + BASE.encode())
+    (tmp_path / "latin.toml").write_bytes(BASE.replace("at {a.x", "\xe0 {a.x").encode("latin-1"))
+    assert check(capsys, str(tmp_path / "bom.toml"))[0] == 0
+    code, err = check(capsys, str(tmp_path / "latin.toml"))
+    assert code == 2 and "UTF-8" in err

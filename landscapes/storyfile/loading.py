@@ -56,7 +56,7 @@ def load(path: str | Path, trust: Trust = False) -> StoryFile:
 def read_text(path: str | Path) -> str:
     """A story file's text (read_bytes, decoded as UTF-8)."""
     try:
-        return read_bytes(path).decode("utf-8")
+        return read_bytes(path).decode("utf-8").removeprefix("\ufeff")  # Notepad's byte-order mark
     except UnicodeDecodeError:
         raise SettingsError(f"{shown(str(path))}: a story file is UTF-8 text; save it as UTF-8") from None
 
