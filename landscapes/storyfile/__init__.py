@@ -12,7 +12,9 @@ Numbers only: no drawing, no translation. `StoryFile.story()` turns the record i
 cache and `roll trajectory` treat a file like any scene.
 
 The package's files, by job: `vocabulary` (the words a file may use), `faults` (mistakes with
-their lines), `records`, `when`, `placeholders`, `reader`, `checks`, `loading`.
+their lines), `records`, `when`, `placeholders`, `fields` and `reader` (the first pass),
+`checks` (the second), `loading`, `trust` (whose code a file may name), `schema` (the JSON
+Schema, generated).
 
 
 Names are loaded on first use, as in `landscapes`: no file of the package then imports
