@@ -3,6 +3,8 @@ hyper-parameters and state, schedules, landscapes. Nothing here imports torch (t
 of rules.py import numpy alone), so `roll --help` can list them without it.
 """
 
+import re
+
 from .rules import RULES
 
 
@@ -15,6 +17,10 @@ def canonical_optimizer(name: str) -> str:
     module, _, cls = name.rpartition(".")
     return f"{module}:{cls}"
 
+
+# an optimizer named as module:Class: Python names, checked before anything is imported
+MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+CLASS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 # views of the records in rules.py, for the readers that want the names alone: the book's
 # optimizers, the settings each takes (lr, schedule, its own, noise) and its state's names

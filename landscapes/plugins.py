@@ -28,7 +28,7 @@ import numpy as np
 import torch
 
 from .errors import SettingsError
-from .names import canonical_optimizer
+from .names import CLASS, MODULE, canonical_optimizer
 from .rules import RULES
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ class Run(Protocol):
     def anneal(self) -> bool: ...
     @property
     def seed(self) -> int: ...
+    @property
+    def start(self) -> tuple[float, ...]: ...
 
 
 # a plugged-in optimizer's state under the book's names where it is the book's quantity
@@ -147,6 +149,13 @@ class Plugin:
                 takes = ", ".join(k for k in self.keywords if k != "lr") or "nothing"
                 raise SettingsError(f"--opt {key}: {self.word} has no keyword {key!r}; it takes {takes}")
 
+    def trial(self, s: Run, ls: Landscape) -> None:
+        """Build it and take one step from the start on a stand-in, as a run would: a keyword
+        that only fails at the first step (betas=(), capturable=True) is refused before any run."""
+        with torch.random.fork_rng(devices=[]):  # a random optimizer's draws stay the run's
+            stepper = Stepper(self, s, ls, np.array([s.start], dtype=np.float64))
+            stepper.step(0, np.zeros(ls.dim), s.lr, None)
+
     def build(self, param: torch.Tensor, s: Run) -> torch.optim.Optimizer:
         """One instance for one ball's parameter; a constructor's refusal is the user's mistake."""
         kwargs = dict(s.opt)
@@ -158,7 +167,7 @@ class Plugin:
             kwargs["lr"] = s.lr
         try:
             return self.cls([param], **kwargs)
-        except (ValueError, TypeError, RuntimeError, NotImplementedError, AssertionError) as exc:
+        except Exception as exc:  # noqa: BLE001 - a constructor refuses its keywords in many ways
             shown = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
             why = " ".join(str(exc).split()) or type(exc).__name__
             raise SettingsError(f"--opt: {self.word}({shown}) refused: {why}") from None
@@ -260,9 +269,11 @@ def resolve(name: str, flag: str = "--optimizer") -> Plugin:
         return resolve(canonical_optimizer(name), flag)
     if ":" in name:
         module, _, attr = name.partition(":")
+        if not (MODULE.match(module) and CLASS.match(attr)):  # refused before any import
+            raise SettingsError(f"{flag} {name!r}: write module:Class in Python names, e.g. torch.optim:Adam")
         try:
             cls = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError, ValueError) as exc:
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - whatever the module's own code raises
             raise SettingsError(
                 f"--optimizer {name!r}: cannot import {attr!r} from {module!r} ({exc})"
             ) from None
@@ -323,15 +334,7 @@ class Stepper:
         one line naming --optimizer, not an internal error."""
         try:
             return self._step(i, grad, lr, noise)
-        except (
-            ValueError,
-            TypeError,
-            RuntimeError,
-            KeyError,
-            IndexError,
-            AttributeError,
-            NotImplementedError,
-        ) as exc:
+        except Exception as exc:  # noqa: BLE001 - a user's class, or a keyword its step refuses
             why = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
             raise SettingsError(
                 f"--optimizer {self.settings.optimizer}: {self.plugin.word}'s step failed ({why})"

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .errors import SettingsError
+from .limits import OPT_CHARS
 from .names import SCHEDULES, canonical_optimizer
 from .resolve import is_constant, landscape, plugin
 from .rules import BETA, BETA1, BETA2, GAMMA, RHO, RULES, hypers
@@ -145,10 +146,8 @@ class Settings:
                 )
         check_start(ls, self.start)
         check_defined(ls, self.start)
-        if plugged is not None:  # its constructor's own checks, on a stand-in parameter
-            import torch
-
-            plugged.build(torch.zeros(ls.dim, dtype=torch.float64, requires_grad=True), self)
+        if plugged is not None:  # its constructor's and first step's own checks, before any run
+            plugged.trial(self, ls)
         return ls
 
     def __getstate__(self) -> dict[str, Any]:
@@ -189,9 +188,11 @@ def _frozen(v: Any) -> Any:
 def parse_opt(text: str) -> tuple[tuple[str, Any], ...]:
     """`--opt betas=(0.9,0.99),weight_decay=0.01` -> keywords, each value read as a Python
     literal (numbers, booleans, None, strings, tuples), never evaluated."""
+    if len(text) > OPT_CHARS:  # the parser recurses per nesting level: bounded before it runs
+        raise SettingsError(f"--opt: {len(text):,} characters; give at most {OPT_CHARS:,}")
     try:
         call = ast.parse(f"f({text})", mode="eval").body
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         raise SettingsError(f"--opt {text!r}: expected key=value,... e.g. --opt betas=(0.9,0.99)") from None
     if not isinstance(call, ast.Call) or call.args or any(k.arg is None for k in call.keywords):
         raise SettingsError(f"--opt {text!r}: expected key=value,... e.g. --opt weight_decay=0.01")
@@ -210,6 +211,8 @@ def parse_opt(text: str) -> tuple[tuple[str, Any], ...]:
             raise SettingsError(
                 f"--opt {kw.arg}: give a number, True/False, None, a 'string' or a tuple of numbers"
             )
+        if any(isinstance(x, float) and not math.isfinite(x) for x in _frozen((value,))):
+            raise SettingsError(f"--opt {kw.arg}: {ast.unparse(kw.value)} is not a finite number; give one")
         out[kw.arg] = _frozen(value)
     return tuple(sorted(out.items()))
 

@@ -86,8 +86,7 @@ def test_failed_render_keeps_the_previous_file(old_results, monkeypatch, capsys)
 
 def test_failed_copy_leaves_no_partial_file(old_results, monkeypatch, tmp_path, capsys):
     before = _digest(old_results)
-    fresh = tmp_path / "fresh.gif"
-    fresh.write_bytes(b"GIF89a new")
+    fresh = _fresh_video(tmp_path, b"GIF89a new")  # whole (with its beats): only the copy fails
     monkeypatch.setattr(runner, "render_job", lambda job: [str(fresh)])
 
     def no_rename(src, dst):

@@ -323,7 +323,8 @@ def test_a_plugged_in_optimizer_of_any_ball_keys_the_cache_by_its_code(tmp_path,
     path.write_text(text, encoding="utf-8")
     planned = []
     monkeypatch.setattr(runner, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
-    assert main(["render", str(path), "--out", str(tmp_path / "out")]) == 0
+    assert main(["render", str(path), "--out", str(tmp_path / "out")]) == 2  # code: only when trusted
+    assert main(["render", str(path), "--out", str(tmp_path / "out"), "--trust-code"]) == 0
     before = job_key(planned[0], Sources(), env={})
     module.write_text(module.read_text() + "\n# edited\n")
     assert job_key(planned[0], Sources(), env={}) != before
@@ -513,10 +514,21 @@ def test_the_schema_accepts_every_shipped_file(path):
     jsonschema.validate(tomllib.loads(path.read_text(encoding="utf-8")), SCHEMA)
 
 
+def test_the_committed_schema_is_the_generated_one():
+    """story.schema.json is the generator's output: a key or limit changed in the vocabulary
+    and not regenerated fails here (the fix: python -m landscapes.storyfile.schema > ...)."""
+    from landscapes.storyfile.schema import schema
+
+    assert SCHEMA == schema()
+    assert (ROOT / "landscapes" / "story.schema.json").read_text(encoding="utf-8") == json.dumps(
+        schema(), indent=2, ensure_ascii=False
+    ) + "\n"
+
+
 def test_the_schema_and_the_loader_share_their_names():
     from landscapes.expression import FUNCTIONS
     from landscapes.names import OPTIMIZERS, SCHEDULES
-    from scenes.catalog import SECTIONS as BOOK_SECTIONS
+    from scenes.catalog import SECTIONS as BOOK_SECTIONS  # one table, imported
 
     props = SCHEMA["properties"]
     ball = SCHEMA["$defs"]["ball"]["properties"]

@@ -1,7 +1,8 @@
 """The flags several commands share, declared once and attached to each (manim's option
 groups, manim-slides' `commons.py`): the scenes asked for, the quality, the output folders,
-the worker processes, the cache, the look. Their choices and help come from the tables of
-`scenes.outputs`; the planner (`scenes.cli.plan`) checks their values, once.
+the worker processes, the cache, the look, the story files' --trust-code. Their choices and
+help come from the tables of `scenes.outputs`; the planner (`scenes.cli.plan`) checks their
+values, once.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from scenes.cli.storyfiles import Default
 from scenes.outputs import DEFAULT_QUALITY, quality_help, quality_metavar
 
 MEDIA_HELP = "manim's working tree, with the result cache in its roll-cache/ (default media/)"
+TRUST_HELP = (
+    "let story files name optimizers as module:Class of any module, which imports and runs that "
+    "module's code (without it a file names only the registry's: roll list --optimizers)"
+)
 
 
 def add_names(p: argparse.ArgumentParser, help: str, every: str | None = None) -> None:
@@ -63,3 +68,8 @@ def add_cache_flags(p: argparse.ArgumentParser | argparse._ArgumentGroup) -> Non
 def add_look_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--theme", default=Default("dark"), help="dark (default) or light (white background)")
     p.add_argument("--lang", default=Default("en"), help="en (default) or zh (Chinese captions and labels)")
+
+
+def add_trust_flag(p: argparse.ArgumentParser) -> None:
+    """--trust-code on a command that reads story files (`scenes.cli.storyfiles`)."""
+    p.add_argument("--trust-code", action="store_true", help=TRUST_HELP)

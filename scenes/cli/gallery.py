@@ -18,15 +18,16 @@ from pathlib import Path
 
 from landscapes.settings import Settings
 from landscapes.stories import Story
-from scenes.catalog import CATALOG, N_, entry, get_story
+from scenes.catalog import CATALOG, entry, get_story
 from scenes.cli import runner
 from scenes.cli.decks import PAGE_LANGS
 from scenes.cli.plan import plan, shard_of, take_shard
 from scenes.cli.publish import write_atomic
+from scenes.cli.safe import md_cell, page_name
 from scenes.cli.storyfiles import command_name, file_title
 from scenes.narration.beatsfile import SUFFIX as BEATS_SUFFIX
 from scenes.outputs import QUALITIES
-from scenes.words.i18n import _, use_language
+from scenes.words.i18n import N_, _, use_language
 from scenes.words.terms import optimizer_name
 
 # what a gallery shows of each scene: a GIF, its last frame, and the video the player carries
@@ -133,7 +134,7 @@ def index_html(
         if st.name in earlier:
             cards.append(earlier[st.name])
             continue
-        name, line = esc(st.name), line_of(st, lang)
+        name, line = page_name(st.name), line_of(st, lang)  # a name fit for links, or refused
         alt = esc(_("{name}: {line}").format(name=st.name, line=line))
         still = esc(_("{name}: last frame").format(name=st.name))
         files = " ·\n      ".join(f'<a href="{name}.{ext}">{esc(text)}</a>' for ext, text in links.items())
@@ -202,7 +203,8 @@ def readme_md(
             rows.append(earlier[st.name])
             continue
         files = " · ".join(f"[{text}]({st.name}.{ext})" for ext, text in links.items())
-        rows.append(f"| `{st.name}` | {line_of(st, lang)} | {settings_line(st.settings)} | {files} |")
+        cells = (md_cell(page_name(st.name)), md_cell(line_of(st, lang)), md_cell(settings_line(st.settings)))
+        rows.append(f"| `{cells[0]}` | {cells[1]} | {cells[2]} | {files} |")
     title = _("Optimization landscapes: scene gallery")
     about = _(
         "Every scene as an animation, its last frame for handouts, the numbers behind it "

@@ -18,14 +18,16 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from landscapes.errors import SettingsError
+from scenes.cli import stops
 from scenes.cli.checks import attach_dash_values, check_args
-from scenes.cli.flags import add_look_flags, add_names, add_output, add_quality
+from scenes.cli.flags import add_look_flags, add_names, add_output, add_quality, add_trust_flag
 from scenes.cli.options import (
     Parser,
     add_run_flags,
     run_epilog,
     settings_from_args,
 )
+from scenes.cli.safe import shown
 from scenes.outputs import DEFAULT_FORMAT, format_help
 
 
@@ -131,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     bn.add_argument("--json", action="store_true", help="print one JSON object")
     bn.add_argument("--media-dir", default="media", help="where manim's TeX cache is kept (default media/)")
     add_look_flags(bn)
+    for p in (tr, rd, sl, ga, ck, bn):  # the commands that read story files
+        add_trust_flag(p)
     return parser
 
 
@@ -214,7 +218,7 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
     from scenes.cli.options import options_from_args
     from scenes.cli.storyfiles import open_story
 
-    name = open_story(args.name)
+    name = open_story(args.name, args)
     settings = settings_from_args(name, args)
     options = options_from_args(name, args)
     story = get_story(name)
@@ -321,15 +325,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     verbose = "--verbose" in raw
     try:
-        # --verbose is welcome anywhere on the line, not only before the command
-        parser = build_parser()
-        args = parser.parse_args(attach_dash_values([a for a in raw if a != "--verbose"], parser))
-        args.verbose = verbose
-        check_args(args)  # paths, environment, --shard, what the axes can draw: before any work
-        return COMMANDS[args.command](args)
+        with stops.guard():  # SIGTERM unwinds every phase (planning, decks, PDF printing) as Ctrl-C does
+            # --verbose is welcome anywhere on the line, not only before the command
+            parser = build_parser()
+            args = parser.parse_args(attach_dash_values([a for a in raw if a != "--verbose"], parser))
+            args.verbose = verbose
+            check_args(args)  # paths, environment, --shard, what the axes can draw: before any work
+            return COMMANDS[args.command](args)
     except SettingsError as exc:
-        print(f"roll: error: {exc}", file=sys.stderr)
+        print(f"roll: error: {shown(str(exc))}", file=sys.stderr)
         return 2
+    except stops.Terminated as stop:
+        print(f"roll: interrupted by {stop}", file=sys.stderr)
+        return 128 + stop.signum
     except KeyboardInterrupt:  # before the render's own handlers (imports, planning)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this line short
         print("roll: interrupted", file=sys.stderr)
@@ -343,7 +351,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if verbose:
             raise
         print(
-            f"roll: internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)",
+            f"roll: internal error: {type(exc).__name__}: {shown(str(exc))} "
+            "(run with --verbose for the traceback)",
             file=sys.stderr,
         )
         return 1

@@ -270,7 +270,7 @@ def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
     from scenes.cli.storyfiles import file_options, is_filed
 
     options: dict[str, object] = file_options(name) if is_filed(name) else {}
-    from scenes.catalog import entry
+    from scenes.catalog import entry, work_refusal
 
     record = entry(name)
     for option in ("optimizers", "balls", "spread"):
@@ -290,13 +290,14 @@ def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
                 _plugin(o).check(options["opt"])
     balls, spread = getattr(args, "balls", None), getattr(args, "spread", None)
     if balls is not None:
-        if not 1 <= balls <= 200:
-            raise SettingsError(f"--balls {balls}: give a whole number from 1 to 200")
         options["balls"] = balls
     if spread is not None:
         if spread not in ("even", "random"):
             raise SettingsError(f"--spread {spread!r}: choose even or random (random uses --seed)")
         options["spread"] = spread
+    why = None if record.filed else work_refusal(name, getattr(args, "steps", None), options)  # limits
+    if why:
+        raise SettingsError(f"--{why}")
     return options
 
 

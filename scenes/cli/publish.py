@@ -10,6 +10,7 @@ from pathlib import Path
 
 from scenes.catalog import get_story
 from scenes.cli.job import Job
+from scenes.cli.publish_set import publish_set
 from scenes.cli.subtitles import srt_to_vtt
 from scenes.narration.beatsfile import SUFFIX as BEATS_SUFFIX
 from scenes.narration.beatsfile import beats_path
@@ -17,29 +18,29 @@ from scenes.narration.beatsfile import beats_path
 
 def publish(job: Job, produced: Sequence[str]) -> list[str]:
     """Copy a job's files into --out under their stable names; returns the new paths. A video
-    comes with its subtitles (NAME.srt, NAME.vtt) and its beats (NAME.beats.json)."""
+    comes with its subtitles (NAME.srt, NAME.vtt) and its beats (NAME.beats.json), all
+    published together or none of them (`publish_set`)."""
     out_dir = Path(job.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = [
-        str(write_atomic(out_dir / f"{job.name}.{fmt}", Path(src).read_bytes()))
-        for src, fmt in zip(produced, job.formats, strict=True)
-    ]
+    pairs = zip(produced, job.formats, strict=True)
+    written = {f"{job.name}.{fmt}": Path(src).read_bytes() for src, fmt in pairs}  # published together
     # a video's subtitles: manim's NAME.srt beside it in the media tree, and WebVTT from it
     videos = [Path(src) for src, fmt in zip(produced, job.formats, strict=True) if fmt in job.movies]
     cues = next((v.with_suffix(".srt") for v in videos if v.with_suffix(".srt").exists()), None)
     if cues is not None:
         text = cues.read_text(encoding="utf-8")
-        written.append(str(write_atomic(out_dir / f"{job.name}.srt", text.encode())))
-        written.append(str(write_atomic(out_dir / f"{job.name}.vtt", srt_to_vtt(text).encode())))
+        written[f"{job.name}.srt"], written[f"{job.name}.vtt"] = text.encode(), srt_to_vtt(text).encode()
     if videos:
         # the scene writes its beats beside each movie; every video of one job tells one story
         beats = beats_path(videos[0])
         if not beats.is_file():
             raise RuntimeError(f"{job.name}: the scene wrote no {beats.name} beside its video")
-        written.append(str(write_atomic(out_dir / f"{job.name}{BEATS_SUFFIX}", beats.read_bytes())))
+        written[f"{job.name}{BEATS_SUFFIX}"] = beats.read_bytes()
     if job.save_trajectory:
-        written.append(str(write_atomic(out_dir / f"{job.name}.json", trajectory_json(job).encode())))
-    return written
+        written[f"{job.name}.json"] = trajectory_json(job).encode()
+    sidecars = [f"{job.name}{s}" for s in (".srt", ".vtt", BEATS_SUFFIX)] if videos else []
+    stale = [n for n in sidecars if n not in written]  # an earlier video's, this one has none
+    return publish_set(out_dir, written, stale)  # the video and its subtitles together, or none
 
 
 def trajectory_json(job: Job) -> str:

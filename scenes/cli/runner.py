@@ -17,6 +17,7 @@ from multiprocessing import get_context
 from typing import Any
 
 from landscapes.errors import SettingsError
+from scenes.cli import stops
 from scenes.cli.cache import Cache, Damaged
 from scenes.cli.cache_key import job_key
 from scenes.cli.job import Job
@@ -239,6 +240,7 @@ def _worker(tasks: Any, results: Any, parent: int) -> None:
     dies without stopping them (kill -9) sends SIGTERM too: no worker outlives `roll`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_stop)
+    stops.rearm_in_finalizers(signal.SIGTERM, _worker_stop)  # no "Exception ignored" traceback
     _die_with(parent)
     import torch
 

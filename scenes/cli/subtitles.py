@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from scenes.cli.safe import cue_text
+
 
 def _stamp(seconds: float) -> str:
     ms = max(0, round(seconds * 1000))
@@ -20,11 +22,11 @@ def _stamp(seconds: float) -> str:
 
 
 def webvtt(cues: Iterable[tuple[float, float, str]]) -> str:
-    """WebVTT of (start, end, text) cues in seconds, numbered from 1 (`-->` in a text would
-    end its cue early: it is shown as an arrow)."""
+    """WebVTT of (start, end, text) cues in seconds, numbered from 1; each text through
+    `cue_text` (a blank line, a control character or a `-->` would end or break its cue)."""
     lines = ["WEBVTT", ""]
     for k, (start, end, text) in enumerate(cues, start=1):
-        lines += [str(k), f"{_stamp(start)} --> {_stamp(end)}", text.replace("-->", "→"), ""]
+        lines += [str(k), f"{_stamp(start)} --> {_stamp(end)}", cue_text(text), ""]
     return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from scenes.catalog import scene_class
+from scenes.cli import textcache
 from scenes.cli.gif import write_gif
 from scenes.cli.job import Job
 
@@ -71,6 +72,8 @@ def render_job(job: Job) -> list[str]:
 
     settings = job.settings
     cls = scene_class(job.name, settings)
+    for cache in (tex_cache(job.media_dir, job.name), text_cache(job.media_dir, job.name)):
+        textcache.sweep(cache)  # a damaged SVG (empty, cut short) is rendered again, not read
     produced = []
     for fmt in job.formats:
         cfg = {
