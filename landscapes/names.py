@@ -3,7 +3,24 @@ hyper-parameters and state, schedules, landscapes. Nothing here imports torch (t
 of rules.py import numpy alone), so `roll --help` can list them without it.
 """
 
+import re
+
 from .rules import RULES
+
+
+def canonical_optimizer(name: str) -> str:
+    """An optimizer's name as the records key it: a dotted path to a class (`torch.optim.NAdam`,
+    Lightning's and Hydra's way) is `module:Class` (`torch.optim:NAdam`); any other name is
+    kept as given (the book's, torch.optim's or pytorch-optimizer's short names have no dot)."""
+    if ":" in name or "." not in name.strip("."):
+        return name
+    module, _, cls = name.rpartition(".")
+    return f"{module}:{cls}"
+
+
+# an optimizer named as module:Class: Python names, checked before anything is imported
+MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+CLASS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 # views of the records in rules.py, for the readers that want the names alone: the book's
 # optimizers, the settings each takes (lr, schedule, its own, noise) and its state's names

@@ -194,6 +194,7 @@ def _roll_quietly(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[i
     p = param.detach().numpy()  # a live view: it sees every in-place update of param
     newton = rule is not None and rule.hessian
     stepper = None if rule else Stepper(resolve(s.optimizer), s, ls, start.numpy())
+    hyper = rule.values(lambda field: getattr(s, field)) if rule else {}  # what its step reads
     noise = _Noise(seeds, dim, s) if s.noise > 0 else None
     tol2 = s.tol * s.tol
 
@@ -255,7 +256,7 @@ def _roll_quietly(ls: Landscape, s: Settings, start: torch.Tensor, seeds: list[i
                         states[name] = np.zeros((steps + 1, batch, dim))
                     state[name][i] = value
         else:
-            rule.step(s, p, step_grad, state, lr, t)
+            rule.step(hyper, p, step_grad, state, lr, t)
         if not all_active:
             p[~active] = prev[~active]
         if bounded:

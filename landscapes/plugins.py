@@ -22,17 +22,40 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import torch
 
 from .errors import SettingsError
+from .names import CLASS, MODULE, canonical_optimizer
 from .rules import RULES
 
 if TYPE_CHECKING:
     from .functions import Landscape
-    from .settings import Settings
+
+
+class Run(Protocol):
+    """What of a run's settings a plugged-in optimizer reads (a `Settings` has these): named
+    here, so this module never imports the settings that resolve it."""
+
+    @property
+    def optimizer(self) -> str: ...
+    @property
+    def lr(self) -> float: ...
+    @property
+    def schedule(self) -> str: ...
+    @property
+    def opt(self) -> tuple[tuple[str, Any], ...]: ...
+    @property
+    def noise(self) -> float: ...
+    @property
+    def anneal(self) -> bool: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def start(self) -> tuple[float, ...]: ...
+
 
 # a plugged-in optimizer's state under the book's names where it is the book's quantity
 BOOK_STATE = {
@@ -100,7 +123,7 @@ class Plugin:
             return f"{self.word} evaluates f itself (a closure), so no noise reaches it; drop --noise"
         return ""
 
-    def hyperparameters(self, s: Settings) -> dict[str, Any]:
+    def hyperparameters(self, s: Run) -> dict[str, Any]:
         """Those in force: the rate, then every keyword's default or the value given with --opt."""
         out: dict[str, Any] = {"optimizer": s.optimizer}
         if self.has_lr:
@@ -126,7 +149,14 @@ class Plugin:
                 takes = ", ".join(k for k in self.keywords if k != "lr") or "nothing"
                 raise SettingsError(f"--opt {key}: {self.word} has no keyword {key!r}; it takes {takes}")
 
-    def build(self, param: torch.Tensor, s: Settings) -> torch.optim.Optimizer:
+    def trial(self, s: Run, ls: Landscape) -> None:
+        """Build it and take one step from the start on a stand-in, as a run would: a keyword
+        that only fails at the first step (betas=(), capturable=True) is refused before any run."""
+        with torch.random.fork_rng(devices=[]):  # a random optimizer's draws stay the run's
+            stepper = Stepper(self, s, ls, np.array([s.start], dtype=np.float64))
+            stepper.step(0, np.zeros(ls.dim), s.lr, None)
+
+    def build(self, param: torch.Tensor, s: Run) -> torch.optim.Optimizer:
         """One instance for one ball's parameter; a constructor's refusal is the user's mistake."""
         kwargs = dict(s.opt)
         missing = [k for k in self.required if k not in kwargs]
@@ -137,7 +167,7 @@ class Plugin:
             kwargs["lr"] = s.lr
         try:
             return self.cls([param], **kwargs)
-        except (ValueError, TypeError, RuntimeError, NotImplementedError, AssertionError) as exc:
+        except Exception as exc:  # noqa: BLE001 - a constructor refuses its keywords in many ways
             shown = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
             why = " ".join(str(exc).split()) or type(exc).__name__
             raise SettingsError(f"--opt: {self.word}({shown}) refused: {why}") from None
@@ -232,12 +262,18 @@ def available() -> list[Plugin]:
 
 @cache
 def resolve(name: str, flag: str = "--optimizer") -> Plugin:
-    """The record `--optimizer NAME` means, or a one-line refusal naming the flag."""
+    """The record `--optimizer NAME` means, or a one-line refusal naming the flag. A dotted
+    path (`torch.optim.NAdam`, as Lightning's CLI and Hydra's `_target_` write it) means
+    `module:Class` (`torch.optim:NAdam`)."""
+    if canonical_optimizer(name) != name:
+        return resolve(canonical_optimizer(name), flag)
     if ":" in name:
         module, _, attr = name.partition(":")
+        if not (MODULE.match(module) and CLASS.match(attr)):  # refused before any import
+            raise SettingsError(f"{flag} {name!r}: write module:Class in Python names, e.g. torch.optim:Adam")
         try:
             cls = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError, ValueError) as exc:
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - whatever the module's own code raises
             raise SettingsError(
                 f"--optimizer {name!r}: cannot import {attr!r} from {module!r} ({exc})"
             ) from None
@@ -286,7 +322,7 @@ def word(name: str) -> str:
 class Stepper:
     """One optimizer instance per ball, each on its own float64 parameter of shape (dim,)."""
 
-    def __init__(self, plugin: Plugin, s: Settings, ls: Landscape, start: np.ndarray) -> None:
+    def __init__(self, plugin: Plugin, s: Run, ls: Landscape, start: np.ndarray) -> None:
         self.plugin, self.settings, self.fn = plugin, s, ls.fn
         self.params = [torch.tensor(row, dtype=torch.float64, requires_grad=True) for row in start]
         self.opts = [plugin.build(p, s) for p in self.params]
@@ -298,15 +334,7 @@ class Stepper:
         one line naming --optimizer, not an internal error."""
         try:
             return self._step(i, grad, lr, noise)
-        except (
-            ValueError,
-            TypeError,
-            RuntimeError,
-            KeyError,
-            IndexError,
-            AttributeError,
-            NotImplementedError,
-        ) as exc:
+        except Exception as exc:  # noqa: BLE001 - a user's class, or a keyword its step refuses
             why = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
             raise SettingsError(
                 f"--optimizer {self.settings.optimizer}: {self.plugin.word}'s step failed ({why})"

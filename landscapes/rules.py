@@ -14,14 +14,10 @@ reads these records without torch.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from .settings import Settings
 
 ADAGRAD_EPS = RMSPROP_EPS = ADAM_EPS = 1e-6  # the book's epsilons
 ADADELTA_EPS = 1e-5
@@ -65,8 +61,11 @@ class Hyper:
         )
 
 
-# a step: (settings, point p, gradient g, state, learning rate, step index k) -> None, in place
-Step = Callable[["Settings", np.ndarray, np.ndarray, dict[str, np.ndarray], float, int], None]
+# the values of a rule's own hyper-parameters, by Settings field (`momentum`, `gamma`, ...)
+Values = Mapping[str, float]
+# a step: (hyper-parameter values, point p, gradient g, state, learning rate, step index k) -> None,
+# in place; it reads the values it needs and nothing else of the run's settings
+Step = Callable[[Values, np.ndarray, np.ndarray, dict[str, np.ndarray], float, int], None]
 
 
 @dataclass(frozen=True)
@@ -96,6 +95,10 @@ class Rule:
     def takes_noise(self) -> bool:
         return not self.no_noise
 
+    def values(self, read: Callable[[str], float]) -> dict[str, float]:
+        """Its own hyper-parameters' values by field, each read with `read(field)`."""
+        return {h.field: read(h.field) for h in self.hyper}
+
     @property
     def flags(self) -> tuple[str, ...]:
         """The settings it takes, in the book's order: lr and schedule, its own, then noise."""
@@ -103,20 +106,20 @@ class Rule:
         return (("lr", "schedule") if self.has_lr else ()) + own + (("noise",) if self.takes_noise else ())
 
 
-def _gd(s: Settings, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float, k: int) -> None:
+def _gd(h: Values, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float, k: int) -> None:
     p -= lr * g
 
 
 def _momentum(
-    s: Settings, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float, k: int
+    h: Values, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float, k: int
 ) -> None:
     v = state["v"]
-    v[...] = s.momentum * v + g
+    v[...] = h["momentum"] * v + g
     p -= lr * v
 
 
 def _adagrad(
-    s: Settings, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float, k: int
+    h: Values, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float, k: int
 ) -> None:
     st = state["s"]
     st += g * g
@@ -124,30 +127,30 @@ def _adagrad(
 
 
 def _rmsprop(
-    s: Settings, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float, k: int
+    h: Values, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float, k: int
 ) -> None:
     st = state["s"]
-    st[...] = s.gamma * st + (1 - s.gamma) * (g * g)
+    st[...] = h["gamma"] * st + (1 - h["gamma"]) * (g * g)
     p -= lr / np.sqrt(st + RMSPROP_EPS) * g
 
 
 def _adadelta(
-    s: Settings, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float, k: int
+    h: Values, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float, k: int
 ) -> None:
     st, delta = state["s"], state["delta"]
-    st[...] = s.rho * st + (1 - s.rho) * (g * g)
+    st[...] = h["rho"] * st + (1 - h["rho"]) * (g * g)
     g2 = (np.sqrt(delta + ADADELTA_EPS) / np.sqrt(st + ADADELTA_EPS)) * g
     p -= g2
-    delta[...] = s.rho * delta + (1 - s.rho) * g2 * g2
+    delta[...] = h["rho"] * delta + (1 - h["rho"]) * g2 * g2
 
 
-def _adam(s: Settings, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float, k: int) -> None:
+def _adam(h: Values, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float, k: int) -> None:
     v, st = state["v"], state["s"]
-    v[...] = s.beta1 * v + (1 - s.beta1) * g
-    st[...] = s.beta2 * st + (1 - s.beta2) * (g * g)
+    v[...] = h["beta1"] * v + (1 - h["beta1"]) * g
+    st[...] = h["beta2"] * st + (1 - h["beta2"]) * (g * g)
     t = k + 1  # the book's hyperparams['t'] starts at 1
-    v_hat = v / (1 - s.beta1**t)
-    s_hat = st / (1 - s.beta2**t)
+    v_hat = v / (1 - h["beta1"] ** t)
+    s_hat = st / (1 - h["beta2"] ** t)
     p -= lr * v_hat / (np.sqrt(s_hat) + ADAM_EPS)
 
 

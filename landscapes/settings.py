@@ -13,7 +13,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .errors import SettingsError
-from .names import SCHEDULES
+from .limits import OPT_CHARS
+from .names import SCHEDULES, canonical_optimizer
+from .resolve import is_constant, landscape, plugin
 from .rules import BETA, BETA1, BETA2, GAMMA, RHO, RULES, hypers
 
 if TYPE_CHECKING:  # torch is imported only when a landscape is needed: `roll list` stays fast
@@ -57,9 +59,7 @@ class Settings:
         a plugged-in optimizer's: the rate, then every keyword of its constructor."""
         rule = RULES.get(self.optimizer)
         if rule is None:
-            from .plugins import resolve
-
-            return resolve(self.optimizer).hyperparameters(self)
+            return plugin(self.optimizer).hyperparameters(self)
         out: dict[str, Any] = {"optimizer": self.optimizer}
         fields = {h.flag: h.field for h in rule.hyper}
         for name in rule.flags:
@@ -83,20 +83,7 @@ class Settings:
     @cached_property
     def landscape_obj(self) -> Landscape:
         """The landscape these settings run on, with the domain in force."""
-        from .expression import parse_expression
-        from .functions import get_landscape
-
-        if self.landscape == "custom" or self.function is not None:
-            if self.function is None:
-                raise SettingsError("custom landscape: give --function EXPR, e.g. 'x*cos(0.15*pi*x)'")
-            return parse_expression(self.function, self.domain)
-        base = get_landscape(self.landscape)
-        if self.domain is None:
-            return base
-        if len(self.domain) != base.dim:
-            want = "a,b" if base.dim == 1 else "a,b,c,d"
-            raise SettingsError(f"--domain: {base.name} has {base.dim} variable(s), so give {want}")
-        return base.with_domain(self.domain)
+        return landscape(self.landscape, self.function, self.domain)
 
     def override(self, **changes: Any) -> Settings:
         """A copy with the given fields replaced (None means: keep the story's value)."""
@@ -106,6 +93,8 @@ class Settings:
         rule = RULES.get(given.get("optimizer", ""))
         if rule is not None and not rule.takes_noise and "noise" not in given:
             given["noise"] = 0.0
+        if "optimizer" in given:  # torch.optim.NAdam is torch.optim:NAdam
+            given["optimizer"] = canonical_optimizer(str(given["optimizer"]))
         if "opt" in given:
             given["opt"] = tuple(sorted((str(k), _frozen(v)) for k, v in dict(given["opt"]).items()))
         if "beta" in given:  # the book's name for momentum's beta
@@ -115,12 +104,10 @@ class Settings:
     def validate(self) -> Landscape:
         """Refuse anything that cannot run; returns the resolved landscape."""
         rule = RULES.get(self.optimizer)
-        plugin = None
+        plugged = None
         if rule is None:
-            from .plugins import resolve  # torch.optim's, pytorch-optimizer's or module:Class
-
-            plugin = resolve(self.optimizer)
-            plugin.check(self.opt)
+            plugged = plugin(self.optimizer)  # torch.optim's, pytorch-optimizer's or module:Class
+            plugged.check(self.opt)
         elif self.opt:
             raise SettingsError(
                 f"--opt: {self.optimizer} is the book's rule, set with its flags "
@@ -136,7 +123,7 @@ class Settings:
             raise SettingsError(f"--steps {self.steps}: give a whole number from 1 to {MAX_STEPS:,}")
         if not _finite(self.noise) or self.noise < 0:
             raise SettingsError(f"--noise {self.noise}: the noise scale must be a finite number >= 0")
-        no_noise = rule.no_noise if rule else plugin.no_noise
+        no_noise = rule.no_noise if rule else plugged.no_noise
         if no_noise and self.noise > 0:
             raise SettingsError(f"--noise: {no_noise}")
         if not _finite(self.tol) or self.tol < 0:
@@ -152,20 +139,21 @@ class Settings:
             raise SettingsError(f"--schedule {self.schedule!r}: choose one of {', '.join(SCHEDULES)}")
         ls = self.landscape_obj
         if self.function is not None:
-            from .expression import variables
-
-            if not variables(self.function):  # parsed above: the text is valid
+            if is_constant(self.function):  # parsed above: the text is valid
                 raise SettingsError(
                     f"--function {self.function!r}: a constant, with no x or y, so no ball can roll on it; "
                     "give an expression in x (and y), e.g. 'x**2'"
                 )
         check_start(ls, self.start)
         check_defined(ls, self.start)
-        if plugin is not None:  # its constructor's own checks, on a stand-in parameter
-            import torch
-
-            plugin.build(torch.zeros(ls.dim, dtype=torch.float64, requires_grad=True), self)
+        if plugged is not None:  # its constructor's and first step's own checks, before any run
+            plugged.trial(self, ls)
         return ls
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (to a worker process) without the resolved landscape: a custom one holds
+        closures, which do not pickle; the worker resolves it again."""
+        return {k: v for k, v in self.__dict__.items() if k != "landscape_obj"}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Settings:
@@ -200,9 +188,11 @@ def _frozen(v: Any) -> Any:
 def parse_opt(text: str) -> tuple[tuple[str, Any], ...]:
     """`--opt betas=(0.9,0.99),weight_decay=0.01` -> keywords, each value read as a Python
     literal (numbers, booleans, None, strings, tuples), never evaluated."""
+    if len(text) > OPT_CHARS:  # the parser recurses per nesting level: bounded before it runs
+        raise SettingsError(f"--opt: {len(text):,} characters; give at most {OPT_CHARS:,}")
     try:
         call = ast.parse(f"f({text})", mode="eval").body
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         raise SettingsError(f"--opt {text!r}: expected key=value,... e.g. --opt betas=(0.9,0.99)") from None
     if not isinstance(call, ast.Call) or call.args or any(k.arg is None for k in call.keywords):
         raise SettingsError(f"--opt {text!r}: expected key=value,... e.g. --opt weight_decay=0.01")
@@ -221,6 +211,8 @@ def parse_opt(text: str) -> tuple[tuple[str, Any], ...]:
             raise SettingsError(
                 f"--opt {kw.arg}: give a number, True/False, None, a 'string' or a tuple of numbers"
             )
+        if any(isinstance(x, float) and not math.isfinite(x) for x in _frozen((value,))):
+            raise SettingsError(f"--opt {kw.arg}: {ast.unparse(kw.value)} is not a finite number; give one")
         out[kw.arg] = _frozen(value)
     return tuple(sorted(out.items()))
 

@@ -11,13 +11,13 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, Dot, Rectangle, VGroup
 
 from landscapes import classify
-from scenes.kit.i18n import _
 from scenes.kit.mathtext import text
 from scenes.kit.palette import ball_color, palette
 from scenes.kit.readouts import FONT, PANEL_X, Readouts, name_math
 from scenes.kit.story import StoryScene
-from scenes.kit.words import kind_words
 from scenes.narration.beyond import group_ends
+from scenes.words.i18n import _
+from scenes.words.terms import kind_words
 
 
 class Basins(StoryScene):

@@ -13,32 +13,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from landscapes.errors import SettingsError
 from landscapes.network import STAND_IN
 from landscapes.settings import Settings
 from landscapes.stories import BOOK_2D_START, Story
+from landscapes.storyfile.vocabulary import SECTIONS, VIEWS
 
 if TYPE_CHECKING:
     from landscapes.storyfile import StoryFile
 
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "extract, translate later"
-    """Mark a sentence for extraction without translating it here (gettext's N_)."""
-    return message
-
-
-SECTIONS = {
-    "intro": N_("Optimization and deep learning"),
-    "gd": N_("Gradient descent"),
-    "sgd": N_("Stochastic gradient descent"),
-    "momentum": N_("Momentum"),
-    "adagrad": N_("Adagrad"),
-    "rmsprop": N_("RMSProp"),
-    "adam": N_("Adadelta and Adam"),
-    "beyond": N_("Beyond the chapter"),
-}
 
 # The scene options a record may accept, with the help its flag shows (`{scenes}` is filled in
 # from the records that accept it). The settings flags (--lr, --start, …) every scene takes.
@@ -426,6 +412,27 @@ def get_story(name: str) -> Story:
     return entry(name).story
 
 
+def work_refusal(name: str, steps: int | None, options: Mapping[str, Any] | None = None) -> str | None:
+    """Why a scene with these options asks for too much work (None if it does not), starting
+    with the setting to change (`balls`, `optimizers`, `steps`): its balls (basins' balls,
+    compare's optimizers) within limits.MAX_BALLS, balls × steps within limits.BALL_STEPS.
+    The command line and the notebook both ask; a story file's reader has its own limits."""
+    from landscapes.limits import MAX_BALLS, steps_refusal
+
+    opts = dict(options or {})
+    balls = opts.get("balls")
+    if balls is not None and (
+        isinstance(balls, bool) or not isinstance(balls, int) or not 1 <= balls <= MAX_BALLS
+    ):
+        return f"balls {balls!r}: give a whole number from 1 to {MAX_BALLS}"
+    count = len(get_story(name).ball_names(opts))
+    if count > MAX_BALLS:
+        return f"optimizers: {count} balls; give at most {MAX_BALLS}"
+    steps = steps if steps is not None else entry(name).settings.steps
+    why = steps_refusal(count, steps)
+    return None if why is None else f"steps {steps}: {why}"
+
+
 def accepting(option: str) -> list[str]:
     """The built-in scenes that accept a scene option, in the book's order."""
     return [r.name for r in CATALOG.values() if option in r.accepts and not r.filed]
@@ -440,7 +447,18 @@ def chapter() -> list[str]:
     return [r.name for r in CATALOG.values() if r.section != "beyond" and not r.filed]
 
 
-FILE_CLASSES = {"curve": "StoryFileCurve", "plane": "StoryFilePlane", "surface": "StoryFileSurface"}
+# scenes/story_file.py draws each view of a story file with a class named for it
+FILE_CLASSES = {view: f"StoryFile{view.title()}" for view in VIEWS}
+
+
+def shadows_built_in(name: str, path: str) -> bool:
+    """Whether a story file at `path` would take a built-in scene's name: every file but the
+    built-in's own (scenes/stories/NAME.toml) is refused that."""
+    built_in = CATALOG.get(name)
+    if built_in is None or built_in.filed:
+        return False
+    own = Path(__file__).resolve().parent / "stories" / f"{name}.toml"
+    return own != Path(path).resolve()
 
 
 def register_file(record: StoryFile) -> str:
@@ -456,7 +474,11 @@ def register_file(record: StoryFile) -> str:
             section=record.section,
             main=story.names[0],
             companions=dict(zip(story.names[1:], story.companions, strict=True)),
-            options={"story": record.text, "name": record.name},
+            options={
+                "story": record.text,
+                "name": record.name,
+                **({"trust_code": True} if record.trust_code else {}),
+            },
             module="story_file",
             cost=2.0 if record.view == "surface" else 1.0,
             filed=True,

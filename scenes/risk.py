@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from scenes.kit.i18n import _
 from scenes.kit.palette import palette
 from scenes.kit.story import StoryScene
+from scenes.words.i18n import _
 
 
 class RiskVsEmpiricalRisk(StoryScene):

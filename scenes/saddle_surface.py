@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from landscapes import classify
-from scenes.kit.i18n import _
 from scenes.kit.palette import palette
 from scenes.kit.readouts import FONT
 from scenes.kit.surface import SurfaceScene
-from scenes.kit.words import kind_words
+from scenes.words.i18n import _
+from scenes.words.terms import kind_words
 
 
 class SaddleSurface(SurfaceScene):

@@ -17,6 +17,7 @@ import numpy as np
 
 from landscapes import Story, sample
 from landscapes.storyfile import StoryFile, load, parse
+from scenes.catalog import FILE_CLASSES
 from scenes.kit.axes import nice_range
 from scenes.kit.readouts import Readouts
 from scenes.kit.story import Ball, StoryScene
@@ -53,7 +54,8 @@ class FileStory(StoryScene):
                 )
             record = load(path)  # checked as `roll check` checks it
             text, name = record.text, record.name
-        self.record: StoryFile = parse(text, "story.toml", str(name))
+        trust = bool(self.options.get("trust_code"))  # as the command line was told
+        self.record: StoryFile = parse(text, "story.toml", str(name), trust=trust)
         self.story_name = self.record.name  # beats.json names the file's story
         self.shown: set[tuple[int, str]] = set()  # (ball, part) drawn so far
         return self.record.story()
@@ -155,4 +157,5 @@ class StoryFileSurface(FileStory, SurfaceScene):
         return balls
 
 
-VIEWS: dict[str, Any] = {"curve": StoryFileCurve, "plane": StoryFilePlane, "surface": StoryFileSurface}
+# the class of each view, by the name the catalogue gives it
+VIEWS: dict[str, Any] = {view: globals()[name] for view, name in FILE_CLASSES.items()}

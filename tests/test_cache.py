@@ -21,10 +21,12 @@ import pytest
 from support import ROOT
 
 from scenes.catalog import get_story
-from scenes.cli import cache, render
-from scenes.cli.cache import Cache, Sources, job_key
+from scenes.cli import cache, fingerprint, runner
+from scenes.cli.cache import Cache
+from scenes.cli.cache_key import job_key
+from scenes.cli.job import Job
 from scenes.cli.main import main
-from scenes.cli.render import Job
+from scenes.cli.sources import Sources
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -42,13 +44,13 @@ def _entries(media: Path) -> list[Path]:
 def calls(monkeypatch):
     """Count the real render_job's runs (in-process: --jobs 1)."""
     made: list[str] = []
-    real = render.render_job
+    real = runner.render_job
 
     def counting(job):
         made.append(job.name)
         return real(job)
 
-    monkeypatch.setattr(render, "render_job", counting)
+    monkeypatch.setattr(runner, "render_job", counting)
     return made
 
 
@@ -56,7 +58,7 @@ def fake_render(job: Job) -> list[str]:
     """Files where manim puts them, whose bytes tell which job made them; a deck gets a
     section index and a clip per beat."""
     what = json.dumps(
-        [job.name, job.settings, job.quality, job.theme, job.lang, job.sections], sort_keys=True
+        [job.name, job.settings.to_dict(), job.quality, job.theme, job.lang, job.sections], sort_keys=True
     )
     produced = []
     for fmt in job.formats:
@@ -101,7 +103,7 @@ def fake(monkeypatch, tmp_path):
             f.write(job.name + "\n")
         return fake_render(job)
 
-    monkeypatch.setattr(render, "render_job", counting)
+    monkeypatch.setattr(runner, "render_job", counting)
     return Renders(log)
 
 
@@ -207,17 +209,17 @@ def test_a_failed_or_interrupted_store_leaves_no_entry(fake, monkeypatch, capsys
     def broken(job):
         raise OSError("encoder crashed")
 
-    monkeypatch.setattr(render, "render_job", broken)
+    monkeypatch.setattr(runner, "render_job", broken)
     assert main(["render", "cubic-saddle", "--out", "o"]) == 1
     assert _entries(Path("media")) == []
 
-    monkeypatch.setattr(render, "render_job", fake_render)
+    monkeypatch.setattr(runner, "render_job", fake_render)
     real_copy = cache._copy_hashing
     copied = []
 
     def copy_then_stop(src, dest):
         if copied:
-            raise render.Interrupted(signal.SIGINT)  # Ctrl-C half way through storing the entry
+            raise runner.Interrupted(signal.SIGINT)  # Ctrl-C half way through storing the entry
         copied.append(src)
         return real_copy(src, dest)
 
@@ -271,7 +273,7 @@ def _tree(dest: Path) -> Path:
 
 def _job(name: str = "cubic-saddle", **changes) -> Job:
     st = get_story(name)
-    return replace(Job(name, st.settings.to_dict(), {}, "l", ("mp4",), "o", "media", False), **changes)
+    return replace(Job(name, st.settings, {}, "l", ("mp4",), "o", "media", False), **changes)
 
 
 ENV = {"packages": {"manim": "0.19.0"}}
@@ -287,7 +289,7 @@ def test_the_key_follows_the_scene_code_it_imports_and_its_words(tmp_path):
     )
 
     reached = Sources(tree).reached(["scenes.cubic_saddle"])
-    assert {"scenes.kit.story", "scenes.kit.i18n", "landscapes.optimizers"} <= set(reached)
+    assert {"scenes.kit.story", "scenes.words.i18n", "landscapes.optimizers"} <= set(reached)
     assert not [m for m in reached if m.startswith("scenes.cli") or m == "scenes.ripples"]
 
     (tree / "scenes" / "ripples.py").write_text((tree / "scenes" / "ripples.py").read_text() + "\n# edited\n")
@@ -300,7 +302,7 @@ def test_the_key_follows_the_scene_code_it_imports_and_its_words(tmp_path):
         path.write_text(text)
     assert key(cubic) == before["cubic"]
 
-    po = tree / "scenes" / "kit" / "locale" / "zh" / "LC_MESSAGES" / "roll.po"
+    po = tree / "scenes" / "words" / "locale" / "zh" / "LC_MESSAGES" / "roll.po"
     po.parent.mkdir(parents=True, exist_ok=True)
     po.write_text((po.read_text() if po.exists() else "") + '\nmsgid "x"\nmsgstr "y"\n')
     assert key(zh) != before["zh"] and key(cubic) == before["cubic"], "a catalogue counts for its language"
@@ -311,7 +313,7 @@ def test_the_key_holds_every_setting_and_the_set_up():
     base = _job()
     keys = {
         "base": job_key(base, sources, ENV),
-        "lr": job_key(replace(base, settings={**base.settings, "lr": 0.05}), sources, ENV),
+        "lr": job_key(replace(base, settings=base.settings.override(lr=0.05)), sources, ENV),
         "options": job_key(replace(base, options={"balls": 3}), sources, ENV),
         "quality": job_key(replace(base, quality="h"), sources, ENV),
         "formats": job_key(replace(base, formats=("gif",)), sources, ENV),
@@ -331,7 +333,7 @@ def test_the_key_holds_every_setting_and_the_set_up():
 
 
 def test_the_set_up_in_the_key():
-    env = cache.environment()
+    env = fingerprint.environment()
     assert env["packages"]["manim"] and env["packages"]["torch"] and env["packages"]["numpy"]
     assert env["libraries"]["pango"] and env["libraries"]["cairo"] and env["libraries"]["ffmpeg"]
     assert env["libraries"]["fonts"]["DejaVu Sans"] is True
@@ -380,14 +382,14 @@ def test_each_look_and_setting_renders_into_its_own_folder():
     """Two commands rendering one scene differently (another theme, language or setting) at
     the same time must not share manim's output file: the folder is named by the variant."""
     from scenes.catalog import get_story
-    from scenes.cli.render import Job
+    from scenes.cli.job import Job
 
-    base = Job("risk", get_story("risk").settings.to_dict(), {}, "l", ("mp4",), "out", "media", False)
+    base = Job("risk", get_story("risk").settings, {}, "l", ("mp4",), "out", "media", False)
     variants = {
         base.variant,
         replace(base, theme="light").variant,
         replace(base, lang="zh").variant,
-        replace(base, settings={**base.settings, "lr": 0.02}).variant,
+        replace(base, settings=base.settings.override(lr=0.02)).variant,
         replace(base, sections=True).variant,
         replace(base, captions=False).variant,
     }

@@ -20,16 +20,17 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from landscapes.settings import Settings
 from scenes.cli import cache as cache_module
 from scenes.cli.cache import Cache, Damaged
-from scenes.cli.render import Job
+from scenes.cli.job import Job
 
 NAMES = [f"s{i}" for i in range(5)]
 HOUR = 3600.0
 
 
 def _job(media: Path, name: str) -> Job:
-    return Job(name, {}, {}, "l", ("png",), "out", str(media), False)
+    return Job(name, Settings("square", (1.0,)), {}, "l", ("png",), "out", str(media), False)
 
 
 def _call(fn, *args, seconds: float = 10.0):

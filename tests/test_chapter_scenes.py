@@ -217,12 +217,12 @@ def test_list_groups_the_scenes_by_section_then_the_story_files(capsys):
 
 
 def test_all_renders_the_sixteen_chapter_scenes(monkeypatch, tmp_path):
-    from scenes.cli import render
+    from scenes.cli import runner
 
     monkeypatch.chdir(tmp_path)
     planned = []
     monkeypatch.setattr(
-        render, "run_jobs", lambda jobs, workers, verbose=False: (planned.extend(jobs), (0, []))[1]
+        runner, "run_jobs", lambda jobs, workers, verbose=False: (planned.extend(jobs), (0, []))[1]
     )
     assert main(["render", "--all"]) == 0
     chapter = [n for n, r in CATALOG.items() if r.section != "beyond"]  # read apart from CHAPTER

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from landscapes import parse_expression
-from scenes.cli import render
+from scenes.cli import runner
 from scenes.cli.main import main
 
 
@@ -25,7 +25,7 @@ def empty(tmp_path, monkeypatch):
     def no_render(job):
         raise AssertionError(f"{job.name} was rendered")
 
-    monkeypatch.setattr(render, "render_job", no_render)
+    monkeypatch.setattr(runner, "render_job", no_render)
     os.symlink("/nonexistent/roll", tmp_path / "dangling")
     os.symlink("loop", tmp_path / "loop")
     (tmp_path / "a-file").write_text("x")
@@ -112,7 +112,7 @@ def test_negative_values_are_values(capsys):
 @pytest.mark.parametrize("n", ["99999999999999999999999999", "100000000"])
 def test_any_shard_count_is_served_at_once(empty, monkeypatch, capsys, n):
     planned = []
-    monkeypatch.setattr(render, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
+    monkeypatch.setattr(runner, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
     t = time.perf_counter()
     assert main(["render", "ripples", "risk", "--shard", f"1/{n}"]) == 0
     assert main(["render", "ripples", "risk", "--shard", f"{n}/{n}"]) == 0

@@ -17,7 +17,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from scenes.cli import render
+from scenes.cli import runner
 from scenes.cli.main import main
 
 NAMES = ["custom", "compare", "ripples", "cubic-saddle", "gd-2d", "basins", "risk", "nosuch", ""]
@@ -113,7 +113,7 @@ def _tree(root: Path) -> list[str]:
 )
 @given(argv=command_lines())
 def test_any_command_line_ends_in_a_documented_way(monkeypatch, capsys, argv):
-    monkeypatch.setattr(render, "render_job", fake_render)
+    monkeypatch.setattr(runner, "render_job", fake_render)
     monkeypatch.delenv("ROLL_CACHE_DIR", raising=False)
     monkeypatch.delenv("ROLL_CACHE_LIMIT", raising=False)
     here = os.getcwd()

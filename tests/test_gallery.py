@@ -167,7 +167,7 @@ def _identifiers(stories) -> set[str]:
 def test_the_page_and_readme_in_the_pseudo_language_have_no_untranslated_word():
     from test_slides import unmarked
 
-    from scenes.kit import i18n
+    from scenes.words import i18n
 
     stories = list(SCENES.values())
     try:
@@ -185,7 +185,7 @@ def test_the_page_and_readme_in_the_pseudo_language_have_no_untranslated_word():
 def test_a_chinese_gallery_says_every_sentence_in_chinese():
     from test_slides import latin_words
 
-    from scenes.kit import i18n
+    from scenes.words import i18n
 
     stories = list(SCENES.values())
     try:
@@ -263,13 +263,13 @@ def test_a_scene_that_fails_keeps_its_earlier_row(tmp_path, monkeypatch, capsys)
     scene's earlier card and row, unchanged (its earlier files are still in the folder); the
     scenes that rendered get fresh ones. The rendering is stood in for: only the index is
     under test here."""
-    from scenes.cli import gallery
+    from scenes.cli import runner
     from scenes.cli.main import main
 
     monkeypatch.chdir(tmp_path)
     outcome = {"code": 0, "finished": ["cubic-saddle", "basins"]}
     monkeypatch.setattr(
-        gallery, "run_jobs", lambda jobs, n, verbose=False: (outcome["code"], outcome["finished"])
+        runner, "run_jobs", lambda jobs, n, verbose=False: (outcome["code"], outcome["finished"])
     )
     assert main(["gallery", "cubic-saddle", "basins", "--out", "g"]) == 0
     page, readme = (tmp_path / "g" / "index.html").read_text(), (tmp_path / "g" / "README.md").read_text()

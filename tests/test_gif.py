@@ -45,7 +45,7 @@ def test_every_gif_frame_is_its_movie_frame_within_a_small_error(tiny_movie, tmp
 
     from conftest import render_scene
 
-    from scenes.cli.render import write_gif
+    from scenes.cli.gif import write_gif
 
     scene = render_scene("momentum")
     movie = Path(scene.renderer.file_writer.movie_file_path)

@@ -14,8 +14,8 @@ from support import ROOT
 
 from landscapes import parse_expression
 from scenes.catalog import CATALOG, get_story
-from scenes.kit import i18n
 from scenes.kit.labels import box_of, densify
+from scenes.words import i18n
 
 SCENE_FILES = sorted(
     [p for p in (ROOT / "scenes").glob("*.py") if p.name not in ("__init__.py", "__main__.py", "catalog.py")]
@@ -130,8 +130,9 @@ def extracted_messages() -> set[str]:
     ):
         if isinstance(message, str):
             found.add(message)
-    # the optimizers' words on screen: N_("gd") in their records, landscapes/rules.py
-    for path, keywords in (("rules.py", {"N_": None}),):
+    # the optimizers' words on screen: N_("gd") in their records, landscapes/rules.py; the book's
+    # sections' titles, declared once beside the story files' vocabulary
+    for path, keywords in (("rules.py", {"N_": None}), ("storyfile/vocabulary.py", {"N_": None})):
         for _line, message, _comments, _ctx in extract_from_file(
             "python", str(ROOT / "landscapes" / path), keywords=keywords
         ):
@@ -144,7 +145,7 @@ def test_the_message_template_is_up_to_date():
     """locale/roll.pot is what `make messages` (pybabel extract) writes from the code today."""
     from babel.messages.pofile import read_po
 
-    with (ROOT / "scenes" / "kit" / "locale" / "roll.pot").open("rb") as f:
+    with (ROOT / "scenes" / "words" / "locale" / "roll.pot").open("rb") as f:
         shipped = {m.id for m in read_po(f) if m.id}
     assert shipped == extracted_messages(), "run `make messages`"
 

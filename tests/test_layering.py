@@ -1,8 +1,11 @@
 """The house's layering, read from the code's own imports (ast), so it stays true.
 
 landscapes/ is numbers only; no module imports itself back through others; a scene never
-reaches the command line. Imports under `if TYPE_CHECKING:` are for type checkers only
-and are left out, as Python leaves them out at run time.
+reaches the command line; kit and narration lean one way (the kit reads the narration), and
+the words (`scenes.words`: translation, what the screen calls things) sit below both. Every
+import counts: at the top, inside a function, and under `if TYPE_CHECKING:` (a type-only
+import is still a module that needs the other to be understood), so a circle cannot hide
+behind a lazy import.
 """
 
 from __future__ import annotations
@@ -23,23 +26,12 @@ def module_name(root: Path, path: Path) -> str:
     return ".".join(parts)
 
 
-def _is_type_checking(node: ast.If) -> bool:
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-
-
 def imports_of(tree: ast.AST, module: str, is_package: bool) -> set[str]:
-    """Every module this one imports at run time (absolute names), functions' bodies included."""
+    """Every module this one imports (absolute names): functions' bodies and type-only imports included."""
     found: set[str] = set()
     package = module if is_package else module.rpartition(".")[0]
 
     def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and _is_type_checking(node):
-            for child in node.orelse:
-                visit(child)
-            return
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -143,7 +135,8 @@ def is_story(module: str) -> bool:
     return (
         len(parts) == 2
         and parts[0] == "scenes"
-        and parts[1] not in ("kit", "cli", "catalog", "floors", "narration", "__main__")
+        and parts[1]
+        not in ("kit", "cli", "catalog", "floors", "narration", "notebook", "outputs", "words", "__main__")
     )
 
 
@@ -178,6 +171,19 @@ def layering_faults(root: Path) -> list[str]:
     for m in stories:
         for other in sorted(graph[m] & stories):
             faults.append(f"scene file {m} imports another scene file, {other}: move the helper into the kit")
+    for m, found in graph.items():
+        if m.startswith("scenes.narration"):
+            faults += [
+                f"{m} imports the kit ({w}): the kit reads the narration, not back"
+                for w in sorted(found)
+                if w.startswith("scenes.kit")
+            ]
+        if m.startswith("scenes.words"):
+            faults += [
+                f"{m} imports {w}: the words sit below the kit and the narration"
+                for w in sorted(found)
+                if w.startswith(("scenes.kit", "scenes.narration"))
+            ]
     for m in scene_modules(graph):
         bad = sorted(w for w in reach(graph, m) | {m} if w.startswith(CLI_PACKAGE) or w in parsers)
         if bad:
@@ -192,7 +198,8 @@ def test_layering_holds():
 def test_the_check_sees_a_cycle_and_a_scene_reaching_the_command_line(tmp_path):
     """The checker itself catches what it is for, on a tree made to break every rule."""
     (tmp_path / "landscapes").mkdir()
-    (tmp_path / "scenes" / "cli").mkdir(parents=True)
+    for folder in ("cli", "narration", "words"):
+        (tmp_path / "scenes" / folder).mkdir(parents=True)
     files = {
         "landscapes/__init__.py": "",
         "landscapes/a.py": "from .b import x\n",
@@ -207,11 +214,22 @@ def test_the_check_sees_a_cycle_and_a_scene_reaching_the_command_line(tmp_path):
         "scenes/helper.py": "from scenes.cli.options import flags\n",
         "scenes/cli/__init__.py": "",
         "scenes/cli/options.py": "import argparse\n",
+        # a circle held only by a type-only import still counts
+        "landscapes/c.py": "from .d import x\n",
+        "landscapes/d.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .c import S\n",
+        # the narration leaning back on the kit, the words on the narration
+        "scenes/narration/__init__.py": "",
+        "scenes/narration/beats.py": "def f():\n    from scenes.kit import StoryScene\n",
+        "scenes/words/__init__.py": "",
+        "scenes/words/i18n.py": "from scenes.narration.beats import Beat\n",
     }
     for rel, text in files.items():
         (tmp_path / rel).write_text(text)
     faults = layering_faults(tmp_path)
     assert "import cycle: landscapes.a <-> landscapes.b" in faults
+    assert "import cycle: landscapes.c <-> landscapes.d" in faults
+    assert any(f.startswith("scenes.narration.beats imports the kit (scenes.kit)") for f in faults)
+    assert any(f.startswith("scenes.words.i18n imports scenes.narration") for f in faults)
     assert "landscapes.b imports manim" in faults
     assert "landscapes.b names a scene class: 'RiskScene'" in faults
     assert any(f.startswith("scene module scenes.risk reaches the command line") for f in faults)

@@ -378,30 +378,33 @@ def test_a_step_that_fails_is_one_line_naming_the_optimizer(tmp_path, monkeypatc
 def test_a_users_optimizer_file_keys_the_render_cache(tmp_path, monkeypatch):
     from types import SimpleNamespace
 
-    from scenes.cli import cache
+    from scenes.cli import cache_key
 
     path = tmp_path / "keyed.py"
     path.write_text("import torch\n\nclass Keyed(torch.optim.SGD):\n    pass\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    job = SimpleNamespace(settings={"optimizer": "gd"}, options={"optimizers": ("gd", "keyed:Keyed", "lion")})
-    before = cache._plugin_sources(job)
+    job = SimpleNamespace(
+        settings=SimpleNamespace(optimizer="gd"), options={"optimizers": ("gd", "keyed:Keyed", "lion")}
+    )
+    before = cache_key._plugin_sources(job)
     assert list(before) == ["keyed:Keyed"] and len(before["keyed:Keyed"]) == 64, (
         "lion's version is in the set-up"
     )
     path.write_text(path.read_text() + "# changed\n")
-    assert cache._plugin_sources(job) != before
-    assert cache._plugin_sources(SimpleNamespace(settings={"optimizer": "adamw"}, options={})) == {}
+    assert cache_key._plugin_sources(job) != before
+    adamw = SimpleNamespace(settings=SimpleNamespace(optimizer="adamw"), options={})
+    assert cache_key._plugin_sources(adamw) == {}
     sys.modules.pop("keyed", None)
     resolve.cache_clear()
 
 
 def test_opt_reaches_compares_plugged_in_balls_from_the_command_line(monkeypatch, capsys, tmp_path):
     from scenes.catalog import get_story
-    from scenes.cli import render
+    from scenes.cli import runner
 
     planned = []
     monkeypatch.setattr(
-        render,
+        runner,
         "run_jobs",
         lambda jobs, workers, verbose=False, deliver=None: (planned.extend(jobs), (0, []))[1],
     )
@@ -418,9 +421,9 @@ def test_opt_reaches_compares_plugged_in_balls_from_the_command_line(monkeypatch
     ]
     assert main(argv) == 0, capsys.readouterr().err
     (job,) = planned
-    balls = get_story("compare").balls(Settings.from_dict(job.settings), job.options)
+    balls = get_story("compare").balls(job.settings, job.options)
     assert [b.opt for b in balls] == [(), (("betas", (0.8, 0.9)),), (("betas", (0.8, 0.9)),)]
-    assert Settings.from_dict(job.settings).opt == (), "the main ball is the story's sgd"
+    assert job.settings.opt == (), "the main ball is the story's sgd"
     assert main([*argv[:-1], "amsgrad=True"]) == 2
     assert "--opt amsgrad: Lion has no keyword 'amsgrad'" in capsys.readouterr().err
     assert main(["render", "compare", "--optimizers", "gd,adam", "--opt", "eps=1"]) == 2

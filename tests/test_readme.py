@@ -1,5 +1,4 @@
 """Every `roll` command the README shows is accepted by the code as written."""
-
 from __future__ import annotations
 
 import re
@@ -8,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scenes.cli import gallery, render
+from scenes.cli import runner
 from scenes.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,8 +31,7 @@ def test_readme_command_is_valid(argv, monkeypatch, tmp_path, capsys):
         planned.extend(jobs)
         return 0, []
 
-    monkeypatch.setattr(render, "run_jobs", plan_only)
-    monkeypatch.setattr(gallery, "run_jobs", plan_only)
+    monkeypatch.setattr(runner, "run_jobs", plan_only)
     if argv[0] == "bench":
         from scenes.cli.main import build_parser
 

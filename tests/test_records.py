@@ -13,16 +13,17 @@ import pytest
 from landscapes import Settings, SettingsError, run
 from landscapes.rules import RULES, Hyper, Rule, flag_help, readme_table
 from scenes.cli.main import build_parser, main
-from scenes.kit.words import optimizer_name, settings_label
+from scenes.words.terms import optimizer_name, settings_label
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 
 
-def _nesterov(s, p, g, state, lr, k):
-    """Nesterov's momentum, a rule the book does not have: v <- mu*v + g; x <- x - eta*(g + mu*v)."""
+def _nesterov(h, p, g, state, lr, k):
+    """Nesterov's momentum, a rule the book does not have: v <- mu*v + g; x <- x - eta*(g + mu*v).
+    A step reads its hyper-parameters' values by field (mu is kept in `momentum`)."""
     v = state["v"]
-    v[...] = s.momentum * v + g
-    p -= lr * (g + s.momentum * v)
+    v[...] = h["momentum"] * v + g
+    p -= lr * (g + h["momentum"] * v)
 
 
 MU = Hyper("mu", "momentum", 0.9, "μ", "nesterov's mu")

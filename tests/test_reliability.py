@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from support import roll, roll_env
 
-from scenes.cli import render
+from scenes.cli import publish, runner, worker
 from scenes.cli.main import main
 
 
@@ -78,7 +78,7 @@ def test_failed_render_keeps_the_previous_file(old_results, monkeypatch, capsys)
     def broken(job):
         raise OSError("encoder crashed")
 
-    monkeypatch.setattr(render, "render_job", broken)
+    monkeypatch.setattr(runner, "render_job", broken)
     assert main(["render", "ripples", "--format", "gif"]) == 1
     assert "roll: ripples failed: OSError: encoder crashed" in capsys.readouterr().err
     assert _digest(old_results) == before
@@ -86,14 +86,13 @@ def test_failed_render_keeps_the_previous_file(old_results, monkeypatch, capsys)
 
 def test_failed_copy_leaves_no_partial_file(old_results, monkeypatch, tmp_path, capsys):
     before = _digest(old_results)
-    fresh = tmp_path / "fresh.gif"
-    fresh.write_bytes(b"GIF89a new")
-    monkeypatch.setattr(render, "render_job", lambda job: [str(fresh)])
+    fresh = _fresh_video(tmp_path, b"GIF89a new")  # whole (with its beats): only the copy fails
+    monkeypatch.setattr(runner, "render_job", lambda job: [str(fresh)])
 
     def no_rename(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(render.os, "replace", no_rename)
+    monkeypatch.setattr(publish.os, "replace", no_rename)
     assert main(["render", "ripples", "--format", "gif"]) == 1
     assert "disk full" in capsys.readouterr().err
     assert _digest(old_results) == before, "no .part file, old GIF intact"
@@ -109,7 +108,7 @@ def _fresh_video(tmp_path: Path, data: bytes) -> Path:
 
 def test_successful_render_replaces_the_file_whole(old_results, monkeypatch, tmp_path, capsys):
     fresh = _fresh_video(tmp_path, b"GIF89a" + os.urandom(3_000_000))
-    monkeypatch.setattr(render, "render_job", lambda job: [str(fresh)])
+    monkeypatch.setattr(runner, "render_job", lambda job: [str(fresh)])
     assert main(["render", "ripples", "--format", "gif"]) == 0
     assert (old_results / "ripples.gif").read_bytes() == fresh.read_bytes()
     assert sorted(p.name for p in old_results.iterdir()) == ["notes.txt", "ripples.beats.json", "ripples.gif"]
@@ -211,7 +210,7 @@ def _gone(pids: set[int], within: float = 5.0) -> None:
 WORKER_OF_A_PARENT_KILLED = """
 import os, sys, time
 from multiprocessing import get_context
-from scenes.cli.render import _worker
+from scenes.cli.runner import _worker
 ctx = get_context("fork")
 tasks, results = ctx.Queue(), ctx.Queue()
 w = ctx.Process(target=_worker, args=(tasks, results, os.getpid()), daemon=True)
@@ -255,7 +254,7 @@ class _ClosedPipe:
 
 def test_a_closed_stdout_lets_the_render_finish_and_says_so(old_results, monkeypatch, tmp_path, capsys):
     fresh = _fresh_video(tmp_path, b"GIF89a new")
-    monkeypatch.setattr(render, "render_job", lambda job: [str(fresh)])
+    monkeypatch.setattr(runner, "render_job", lambda job: [str(fresh)])
     monkeypatch.setattr(sys, "stdout", _ClosedPipe())
     assert main(["render", "ripples", "risk", "cubic-saddle", "--format", "gif", "--out", "o"]) == 0
     err = capsys.readouterr().err
@@ -309,7 +308,7 @@ def test_a_worker_that_dies_is_reported_by_scene_and_the_rest_finish(
             os._exit(3)  # as a segfault would: no exception, no result
         return [str(fresh)]
 
-    monkeypatch.setattr(render, "render_job", render_or_die)
+    monkeypatch.setattr(runner, "render_job", render_or_die)
     before = _digest(old_results)
     assert main(["render", "ripples", "risk", "cubic-saddle", "--format", "gif", "--jobs", "2"]) == 1
     out, err = capsys.readouterr()
@@ -344,7 +343,7 @@ def test_a_second_render_of_a_scene_waits_for_the_first(old_results, monkeypatch
         os.close(first)
 
     monkeypatch.setattr(
-        render, "render_job", lambda job: rendered.append((job.name, time.monotonic())) or [str(fresh)]
+        runner, "render_job", lambda job: rendered.append((job.name, time.monotonic())) or [str(fresh)]
     )
     calls = []
 
@@ -356,7 +355,7 @@ def test_a_second_render_of_a_scene_waits_for_the_first(old_results, monkeypatch
             calls.append(op)
             return fcntl.flock(fd, op)
 
-    monkeypatch.setattr(render, "fcntl", Flock)
+    monkeypatch.setattr(worker, "fcntl", Flock)
 
     def when_it_waits():
         deadline = time.monotonic() + 60
@@ -371,7 +370,7 @@ def test_a_second_render_of_a_scene_waits_for_the_first(old_results, monkeypatch
     assert name == "ripples" and at >= released[0], "it waited for the first to finish"
     assert "roll: ripples: waiting for another render of it in media to finish" in capsys.readouterr().err
     # and each scene has its own TeX and text caches: different scenes never share a file
-    assert render.text_cache("media", "risk") != render.text_cache("media", "ripples")
+    assert worker.text_cache("media", "risk") != worker.text_cache("media", "ripples")
 
 
 def test_an_interrupt_turned_into_another_error_on_its_way_out_is_still_an_interrupt(
@@ -382,7 +381,7 @@ def test_an_interrupt_turned_into_another_error_on_its_way_out_is_still_an_inter
     two 'failed' scenes. It is an interrupt: exit 130, one line, nothing else rendered."""
     import os
 
-    from scenes.cli import render
+    from scenes.cli import runner
     from scenes.cli.main import main
 
     monkeypatch.chdir(tmp_path)
@@ -398,7 +397,7 @@ def test_an_interrupt_turned_into_another_error_on_its_way_out_is_still_an_inter
             raise ImportError("initialization failed") from exc
         return []
 
-    monkeypatch.setattr(render, "render_job", cut_short)
+    monkeypatch.setattr(runner, "render_job", cut_short)
     assert main(["render", "cubic-saddle", "ripples", "--format", "png", "--out", "o"]) == 130
     err = capsys.readouterr().err
     assert started == ["cubic-saddle"] and "failed" not in err and "interrupted" in err, err

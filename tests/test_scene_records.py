@@ -81,14 +81,14 @@ def test_a_record_added_in_a_fixture_renders_its_balls_by_name(valley, tmp_path,
 
 def test_a_record_added_in_a_fixture_takes_the_options_it_declares_and_no_other(valley, tmp_path, capsys):
     planned = []
-    from scenes.cli import render
+    from scenes.cli import runner
 
     def plan(jobs, workers, verbose=False):
         planned.extend(jobs)
         return 0, []
 
     mp = pytest.MonkeyPatch()
-    mp.setattr(render, "run_jobs", plan)
+    mp.setattr(runner, "run_jobs", plan)
     try:
         assert main(["render", "valley", "--optimizers", "gd,adam", "--out", str(tmp_path / "o")]) == 0
         assert planned[0].options["optimizers"] == ("gd", "adam")

@@ -13,7 +13,7 @@ from support import ROOT, roll_env
 
 from scenes.catalog import CATALOG, CHAPTER, cost, get_story
 from scenes.catalog import CATALOG as SCENES
-from scenes.cli import gallery, render
+from scenes.cli import runner
 from scenes.cli.main import main
 from scenes.cli.progress import Progress, clock, estimate_left, progress_line
 from scenes.cli.shards import parse_shard, split
@@ -100,8 +100,7 @@ def planned(monkeypatch, tmp_path):
         jobs.extend(js)
         return 0, [j.name for j in js]
 
-    monkeypatch.setattr(render, "run_jobs", plan_only)
-    monkeypatch.setattr(gallery, "run_jobs", plan_only)
+    monkeypatch.setattr(runner, "run_jobs", plan_only)
     return jobs
 
 
@@ -204,7 +203,7 @@ def test_a_parallel_run_shows_the_line_only_on_a_terminal(tmp_path, monkeypatch,
     from test_cache import fake_render
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(render, "render_job", fake_render)
+    monkeypatch.setattr(runner, "render_job", fake_render)
     argv = ["render", "risk", "ripples", "--jobs", "2", "--force", "--out", "o"]
     assert main(argv) == 0
     assert "\r" not in capsys.readouterr().err, "no progress line in a pipe"

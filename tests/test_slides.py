@@ -22,9 +22,9 @@ from PIL import Image
 from scenes.catalog import get_story
 from scenes.cli import slides
 from scenes.cli.deckfiles import unbroken_numbers
+from scenes.cli.job import Job
 from scenes.cli.main import main
-from scenes.cli.render import Job
-from scenes.cli.subtitles import read_beats
+from scenes.narration.beatsfile import read as read_beats
 
 
 @pytest.mark.parametrize(
@@ -177,11 +177,11 @@ def test_a_deck_whose_tools_are_missing_is_refused_before_rendering(tmp_path, mo
 def _job(name: str, **changes) -> Job:
     st = get_story(name)
     settings = st.settings.override(**changes) if changes else st.settings
-    return Job(name, settings.to_dict(), {}, "l", ("mp4",), "out", "media", False, sections=True)
+    return Job(name, settings, {}, "l", ("mp4",), "out", "media", False, sections=True)
 
 
 def test_a_title_slide_states_the_book_s_numbers_only_for_the_book_s_run():
-    from scenes.kit import i18n
+    from scenes.words import i18n
 
     try:
         book = _job("learning-rate")
@@ -221,7 +221,7 @@ def test_a_chinese_deck_says_so_to_the_browser_and_titles_its_sections_in_chines
         return reveal_deck(scenes, lang=lang)[0]("files").decode(), None
 
     from scenes.cli.slides import title_of
-    from scenes.kit import i18n
+    from scenes.words import i18n
 
     try:
         assert title_of("momentum", "zh") == "动量法：momentum"
@@ -249,7 +249,7 @@ def latin_words(text: str, names: set[str]) -> list[str]:
 
 def test_chinese_titles_and_story_lines_carry_no_english():
     from scenes.catalog import CATALOG as SCENES
-    from scenes.kit import i18n
+    from scenes.words import i18n
 
     try:
         for name in SCENES:
@@ -266,7 +266,7 @@ def test_chinese_titles_and_story_lines_carry_no_english():
 def unmarked(text: str, names: set[str]) -> str:
     """What is left of a text under the pseudo-language once its translated parts, numbers and
     the scenes' names (identifiers, in every language) are taken out: no letter should be."""
-    from scenes.kit import i18n
+    from scenes.words import i18n
 
     inner = re.compile(f"{i18n.OPEN}[^{i18n.OPEN}{i18n.CLOSE}]*{i18n.CLOSE}")
     rest, n = inner.subn("", text)
@@ -285,7 +285,7 @@ def test_a_deck_in_the_pseudo_language_has_no_untranslated_word(tmp_path, monkey
     from pptx import Presentation
 
     from scenes.cli import options
-    from scenes.kit import i18n
+    from scenes.words import i18n
 
     real = options.check_look
 

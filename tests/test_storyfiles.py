@@ -81,7 +81,7 @@ def test_a_story_file_speaks_its_own_chinese(tiny):
     try:
         scene.render()
     finally:
-        from scenes.kit.i18n import use_language
+        from scenes.words.i18n import use_language
 
         use_language("en")
     steps = record.steps_of(scene.trajectories)
@@ -137,9 +137,9 @@ def test_built_in_scenes_as_files_tell_the_same_story(name, lang):
     """The file's narration is the Python scene's: names, captions (in both languages: the
     file's zh is the catalogue's), steps, holds, rolls; and the same trajectories."""
     from scenes.catalog import get_story
-    from scenes.kit.i18n import use_language
     from scenes.narration.filed import narrate_file
     from scenes.narration.registry import narrate_settings
+    from scenes.words.i18n import use_language
 
     record = load(ROOT / "scenes" / "stories" / f"{name}.toml")
     trajectories = record.trajectories()
@@ -222,7 +222,8 @@ def test_plain_manim_reads_the_file_from_roll_story(tiny, monkeypatch):
 
 
 def test_a_story_file_writes_its_beats_beside_the_movie(tiny_movie):
-    from scenes.cli.subtitles import BEATS_SUFFIX, read_beats
+    from scenes.narration.beatsfile import SUFFIX as BEATS_SUFFIX
+    from scenes.narration.beatsfile import read as read_beats
 
     _record, scene = scene_of(ROOT / "examples" / "stories" / "ill-three-starts.toml")
     scene.render()
@@ -260,11 +261,12 @@ def test_check_passes_every_shipped_file(capsys):
 def test_render_plans_a_story_file_keyed_on_its_content(tmp_path, monkeypatch):
     """`roll render FILE.toml`: one job under the file's name, its text in the options, so the
     cache key changes with the file's content and with nothing else about it."""
-    from scenes.cli import render
-    from scenes.cli.cache import Sources, job_key
+    from scenes.cli import runner
+    from scenes.cli.cache_key import job_key
+    from scenes.cli.sources import Sources
 
     planned = []
-    monkeypatch.setattr(render, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
+    monkeypatch.setattr(runner, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
     src = ROOT / "examples" / "stories" / "lecture.toml"
     a, b = tmp_path / "a" / "lecture.toml", tmp_path / "b" / "lecture.toml"
     for p, text in ((a, src.read_text()), (b, src.read_text().replace("lr = 0.4", "lr = 0.3", 1))):
@@ -284,7 +286,8 @@ def test_render_plans_a_story_file_keyed_on_its_content(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_gallery_of_story_files_shows_their_own_titles(tmp_path, monkeypatch, lang):
-    from scenes.cli import gallery
+
+    from scenes.cli import runner
 
     planned = []
 
@@ -292,7 +295,7 @@ def test_a_gallery_of_story_files_shows_their_own_titles(tmp_path, monkeypatch, 
         planned.extend(jobs)
         return 0, [j.name for j in jobs]
 
-    monkeypatch.setattr(gallery, "run_jobs", plan_only)
+    monkeypatch.setattr(runner, "run_jobs", plan_only)
     files = [ROOT / "examples" / "stories" / "lecture.toml", ROOT / "scenes" / "stories" / "gd-2d.toml"]
     assert main(["gallery", *map(str, files), "--out", str(tmp_path), "--lang", lang]) == 0
     assert [j.name for j in planned] == ["lecture", "gd-2d"]
@@ -305,8 +308,9 @@ def test_a_gallery_of_story_files_shows_their_own_titles(tmp_path, monkeypatch, 
 
 def test_a_plugged_in_optimizer_of_any_ball_keys_the_cache_by_its_code(tmp_path, monkeypatch):
     """A second ball's module:Class optimizer is code outside the project: editing it renders again."""
-    from scenes.cli import render
-    from scenes.cli.cache import Sources, job_key
+    from scenes.cli import runner
+    from scenes.cli.cache_key import job_key
+    from scenes.cli.sources import Sources
 
     module = tmp_path / "mine.py"
     module.write_text("from torch.optim import SGD\n\n\nclass Mine(SGD):\n    pass\n")
@@ -318,8 +322,9 @@ def test_a_plugged_in_optimizer_of_any_ball_keys_the_cache_by_its_code(tmp_path,
     path = tmp_path / "two.toml"
     path.write_text(text, encoding="utf-8")
     planned = []
-    monkeypatch.setattr(render, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
-    assert main(["render", str(path), "--out", str(tmp_path / "out")]) == 0
+    monkeypatch.setattr(runner, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
+    assert main(["render", str(path), "--out", str(tmp_path / "out")]) == 2  # code: only when trusted
+    assert main(["render", str(path), "--out", str(tmp_path / "out"), "--trust-code"]) == 0
     before = job_key(planned[0], Sources(), env={})
     module.write_text(module.read_text() + "\n# edited\n")
     assert job_key(planned[0], Sources(), env={}) != before
@@ -357,10 +362,10 @@ def test_a_language_the_file_does_not_cover_is_refused(tmp_path, capsys):
 
 
 def test_the_files_theme_is_the_default(tmp_path, monkeypatch):
-    from scenes.cli import render
+    from scenes.cli import runner
 
     planned = []
-    monkeypatch.setattr(render, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
+    monkeypatch.setattr(runner, "run_jobs", lambda jobs, *a, **k: (planned.extend(jobs), (0, []))[1])
     text = (ROOT / "examples" / "stories" / "lecture.toml").read_text(encoding="utf-8")
     path = tmp_path / "light.toml"
     path.write_text('theme = "light"\n' + text, encoding="utf-8")
@@ -509,10 +514,21 @@ def test_the_schema_accepts_every_shipped_file(path):
     jsonschema.validate(tomllib.loads(path.read_text(encoding="utf-8")), SCHEMA)
 
 
+def test_the_committed_schema_is_the_generated_one():
+    """story.schema.json is the generator's output: a key or limit changed in the vocabulary
+    and not regenerated fails here (the fix: python -m landscapes.storyfile.schema > ...)."""
+    from landscapes.storyfile.schema import schema
+
+    assert SCHEMA == schema()
+    assert (ROOT / "landscapes" / "story.schema.json").read_text(encoding="utf-8") == json.dumps(
+        schema(), indent=2, ensure_ascii=False
+    ) + "\n"
+
+
 def test_the_schema_and_the_loader_share_their_names():
     from landscapes.expression import FUNCTIONS
     from landscapes.names import OPTIMIZERS, SCHEDULES
-    from scenes.catalog import SECTIONS as BOOK_SECTIONS
+    from scenes.catalog import SECTIONS as BOOK_SECTIONS  # one table, imported
 
     props = SCHEMA["properties"]
     ball = SCHEMA["$defs"]["ball"]["properties"]

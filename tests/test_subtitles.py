@@ -13,8 +13,10 @@ import srt
 from conftest import render_scene
 
 from scenes.cli.main import main
-from scenes.cli.subtitles import BEATS_SUFFIX, read_beats, srt_to_vtt
+from scenes.cli.subtitles import srt_to_vtt
 from scenes.kit.typeset import typeset
+from scenes.narration.beatsfile import SUFFIX as BEATS_SUFFIX
+from scenes.narration.beatsfile import read as read_beats
 
 
 @pytest.mark.parametrize("name", ["ripples", "newton", "saddle-surface"])

@@ -11,8 +11,8 @@ import srt
 from conftest import render_scene
 
 from scenes.cli.main import main
-from scenes.kit import i18n
 from scenes.kit.palette import PALETTES, contrast, use_palette
+from scenes.words import i18n
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_every_sentence_has_a_chinese_translation():
 
     zh = i18n.catalogue("zh")
     missing = sorted(extracted_messages() - set(zh))
-    assert missing == [], "translate these in scenes/kit/locale/zh/LC_MESSAGES/roll.po"
+    assert missing == [], "translate these in scenes/words/locale/zh/LC_MESSAGES/roll.po"
     for msgid, msgstr in zh.items():  # the placeholders survive translation
         assert sorted(__import__("re").findall(r"\{[^}]*\}", msgid)) == sorted(
             __import__("re").findall(r"\{[^}]*\}", msgstr)

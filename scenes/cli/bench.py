@@ -15,11 +15,13 @@ import tempfile
 import time
 from typing import Any
 
-from landscapes.errors import SettingsError
 from scenes.catalog import CHAPTER, cost, entry, get_story, scene_class
-from scenes.cli.options import check_look
-from scenes.cli.render import QUALITY_NAMES, tex_cache
-from scenes.cli.storyfiles import open_story
+from scenes.cli.plan import plan
+from scenes.cli.worker import tex_cache
+from scenes.outputs import QUALITIES
+
+# the qualities bench times (a subset of the table): a quick one and a lecture's
+BENCH_QUALITIES = ("l", "h")
 
 
 def _timed_render(make_scene: Any, config: dict[str, Any]) -> tuple[int, float]:
@@ -51,7 +53,7 @@ def bench(
     from scenes.floors import floor_class
 
     base = {
-        "quality": QUALITY_NAMES[quality],
+        "quality": QUALITIES[quality].manim,
         "media_dir": media_dir,
         "disable_caching": True,
         "verbosity": "ERROR",
@@ -122,12 +124,10 @@ HEADER = (
 
 
 def bench_command(args: argparse.Namespace) -> int:
-    if args.quality not in ("l", "h"):
-        raise SettingsError(f"-q {args.quality!r}: bench runs at l (480p15) or h (1080p60)")
-    names = list(dict.fromkeys(open_story(n, args) for n in args.names)) or list(CHAPTER)
-    for name in names:
-        entry(name)
-    look = check_look(args)
+    # the jobs' names, quality and look; bench renders them itself, timed, uncached, in one process
+    jobs = plan(args, ("mp4",), every=CHAPTER, qualities=BENCH_QUALITIES, who="bench")
+    names = [job.name for job in jobs]
+    look = (jobs[0].theme, jobs[0].lang)
     print(HEADER, file=sys.stderr)
     # movies go to a temporary folder and are not cached; TeX output is cached by content in
     # tex-cache/ under --media-dir, the same cache `roll render` uses, as in any real re-render

@@ -7,7 +7,7 @@ made on one machine means the same on another with the same set-up):
 - the scene: its name, module and class (a 2D landscape picks another class);
 - its code: the source bytes of `scenes/<module>.py` and of every project module it imports,
   walked with `ast` through `scenes/` and `landscapes/` (`Sources`), plus the catalogue of
-  the job's language under `scenes/kit/locale/<lang>/` (the words on screen);
+  the job's language under `scenes/words/locale/<lang>/` (the words on screen);
 - what the job asks for: settings, options, quality, formats, theme, language, sections (a
   deck's clips), and the config `render_job` hands manim for each format;
 - the set-up (`environment`): Python and the machine's architecture, the versions of manim,
@@ -31,302 +31,33 @@ by the running command are never dropped by it. Delete the folder to clear it.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import hashlib
 import json
 import os
-import platform
 import re
 import shutil
 import stat
-import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
-from importlib import metadata
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from landscapes.errors import SettingsError
-from scenes.cli.subtitles import beats_path
+from scenes.cli.cache_key import FORMAT
+from scenes.cli.job import Job
+from scenes.narration.beatsfile import beats_path
 
-if TYPE_CHECKING:
-    from scenes.cli.render import Job
-
-FORMAT = 3  # 2: an entry holds each video's beats.json; 3: GIFs with one palette (write_gif)
-ROOT = Path(__file__).resolve().parents[2]  # the project: scenes/ and landscapes/ live here
-PACKAGES = ("scenes", "landscapes")
-LOCALE = Path("scenes/kit/locale")
 DIR_ENV, LIMIT_ENV = "ROLL_CACHE_DIR", "ROLL_CACHE_LIMIT"
 DEFAULT_LIMIT = 2 * 1024**3
 MAX_LIMIT = 1024**5
-# the packages whose versions can change a result's bytes: drawing, text, TeX's SVGs, encoding
-DISTRIBUTIONS = (
-    "manim",
-    "torch",
-    "pytorch-optimizer",  # a plugged-in optimizer's steps
-    "numpy",
-    "contourpy",
-    "manimpango",
-    "pycairo",
-    "av",
-    "pillow",
-    "scipy",
-    "skia-pathops",
-    "mapbox-earcut",
-    "svgelements",
-    "babel",
-    "srt",
-)
-FONTS = ("DejaVu Sans", "Noto Sans CJK SC")  # the kit's text font and the zh font, by name
 TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# roll's result cache: delete this folder to clear it\n"
 STALE = 24 * 3600  # leftovers of a killed store older than this are removed
 
 # an entry stored or used this recently (seconds) is never evicted: shards of one job, run at
 # once on a shared cache, must find each other's results when the deck is built from them
 FRESH = 3600.0
-
-
-# -- the project's code, as an import graph --------------------------------------------------
-
-
-def _is_type_checking(node: ast.If) -> bool:
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-
-
-def imported_names(tree: ast.AST, module: str, is_package: bool) -> tuple[set[str], bool]:
-    """Every module name this one imports at run time (function bodies included, `if
-    TYPE_CHECKING:` left out, relative imports made absolute), and whether it loads modules
-    by name (`import_module`, `__import__`), which no static walk can follow."""
-    found: set[str] = set()
-    dynamic = False
-    package = module if is_package else module.rpartition(".")[0]
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.If) and _is_type_checking(node):
-            stack.extend(node.orelse)
-            continue
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - (node.level - 1)]
-                target = ".".join([*base, node.module] if node.module else base)
-            else:
-                target = node.module or ""
-            found.add(target)
-            # `from a import b`: b may be a module
-            found.update(f"{target}.{alias.name}" for alias in node.names)
-        elif isinstance(node, ast.Call):
-            fn = node.func
-            called = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
-            dynamic = dynamic or called in ("import_module", "__import__")
-        stack.extend(ast.iter_child_nodes(node))
-    return found, dynamic
-
-
-class Sources:
-    """The project's modules under `root`, each read and parsed at most once."""
-
-    def __init__(self, root: Path = ROOT) -> None:
-        self.root = Path(root)
-        self.files: dict[str, Path] = {}
-        for pkg in PACKAGES:
-            for path in sorted((self.root / pkg).rglob("*.py")):
-                parts = list(path.relative_to(self.root).with_suffix("").parts)
-                if parts[-1] == "__init__":
-                    parts.pop()
-                self.files[".".join(parts)] = path
-        self._data: dict[Path, bytes] = {}
-        self._edges: dict[str, set[str]] = {}
-
-    def data(self, path: Path) -> bytes:
-        if path not in self._data:
-            self._data[path] = path.read_bytes()
-        return self._data[path]
-
-    def edges(self, module: str) -> set[str]:
-        """The project modules that importing `module` runs. Importing a.b.c runs a, a.b and
-        a.b.c; a package that loads its modules by name (landscapes/__init__.py's lazy
-        attributes) counts as importing every module under it."""
-        if module not in self._edges:
-            path = self.files[module]
-            is_package = path.name == "__init__.py"
-            found, dynamic = imported_names(ast.parse(self.data(path)), module, is_package)
-            edges = set()
-            for target in found:
-                parts = target.split(".")
-                edges.update(p for k in range(1, len(parts) + 1) if (p := ".".join(parts[:k])) in self.files)
-            if dynamic and is_package:
-                edges.update(m for m in self.files if m.startswith(f"{module}."))
-            edges.discard(module)
-            self._edges[module] = edges
-        return self._edges[module]
-
-    def reached(self, starts: Iterable[str]) -> list[str]:
-        """The modules in `starts` and every project module they import, directly or not."""
-        seen: set[str] = set()
-        todo = [m for m in starts if m in self.files]
-        while todo:
-            module = todo.pop()
-            if module in seen:
-                continue
-            seen.add(module)
-            todo.extend(self.edges(module) - seen)
-        return sorted(seen)
-
-    def locale_files(self, lang: str) -> list[Path]:
-        folder = self.root / LOCALE / lang
-        return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
-
-    def digest(self, module: str, lang: str) -> dict[str, str]:
-        """Relative path -> sha256 of every source file a render of the scene module under
-        `lang` reads: the modules it reaches, and that language's catalogue. A scene module
-        outside the project (a record's `pkg.module`) counts with the project modules it imports."""
-        # the scene module, and what render_job itself goes through to build it
-        starts = [module, "landscapes.settings", "scenes.catalog"]
-        outside: dict[str, Path] = {}
-        if module not in self.files:
-            from importlib.util import find_spec
-
-            spec = find_spec(module)
-            if spec is None or spec.origin is None:
-                raise ValueError(f"scene module {module!r} cannot be found")
-            outside[module] = path = Path(spec.origin)
-            found, _dynamic = imported_names(ast.parse(self.data(path)), module, False)
-            starts += sorted(found)
-        modules = self.reached(starts)
-        paths = [self.files[m] for m in modules] + self.locale_files(lang)
-        out = {p.relative_to(self.root).as_posix(): hashlib.sha256(self.data(p)).hexdigest() for p in paths}
-        out.update({f"<{m}>": hashlib.sha256(self.data(p)).hexdigest() for m, p in outside.items()})
-        return out
-
-
-# -- the set-up ------------------------------------------------------------------------------
-def _version(dist: str) -> str | None:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def _first_line(program: str) -> str | None:
-    path = shutil.which(program)
-    if path is None:
-        return None
-    try:
-        run = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError) as exc:
-        return f"unusable: {type(exc).__name__}"
-    lines = (run.stdout or run.stderr).splitlines()
-    return lines[0].strip() if lines else f"exit {run.returncode}"
-
-
-def _libraries() -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    try:
-        import manimpango
-
-        found["pango"] = manimpango.pango_version()
-        found["cairo"] = manimpango.cairo_version()
-        installed = sorted(set(manimpango.list_fonts()))
-        found["fonts"] = {f: f in installed for f in FONTS}
-        # any font installed or removed can change pango's fallback for a glyph
-        found["font_families"] = hashlib.sha256("\n".join(installed).encode()).hexdigest()
-    except (ImportError, OSError, AttributeError) as exc:
-        found["manimpango"] = f"unusable: {type(exc).__name__}"
-    try:
-        import av
-
-        found["ffmpeg"] = {k: list(v) for k, v in sorted(av.library_versions.items())}
-    except (ImportError, OSError, AttributeError) as exc:
-        found["av"] = f"unusable: {type(exc).__name__}"
-    return found
-
-
-def _manim_config_files() -> dict[str, str | None]:
-    """manim reads a user-wide and a folder-wide manim.cfg on import (the places its
-    config_file_paths() names; its own default.cfg is covered by its version): their bytes
-    count. Found here without importing manim, so an up-to-date run never loads it."""
-    if sys.platform.startswith("win32"):
-        user = Path.home() / "AppData" / "Roaming" / "Manim" / "manim.cfg"
-    else:
-        user = Path.home() / ".config" / "manim" / "manim.cfg"
-    out: dict[str, str | None] = {}
-    for where, path in (("user", user), ("folder", Path("manim.cfg"))):
-        try:
-            out[where] = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            out[where] = None
-    return out
-
-
-@cache
-def environment() -> dict[str, Any]:
-    """What besides the project's code and the job decides a result's bytes (once per process)."""
-    return {
-        "python": f"{sys.implementation.name} {platform.python_version()}",
-        "machine": platform.machine(),
-        "packages": {d: _version(d) for d in DISTRIBUTIONS},
-        "libraries": _libraries(),
-        "tex": {p: _first_line(p) for p in ("latex", "dvisvgm")},
-        "manim_cfg": _manim_config_files(),
-    }
-
-
-# -- the key ---------------------------------------------------------------------------------
-def key_document(job: Job, sources: Sources, env: Mapping[str, Any]) -> dict[str, Any]:
-    from landscapes.settings import Settings
-    from scenes.catalog import class_name, entry
-
-    settings = Settings.from_dict(job.settings)
-    module = entry(job.name).module_name
-    return {
-        "format": FORMAT,
-        "scene": {"name": job.name, "module": module, "class": class_name(job.name, settings)},
-        "sources": sources.digest(module, job.lang),
-        "settings": job.settings,
-        "options": job.options,
-        "plugins": _plugin_sources(job),
-        "quality": job.quality,
-        "formats": list(job.formats),
-        "theme": job.theme,
-        "lang": job.lang,
-        "sections": job.sections,
-        "captions": job.captions,
-        "manim": [job.output_config(fmt) for fmt in job.formats],
-        "environment": env,
-    }
-
-
-def _plugin_sources(job: Job) -> dict[str, str | None]:
-    """A user's own optimizer (module:Class) is code outside the project: its file's digest."""
-    from scenes.cli.storyfiles import file_optimizers
-
-    names = [
-        job.settings.get("optimizer", ""),
-        *job.options.get("optimizers", ()),
-        *file_optimizers(job.options),
-    ]
-    if not any(":" in n for n in names):
-        return {}
-    from landscapes.plugins import outside_sources
-
-    return outside_sources(names)
-
-
-def job_key(job: Job, sources: Sources | None = None, env: Mapping[str, Any] | None = None) -> str:
-    doc = key_document(job, sources or Sources(), environment() if env is None else env)
-    text = json.dumps(doc, sort_keys=True, ensure_ascii=False, allow_nan=True, default=repr)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # -- entries ---------------------------------------------------------------------------------
@@ -353,10 +84,10 @@ def related_files(job: Job, produced: Sequence[str]) -> list[Path]:
     for src, fmt in zip(produced, job.formats, strict=True):
         path = Path(src)
         files.append(path)
-        if fmt in ("mp4", "webm", "gif"):
+        if fmt in job.movies:
             files.extend(p for p in (path.with_suffix(".srt"), beats_path(path)) if p.is_file())
         index = path.parent / "sections" / f"{path.stem}.json"
-        if job.sections and fmt in ("mp4", "webm") and index.is_file():
+        if job.cut(fmt) and index.is_file():
             files.append(index)
             files.extend(index.parent / s["video"] for s in json.loads(index.read_text(encoding="utf-8")))
     return list(dict.fromkeys(files))

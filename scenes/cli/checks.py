@@ -18,15 +18,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from landscapes.errors import SettingsError
+from landscapes.limits import MAX_COORD, MIN_SPAN  # the axes' limits, a story file's too
 
 NAME_MAX = 255  # bytes of one path component (ext4, tmpfs, …)
 PATH_MAX = 4095  # bytes of a whole path, as the kernel takes it
-# the axes' limits: beyond ±MAX_COORD tick labels run to a dozen digits and neighbouring floats
-# stop being distinct points (1e20 ± 1 is one number); below MIN_SPAN the four decimals of a
-# tick label cannot tell two ticks apart, and manim's own tick range (it pads by 1e-6) would
-# draw thousands of ticks
-MAX_COORD = 1e6
-MIN_SPAN = 1e-3
 DRAWING = ("render", "slides", "gallery", "bench")
 
 

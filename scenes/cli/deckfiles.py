@@ -263,16 +263,8 @@ def clip_seconds(beat: Beat) -> float:
     return beat.seconds if beat.seconds is not None else 0.0
 
 
-def _stamp(seconds: float) -> str:
-    ms = max(0, round(seconds * 1000))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
-
-
 def beat_vtt(beat: Beat) -> str:
     """WebVTT for one beat's clip: its caption as the one cue, over the whole clip."""
-    end = max(clip_seconds(beat), 0.001)
-    text = beat.caption.replace("-->", "→")
-    return f"WEBVTT\n\n1\n{_stamp(0)} --> {_stamp(end)}\n{text}\n"
+    from scenes.cli.subtitles import webvtt
+
+    return webvtt([(0.0, max(clip_seconds(beat), 0.001), beat.caption)])

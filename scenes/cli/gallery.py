@@ -16,25 +16,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from landscapes.errors import SettingsError
 from landscapes.settings import Settings
 from landscapes.stories import Story
-from scenes.catalog import CATALOG, N_, entry, get_story
+from scenes.catalog import CATALOG, entry, get_story
+from scenes.cli import runner
 from scenes.cli.decks import PAGE_LANGS
-from scenes.cli.options import check_look
-from scenes.cli.render import (
-    QUALITY_NAMES,
-    Job,
-    check_out_dir,
-    run_jobs,
-    shard_of,
-    take_shard,
-    write_atomic,
-)
-from scenes.cli.storyfiles import command_name, file_options, file_title, is_filed, open_story
-from scenes.kit.i18n import _, use_language
-from scenes.kit.words import optimizer_name
+from scenes.cli.plan import plan, shard_of, take_shard
+from scenes.cli.publish import write_atomic
+from scenes.cli.safe import md_cell, page_name
+from scenes.cli.storyfiles import command_name, file_title
+from scenes.narration.beatsfile import SUFFIX as BEATS_SUFFIX
+from scenes.outputs import QUALITIES
+from scenes.words.i18n import N_, _, use_language
+from scenes.words.terms import optimizer_name
 
+# what a gallery shows of each scene: a GIF, its last frame, and the video the player carries
 FORMATS = ("gif", "png", "mp4")
 
 
@@ -60,13 +56,6 @@ def _command(story: Story) -> str:
 
 
 # the page's words, marked for extraction and translated when the page is written
-QUALITY_WORDS = {
-    "l": N_("480p, 15 frames per second"),
-    "m": N_("720p, 30 frames per second"),
-    "h": N_("1080p, 60 frames per second"),
-    "p": N_("1440p, 60 frames per second"),
-    "k": N_("2160p, 60 frames per second"),
-}
 LOOK = {
     "dark": N_("dark theme"),
     "light": N_("light theme"),
@@ -105,7 +94,7 @@ def _links() -> dict[str, str]:
         "mp4": _("video (MP4)"),
         "png": _("last frame (PNG)"),
         "json": _("numbers (JSON)"),
-        "beats.json": _("beats (JSON)"),
+        BEATS_SUFFIX[1:]: _("beats (JSON)"),
         "srt": _("subtitles (SRT)"),
         "vtt": _("subtitles (WebVTT)"),
     }
@@ -117,7 +106,7 @@ def line_of(st: Story, lang: str) -> str:
 
 
 def _rendered(quality: str, theme: str, lang: str) -> str:
-    what = _(QUALITY_WORDS[quality])
+    what = _(QUALITIES[quality].words)
     return _("Rendered at quality {quality} ({what}), {look}").format(
         quality=quality, what=what, look=_look(theme, lang)
     )
@@ -145,7 +134,7 @@ def index_html(
         if st.name in earlier:
             cards.append(earlier[st.name])
             continue
-        name, line = esc(st.name), line_of(st, lang)
+        name, line = page_name(st.name), line_of(st, lang)  # a name fit for links, or refused
         alt = esc(_("{name}: {line}").format(name=st.name, line=line))
         still = esc(_("{name}: last frame").format(name=st.name))
         files = " ·\n      ".join(f'<a href="{name}.{ext}">{esc(text)}</a>' for ext, text in links.items())
@@ -214,7 +203,8 @@ def readme_md(
             rows.append(earlier[st.name])
             continue
         files = " · ".join(f"[{text}]({st.name}.{ext})" for ext, text in links.items())
-        rows.append(f"| `{st.name}` | {line_of(st, lang)} | {settings_line(st.settings)} | {files} |")
+        cells = (md_cell(page_name(st.name)), md_cell(line_of(st, lang)), md_cell(settings_line(st.settings)))
+        rows.append(f"| `{cells[0]}` | {cells[1]} | {cells[2]} | {files} |")
     title = _("Optimization landscapes: scene gallery")
     about = _(
         "Every scene as an animation, its last frame for handouts, the numbers behind it "
@@ -257,36 +247,14 @@ def earlier_rows(readme: Path) -> dict[str, str]:
 
 
 def gallery_command(args: argparse.Namespace) -> int:
-    if args.quality not in QUALITY_NAMES:
-        raise SettingsError(f"-q {args.quality!r}: choose one of {', '.join(QUALITY_NAMES)}")
-    if args.jobs < 1:
-        raise SettingsError(f"--jobs {args.jobs}: give a whole number >= 1")
     built_in = [n for n, r in CATALOG.items() if not r.filed]
-    names = list(dict.fromkeys(open_story(n, args) for n in args.names)) or built_in
-    stories = [get_story(n) for n in names]
-    shard = shard_of(args)
-    out = check_out_dir(args.out)
-    theme, lang = check_look(args)
-    jobs = [
-        Job(
-            st.name,
-            st.settings.to_dict(),
-            file_options(st.name) if is_filed(st.name) else {},  # a story file's text
-            args.quality,
-            FORMATS,
-            str(out),
-            args.media_dir,
-            progress=False,
-            save_trajectory=True,
-            theme=theme,
-            lang=lang,
-            force=getattr(args, "force", False),
-        )
-        for st in stories
-    ]
-    jobs = take_shard(jobs, shard)
+    every = plan(args, FORMATS, every=built_in, save_trajectory=True, whole=True)
+    stories = [get_story(job.name) for job in every]  # the whole gallery: every shard indexes it
+    shard, out = shard_of(args), Path(args.out)
+    theme, lang = every[0].theme, every[0].lang
+    jobs = take_shard(every, shard)
     if jobs:
-        code, finished = run_jobs(jobs, args.jobs, verbose=args.verbose)
+        code, finished = runner.run_jobs(jobs, args.jobs, verbose=args.verbose)
     else:  # an empty shard
         code, finished = 0, []
     if shard is not None:

@@ -18,27 +18,17 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from landscapes.errors import SettingsError
+from scenes.cli import stops
 from scenes.cli.checks import attach_dash_values, check_args
+from scenes.cli.flags import add_look_flags, add_names, add_output, add_quality, add_trust_flag
 from scenes.cli.options import (
     Parser,
-    add_look_flags,
     add_run_flags,
     run_epilog,
     settings_from_args,
 )
-
-MEDIA_HELP = "manim's working tree, with the result cache in its roll-cache/ (default media/)"
-
-
-def add_cache_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--force", action="store_true", help="render even the scenes whose result in the cache is up to date"
-    )
-    p.add_argument(
-        "--shard",
-        metavar="K/N",
-        help="only the K-th of N parts of the scenes, balanced by cost and the same on every machine",
-    )
+from scenes.cli.safe import shown
+from scenes.outputs import DEFAULT_FORMAT, format_help
 
 
 def add_scene_options(p: argparse.ArgumentParser) -> None:
@@ -86,14 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--format", default="json", help="json (default) or csv")
 
     rd = sub.add_parser("render", help="render scenes to video, GIF or a last-frame PNG")
-    rd.add_argument("names", nargs="*", metavar="NAME", help="scene names (see `roll list`)")
-    rd.add_argument("--all", action="store_true", help="render the chapter's sixteen scenes")
-    rd.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k (2160p60)")
-    rd.add_argument("--format", default="mp4", help="mp4 (default), gif, png (last frame) or webm")
-    rd.add_argument("--out", default="out", help="folder for the results, under stable names (default out/)")
-    rd.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
-    rd.add_argument("--media-dir", default="media", help=MEDIA_HELP)
-    add_cache_flags(rd)
+    add_names(rd, "scene names (see `roll list`)", every="render the chapter's sixteen scenes")
+    add_quality(rd)
+    rd.add_argument("--format", default=DEFAULT_FORMAT, help=format_help())
+    add_output(rd, "out", "folder for the results, under stable names (default out/)")
     add_look_flags(rd)
     add_run_flags(rd)
     add_scene_options(rd)
@@ -104,16 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sl = sub.add_parser("slides", help="a deck: a title slide per scene, then a slide per beat (caption)")
-    sl.add_argument("names", nargs="*", metavar="NAME", help="scene names (see `roll list`)")
-    sl.add_argument("--all", action="store_true", help="the chapter's sixteen scenes")
+    add_names(sl, "scene names (see `roll list`)", every="the chapter's sixteen scenes")
     from scenes.cli.decks import deck_help
 
     sl.add_argument("--to", required=True, help=deck_help())
-    sl.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k")
-    sl.add_argument("--out", default="slides", help="folder for the deck (default slides/)")
-    sl.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
-    sl.add_argument("--media-dir", default="media", help=MEDIA_HELP)
-    add_cache_flags(sl)
+    add_quality(sl)
+    add_output(sl, "slides", "folder for the deck (default slides/)")
     add_look_flags(sl)
     add_run_flags(sl)
     add_scene_options(sl)
@@ -121,12 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     ga = sub.add_parser(
         "gallery", help="every scene as GIF + last-frame PNG + JSON, with index.html and README.md"
     )
-    ga.add_argument("names", nargs="*", metavar="NAME", help="scenes to include (default: all)")
-    ga.add_argument("--out", required=True, help="the gallery folder")
-    ga.add_argument("-q", "--quality", default="l", help="l (480p15, default), m, h, p or k")
-    ga.add_argument("--jobs", type=int, default=1, help="scenes rendered in parallel processes (default 1)")
-    ga.add_argument("--media-dir", default="media", help=MEDIA_HELP)
-    add_cache_flags(ga)
+    add_names(ga, "scenes to include (default: all)")
+    add_quality(ga)
+    add_output(ga, None, "the gallery folder")
     add_look_flags(ga)
 
     tu = sub.add_parser(
@@ -146,11 +125,15 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("files", nargs="+", metavar="FILE.toml", help="story files")
 
     bn = sub.add_parser("bench", help="time each scene per frame against manim's floor, in one run")
-    bn.add_argument("names", nargs="*", metavar="NAME", help="scenes to time (default: all)")
-    bn.add_argument("-q", "--quality", default="l", help="l (480p15, default) or h (1080p60)")
+    add_names(bn, "scenes to time (default: all)")
+    from scenes.cli.bench import BENCH_QUALITIES
+
+    add_quality(bn, BENCH_QUALITIES)
     bn.add_argument("--json", action="store_true", help="print one JSON object")
     bn.add_argument("--media-dir", default="media", help="where manim's TeX cache is kept (default media/)")
     add_look_flags(bn)
+    for p in (tr, rd, sl, ga, ck, bn):  # the commands that read story files
+        add_trust_flag(p)
     return parser
 
 
@@ -234,7 +217,7 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
     from scenes.cli.options import options_from_args
     from scenes.cli.storyfiles import open_story
 
-    name = open_story(args.name)
+    name = open_story(args.name, args)
     settings = settings_from_args(name, args)
     options = options_from_args(name, args)
     story = get_story(name)
@@ -341,21 +324,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     verbose = "--verbose" in raw
     try:
-        # --verbose is welcome anywhere on the line, not only before the command
-        parser = build_parser()
-        args = parser.parse_args(attach_dash_values([a for a in raw if a != "--verbose"], parser))
-        args.verbose = verbose
-        check_args(args)  # paths, environment, --shard, what the axes can draw: before any work
-        return COMMANDS[args.command](args)
+        with stops.guard():  # SIGTERM unwinds every phase (planning, decks, PDF printing) as Ctrl-C does
+            # --verbose is welcome anywhere on the line, not only before the command
+            parser = build_parser()
+            args = parser.parse_args(attach_dash_values([a for a in raw if a != "--verbose"], parser))
+            args.verbose = verbose
+            check_args(args)  # paths, environment, --shard, what the axes can draw: before any work
+            return COMMANDS[args.command](args)
     except SettingsError as exc:
-        print(f"roll: error: {exc}", file=sys.stderr)
+        print(f"roll: error: {shown(str(exc))}", file=sys.stderr)
         return 2
+    except stops.Terminated as stop:
+        print(f"roll: interrupted by {stop}", file=sys.stderr)
+        return 128 + stop.signum
     except KeyboardInterrupt:  # before the render's own handlers (imports, planning)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this line short
         print("roll: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `roll list | head -1`: the reader has what it wanted
-        from scenes.cli.render import silence_stdout
+        from scenes.cli.runner import silence_stdout
 
         silence_stdout()
         return 0
@@ -363,7 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if verbose:
             raise
         print(
-            f"roll: internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)",
+            f"roll: internal error: {type(exc).__name__}: {shown(str(exc))} "
+            "(run with --verbose for the traceback)",
             file=sys.stderr,
         )
         return 1

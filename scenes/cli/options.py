@@ -7,11 +7,11 @@ command module can use it without importing the others.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, NoReturn
 
 from landscapes.errors import SettingsError
-from scenes.cli.storyfiles import Default
 
 if TYPE_CHECKING:  # the module itself stays light: `roll --help` imports no torch
     from landscapes.plugins import Plugin
@@ -113,10 +113,13 @@ def run_epilog() -> str:
     return "\n".join(lines)
 
 
-def _hyper_flags_given(args: argparse.Namespace) -> list[str]:
-    """The hyper-parameter flags on the command line, in the book's order (lr and schedule first)."""
-    names = ["lr", "schedule", "noise", *hyper_flags()]
-    return [n for n in names if getattr(args, n, None) is not None]
+def _hyper_given(args: argparse.Namespace) -> dict[str, object]:
+    """The hyper-parameter flags on the command line and their values, in the book's order (lr
+    and schedule first): read once, so the checks below take values, not the command line."""
+    from landscapes.rules import hypers
+
+    names = ["lr", "schedule", "noise", *hypers()]
+    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
 
 def _known(optimizer: str, flag: str = "--optimizer") -> bool:
@@ -130,15 +133,17 @@ def _known(optimizer: str, flag: str = "--optimizer") -> bool:
     return True
 
 
-def _refuse_foreign_flags(record: Scene, args: argparse.Namespace, optimizer: str) -> None:
-    """A hyper-parameter flag that no ball's optimizer has is refused, naming who takes it."""
+def _refuse_foreign_flags(
+    record: Scene, given: Sequence[str], optimizer: str, listed: str | None, opt: str | None
+) -> None:
+    """A hyper-parameter flag (of those `given`) that no ball's optimizer has is refused, naming
+    who takes it; `listed` and `opt` are --optimizers and --opt as given."""
     from landscapes.rules import RULES, takers
 
     story = record.story
     _known(optimizer)  # a wrong name first: the flags' messages would mislead
     # every ball of the scene counts: the adam story's adadelta ball takes --rho
     chosen: tuple[str, ...] = (optimizer, *(c.get("optimizer", optimizer) for c in story.companions))
-    listed = getattr(args, "optimizers", None)
     per_ball = record.takes("optimizers")
     if per_ball:  # every ball has its own optimizer: the flag must reach one of them
         if listed is not None:
@@ -146,7 +151,7 @@ def _refuse_foreign_flags(record: Scene, args: argparse.Namespace, optimizer: st
         else:
             chosen = tuple(story.options.get("optimizers", chosen))
     plugged = [o for o in (optimizer, *chosen) if o not in RULES]  # the main ball's counts (trajectory)
-    if getattr(args, "opt", None) is not None and not plugged:
+    if opt is not None and not plugged:
         raise SettingsError(
             f"--opt: {' and '.join(dict.fromkeys(chosen))} are the book's rules, set with their flags; "
             "--opt is for torch.optim-style optimizers (e.g. --optimizer adamw)"
@@ -157,7 +162,7 @@ def _refuse_foreign_flags(record: Scene, args: argparse.Namespace, optimizer: st
             return flag in RULES[o].flags
         return flag in ("lr", "schedule") and _plugin(o).has_lr
 
-    for flag in _hyper_flags_given(args):
+    for flag in given:
         if flag == "noise" or any(takes(o, flag) for o in chosen):
             continue  # noise is checked with its value (gd and newton refuse it)
         if flag in ("lr", "schedule"):
@@ -180,7 +185,9 @@ def _plugin(name: str) -> Plugin:
 
 def parse_optimizers(listed: str) -> tuple[str, ...]:
     """`--optimizers gd,adamw,lion`: each a name `--optimizer` takes, each once, at least one."""
-    chosen = tuple(dict.fromkeys(o.strip() for o in listed.split(",") if o.strip()))
+    from landscapes.names import canonical_optimizer
+
+    chosen = tuple(dict.fromkeys(canonical_optimizer(o.strip()) for o in listed.split(",") if o.strip()))
     if not chosen:
         raise SettingsError(f"--optimizers {listed!r}: give a list, e.g. gd,adam,adamw")
     for o in chosen:
@@ -203,7 +210,11 @@ def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
     domain = parse_domain(args.domain) if getattr(args, "domain", None) else None
     start = parse_start(args.start) if args.start is not None else None
     base = record.settings
-    _refuse_foreign_flags(record, args, args.optimizer or base.optimizer)
+    flags = _hyper_given(args)
+    opt = getattr(args, "opt", None)
+    _refuse_foreign_flags(
+        record, list(flags), args.optimizer or base.optimizer, getattr(args, "optimizers", None), opt
+    )
     if function is not None and not record.takes("function"):
         raise SettingsError(f"--function works with {_scenes('function')}, not with the scene {name!r}")
     if landscape is not None:
@@ -228,12 +239,9 @@ def settings_from_args(name: str, args: argparse.Namespace) -> Settings:
     elif domain is not None:
         base = base.override(domain=domain)
     # two rules may keep their own flag in one field (a record's choice): the flag given wins
-    hyper = {
-        field: getattr(args, flag)
-        for flag, (field, _) in hyper_flags().items()
-        if getattr(args, flag, None) is not None
-    }
-    opt = getattr(args, "opt", None)
+    from landscapes.rules import hypers
+
+    hyper = {h.field: flags[flag] for flag, h in hypers().items() if flag in flags}
     if opt is not None and (args.optimizer or base.optimizer) in RULES:
         opt = None  # for compare's and race's plugged-in balls: options_from_args carries it
     settings = base.override(
@@ -266,7 +274,7 @@ def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
     from scenes.cli.storyfiles import file_options, is_filed
 
     options: dict[str, object] = file_options(name) if is_filed(name) else {}
-    from scenes.catalog import NETWORK, OPTIONS, RUN_FLAGS, entry
+    from scenes.catalog import NETWORK, OPTIONS, RUN_FLAGS, entry, work_refusal
 
     record = entry(name)
     for option in (o for o in OPTIONS if o not in RUN_FLAGS):  # those two: settings_from_args
@@ -288,13 +296,14 @@ def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
                 _plugin(o).check(options["opt"])
     balls, spread = getattr(args, "balls", None), getattr(args, "spread", None)
     if balls is not None:
-        if not 1 <= balls <= 200:
-            raise SettingsError(f"--balls {balls}: give a whole number from 1 to 200")
         options["balls"] = balls
     if spread is not None:
         if spread not in ("even", "random"):
             raise SettingsError(f"--spread {spread!r}: choose even or random (random uses --seed)")
         options["spread"] = spread
+    why = None if record.filed else work_refusal(name, getattr(args, "steps", None), options)  # limits
+    if why:
+        raise SettingsError(f"--{why}")
     return options
 
 
@@ -347,14 +356,9 @@ THEMES = ("dark", "light")
 CJK_FONT = "Noto Sans CJK SC"
 
 
-def add_look_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--theme", default=Default("dark"), help="dark (default) or light (white background)")
-    p.add_argument("--lang", default=Default("en"), help="en (default) or zh (Chinese captions and labels)")
-
-
 def check_look(args: argparse.Namespace) -> tuple[str, str]:
     """The theme and language asked for, refused in one line if unknown or not installed."""
-    from scenes.kit.i18n import languages
+    from scenes.words.i18n import languages
 
     theme, lang = str(getattr(args, "theme", "dark")), str(getattr(args, "lang", "en"))  # not a Default
     if theme not in THEMES:

@@ -178,12 +178,17 @@ def chromium() -> str:
     )
 
 
+# where the assets' folder goes in the slides: a mark no escaped text holds (html.escape
+# never writes a NUL, and a caption holds none), so a caption's own "{assets}" stays its words
+ASSETS_MARK = "\0assets\0"
+
+
 def reveal_deck(
     scenes: Sequence[DeckScene], theme: str = "dark", lang: str = "en"
 ) -> tuple[Callable[[str], bytes], dict[str, Path | bytes]]:
     """The deck's page (a function of the folder its files are in) and its files (name in that
     folder -> source path or bytes), without writing. The page's own words are in `lang`."""
-    from scenes.kit.i18n import _, use_language
+    from scenes.words.i18n import _, use_language
 
     use_language(lang)
     colours = theme_of(theme)
@@ -223,7 +228,7 @@ def reveal_deck(
             poster = f"{stem}{Path(beat.poster).suffix.lower()}"
             files[clip], files[poster] = Path(beat.clip), Path(beat.poster)
             files[f"{stem}.vtt"] = beat_vtt(beat).encode("utf-8")
-            src, still, cues = (f"{{assets}}/{quote(n)}" for n in (clip, poster, f"{stem}.vtt"))
+            src, still, cues = (f"{ASSETS_MARK}/{quote(n)}" for n in (clip, poster, f"{stem}.vtt"))
             warn = " warn" if beat.warn else ""
             section(
                 f'  <video src="{src}" poster="{still}" muted playsinline preload="auto">\n'
@@ -252,7 +257,7 @@ def reveal_deck(
             fonts="system-ui, " + fonts,
             overlay_bg="0, 0, 0" if theme == "dark" else "255, 255, 255",
             overlay_fg="255, 255, 255" if theme == "dark" else "0, 0, 0",
-            slides=slides.replace("{assets}", html.escape(quote(assets))),
+            slides=slides.replace(ASSETS_MARK, html.escape(quote(assets))),
             key=PAUSE_KEY[0],
             key_code=PAUSE_KEY[1],
             key_help=json.dumps(help_text),

@@ -23,54 +23,36 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from landscapes.errors import SettingsError
-from landscapes.settings import Settings
 from scenes.catalog import SECTIONS, entry, get_story
-from scenes.cli import render
+from scenes.cli import runner
 from scenes.cli.cache import LIMIT_ENV, Cache
 from scenes.cli.decks import Beat, DeckScene, writer_for
-from scenes.cli.render import Job, check_out_dir, shard_of, take_shard
-from scenes.cli.subtitles import Narration, StoryBeat, beats_path, read_beats
+from scenes.cli.job import Job
+from scenes.cli.plan import plan
+from scenes.narration.beatsfile import Narration, StoryBeat, beats_path
+from scenes.narration.beatsfile import read as read_beats
 
 
-def plan(args: argparse.Namespace) -> list[Job]:
-    from scenes.cli.options import check_look, options_from_args, settings_from_args
+def plan_deck(args: argparse.Namespace) -> list[Job]:
+    """The deck's jobs: each scene once as sections of mp4 clips, without its caption line."""
     from scenes.cli.reveal_deck import ToolMissing
 
     try:
         writer = writer_for(args.to)
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
-    names = render.scene_names(args)
-    shard = shard_of(args)
-    if shard is not None and Cache.for_media(args.media_dir) is None:
-        raise SettingsError(f"--shard with slides fills the result cache, and {LIMIT_ENV}=0 turns it off")
-    out = check_out_dir(args.out)
-    theme, lang = check_look(args)
-    if shard is None:  # a shard writes no deck: it only fills the cache
-        try:
-            writer.check()  # reveal.js, Chromium: missing ones are named before any rendering
-        except ToolMissing as exc:
-            raise SettingsError(f"--to {args.to}: {exc}") from None
-    fmt = writer.clip_format
-    jobs = [
-        Job(
-            name,
-            settings_from_args(name, args).to_dict(),
-            options_from_args(name, args),
-            args.quality,
-            (fmt,),
-            str(out),
-            args.media_dir,
-            progress=False,
-            sections=True,
-            theme=theme,
-            lang=lang,
-            force=getattr(args, "force", False),
-            captions=False,  # the deck shows the caption as slide text, once
-        )
-        for name in names
-    ]
-    return take_shard(jobs, shard)
+
+    def tools(shard: tuple[int, int] | None) -> None:
+        if shard is not None and Cache.for_media(args.media_dir) is None:
+            raise SettingsError(f"--shard with slides fills the result cache, and {LIMIT_ENV}=0 turns it off")
+        if shard is None:  # a shard writes no deck: it only fills the cache
+            try:
+                writer.check()  # reveal.js, Chromium: missing ones are named before any rendering
+            except ToolMissing as exc:
+                raise SettingsError(f"--to {args.to}: {exc}") from None
+
+    # the deck shows the caption as slide text, once
+    return plan(args, (writer.clip_format,), sections=True, captions=False, before=tools)
 
 
 def last_frame(clip: Path, dest: Path) -> Path:
@@ -118,7 +100,7 @@ def beats_of(job: Job, produced: Sequence[str]) -> SceneBeats:
 def title_of(name: str, lang: str = "en") -> str:
     """'Gradient descent: learning-rate': the book's section in the deck's language, and the
     scene's name (an identifier, as in `roll render learning-rate` and its files)."""
-    from scenes.kit.i18n import _, use_language
+    from scenes.words.i18n import _, use_language
 
     use_language(lang)
     source = SECTIONS[entry(name).section]
@@ -132,7 +114,7 @@ def is_the_story_run(job: Job) -> bool:
     """Whether the job runs the story's own settings and options, the run its line tells."""
     story = get_story(job.name)
     options = {**story.options, **job.options}
-    return job.settings == story.settings.to_dict() and options == dict(story.options)
+    return job.settings == story.settings and options == dict(story.options)
 
 
 def story_line(job: Job) -> str:
@@ -142,7 +124,7 @@ def story_line(job: Job) -> str:
     gives the settings in force instead: true by construction, and what a lecturer needs to
     repeat the run."""
     from scenes.cli.gallery import settings_line
-    from scenes.kit.i18n import _, use_language
+    from scenes.words.i18n import _, use_language
 
     use_language(job.lang)
     from scenes.cli.storyfiles import file_title
@@ -151,7 +133,7 @@ def story_line(job: Job) -> str:
         return title
     if is_the_story_run(job):
         return _(get_story(job.name).line)
-    return _("this run: {settings}").format(settings=settings_line(Settings.from_dict(job.settings)))
+    return _("this run: {settings}").format(settings=settings_line(job.settings))
 
 
 def _seconds(value: float) -> str:
@@ -161,7 +143,7 @@ def _seconds(value: float) -> str:
 def beat_notes(beat: StoryBeat, lang: str) -> str:
     """A beat's speaker notes beside its caption: the labels on screen, and where the beat
     sits in the scene's video (to find it there, or in its subtitles)."""
-    from scenes.kit.i18n import _, use_language
+    from scenes.words.i18n import _, use_language
 
     use_language(lang)
     lines = []
@@ -177,7 +159,7 @@ def beat_notes(beat: StoryBeat, lang: str) -> str:
 def title_notes(job: Job, narration: Narration) -> str:
     """A title slide's speaker notes (after its story line): how many beats follow, and how
     long the scene's video runs."""
-    from scenes.kit.i18n import _, use_language
+    from scenes.words.i18n import _, use_language
 
     use_language(job.lang)
     return _("{n} beats, {seconds} s of video").format(
@@ -205,7 +187,7 @@ def deck_scene(job: Job, got: SceneBeats, posters: Path) -> DeckScene:
 
 
 def slides_command(args: argparse.Namespace) -> int:
-    jobs = plan(args)
+    jobs = plan_deck(args)
     if not jobs:  # an empty shard
         return 0
     collected: dict[str, SceneBeats] = {}
@@ -214,7 +196,7 @@ def slides_command(args: argparse.Namespace) -> int:
         collected[job.name] = beats_of(job, produced)
         return []
 
-    code, finished = render.run_jobs(jobs, args.jobs, verbose=args.verbose, deliver=collect)
+    code, finished = runner.run_jobs(jobs, args.jobs, verbose=args.verbose, deliver=collect)
     if getattr(args, "shard", None) is not None:
         # a deck is one file: a shard only fills the cache with its scenes' clips, and the
         # same command without --shard, where the shards' caches are, writes the whole deck

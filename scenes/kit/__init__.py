@@ -1,7 +1,6 @@
 """The drawing kit: what every story scene is built from.
 
 story     StoryScene (title, axes or plane, balls, captions, annotations, beats), Ball, Mark
-words     what the screen calls optimizers, hyper-parameters, statuses and kinds of point
 step      StepArrow and Tangent: the step a ball is about to take, the slope where it is
 bars      StateBars: an optimizer's per-coordinate state (adagrad's, rmsprop's s)
 readouts  Readouts, the panel of live numbers as a mobject
@@ -12,6 +11,7 @@ surface   SurfaceScene, the 3D view
 numbers   LiveNumber, a number rewritten in place each frame
 mathtext  MathTex when TeX is there, Unicode text otherwise
 palette   every colour, by role, one Palette per theme
-i18n      `_`, the one translation function, and the catalogues in locale/
 labels    where annotations go, clear of what is drawn
+
+The words on screen and their translation live below the kit and the narration: scenes.words.
 """

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 from manim import Text, VMobject, config
 
-from scenes.kit.i18n import language
 from scenes.kit.palette import palette
 from scenes.kit.typeset import typeset
+from scenes.words.i18n import language
 
 
 def has_latex() -> bool:

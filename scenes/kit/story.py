@@ -10,7 +10,6 @@ floored to a step index, never interpolated.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -35,6 +34,7 @@ from scenes.kit.readouts import FONT, NUMBER_SIZE, Readouts, name_math, name_tex
 from scenes.kit.step import StepArrow, Tangent
 from scenes.kit.typeset import typeset
 from scenes.kit.words import coordinate_names, settings_label
+from scenes.narration import beatsfile
 from scenes.narration.beats import BOOK_VIEW, Beat, Label, Narration
 from scenes.narration.registry import narrate
 
@@ -823,15 +823,8 @@ class StoryScene(Scene):
         self.write_beats()
         super().tear_down()
 
-    def beats_document(self) -> dict[str, Any]:
-        return {
-            "version": 1,
-            "scene": self.story_name,
-            "lang": self.lang,
-            "theme": self.theme,
-            "duration": self.renderer.time,
-            "beats": [{"index": k, **b} for k, b in enumerate(self.beats)],
-        }
+    def beats_document(self) -> beatsfile.Narration:
+        return beatsfile.recorded(self.story_name, self.lang, self.theme, self.renderer.time, self.beats)
 
     def write_beats(self) -> Path | None:
         """NAME.beats.json beside the video (and its NAME.srt): what decks and notes read."""
@@ -839,10 +832,8 @@ class StoryScene(Scene):
         spec = getattr(writer, "output_spec", None)
         if spec is None or not spec.is_video or writer.output_plan.subcaption_file is None:
             return None
-        path = Path(writer.output_plan.subcaption_file).with_suffix(".beats.json")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.beats_document(), ensure_ascii=False, indent=1), encoding="utf-8")
-        return path
+        path = beatsfile.beats_path(writer.output_plan.subcaption_file)
+        return beatsfile.write(path, self.beats_document())
 
     def mark(self, m: Mark) -> VGroup:
         """Words placed by the kit near (x, y), clear of what is drawn, with a leader line."""

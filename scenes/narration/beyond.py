@@ -10,8 +10,10 @@ import numpy as np
 
 from landscapes import Trajectory, classify
 from landscapes.claims import Claim, Ground, at_critical, ending, fitted_view, off_the_map
-from scenes.kit.i18n import _
-from scenes.kit.words import (
+from scenes.narration.beats import Beat, Narration
+from scenes.narration.describe import distinct, stop_words
+from scenes.words.i18n import _
+from scenes.words.terms import (
     kind_words,
     optimizer_label,
     optimizer_name,
@@ -20,8 +22,6 @@ from scenes.kit.words import (
     status_words,
     stop_short,
 )
-from scenes.narration.beats import Beat, Narration
-from scenes.narration.describe import distinct, stop_words
 
 SAME_MINIMUM = 0.05  # end points closer than this reached the same minimum
 

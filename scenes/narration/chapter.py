@@ -21,10 +21,10 @@ from landscapes.claims import (
     settles_first,
     stalled,
 )
-from scenes.kit.i18n import _
-from scenes.kit.words import optimizer_label, optimizer_name, settings_label, status_words
 from scenes.narration.beats import BOOK_VIEW, Beat, Label, Narration
 from scenes.narration.describe import describe, describe_all, plot_point
+from scenes.words.i18n import _
+from scenes.words.terms import optimizer_label, optimizer_name, settings_label, status_words
 
 
 def ground(t: Trajectory, view: Sequence[float] | Sequence[Sequence[float]]) -> Ground:

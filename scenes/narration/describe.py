@@ -19,9 +19,9 @@ from landscapes.claims import (
     off_the_map,
     still_moving,
 )
-from scenes.kit.i18n import _
-from scenes.kit.words import kind_words, status_words
 from scenes.narration.beats import Label
+from scenes.words.i18n import _
+from scenes.words.terms import kind_words, status_words
 
 
 def where(t: Trajectory, step: int = -1) -> str:

@@ -37,10 +37,10 @@ from landscapes.claims import (
     still_moving,
 )
 from landscapes.storyfile import ClaimSpec, LabelSpec, StoryFile, axis_of, ball_values, fill
-from scenes.kit.i18n import _, language
-from scenes.kit.words import settings_label
 from scenes.narration.beats import Beat, Label, Narration
 from scenes.narration.describe import describe, plot_point, where
+from scenes.words.i18n import _, language
+from scenes.words.terms import settings_label
 
 
 def words_in(words: Mapping[str, str], lang: str) -> str:

@@ -23,10 +23,10 @@ from landscapes.claims import (
     near_saddle,
     off_the_map,
 )
-from scenes.kit.i18n import _
-from scenes.kit.words import optimizer_label, optimizer_name
 from scenes.narration.beats import Beat, Label, Narration
 from scenes.narration.describe import describe, describe_all, plot_point, unique
+from scenes.words.i18n import _
+from scenes.words.terms import optimizer_label, optimizer_name
 
 
 def ground_of(t: Trajectory, view: Sequence[float] | None = None) -> Ground:

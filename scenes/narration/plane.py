@@ -10,10 +10,10 @@ import numpy as np
 
 from landscapes import Trajectory
 from landscapes.claims import Claim, arrived, blew_up, is_optimizer, off_the_map, stalled, steeper
-from scenes.kit.i18n import _
-from scenes.kit.words import optimizer_name, schedule_name, settings_label, status_words
 from scenes.narration.beats import BOOK_VIEW, Beat, Narration
 from scenes.narration.chapter import ground, lowest
+from scenes.words.i18n import _
+from scenes.words.terms import optimizer_name, schedule_name, settings_label, status_words
 
 
 def numbers_2d(t: Trajectory, ball: int, name: str, **beat: Any) -> Beat:

@@ -37,10 +37,10 @@ def ends(trajectories: Sequence[Trajectory], options: Mapping[str, Any]) -> Narr
     import numpy as np
 
     from landscapes.claims import Ground
-    from scenes.kit.i18n import _
-    from scenes.kit.words import settings_label
     from scenes.narration.beats import Beat
     from scenes.narration.describe import describe_all
+    from scenes.words.i18n import _
+    from scenes.words.terms import settings_label
 
     names = [settings_label(t.settings) for t in trajectories]
     n = Narration(names)
