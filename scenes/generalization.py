@@ -4,7 +4,6 @@ both, each surface's minimum marked."""
 
 from __future__ import annotations
 
-from scenes.kit.i18n import _
 from scenes.kit.mathtext import flat, text
 from scenes.kit.network_parts import NetworkScene
 from scenes.kit.palette import ball_color
@@ -12,6 +11,7 @@ from scenes.kit.readouts import FONT, Readouts
 from scenes.kit.story import Mark
 from scenes.narration.beats import Label
 from scenes.narration.network import model_words
+from scenes.words.i18n import _
 
 
 class Generalization(NetworkScene):

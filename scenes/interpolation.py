@@ -7,11 +7,11 @@ from __future__ import annotations
 import numpy as np
 
 from scenes.kit.axes import curve, curve_points
-from scenes.kit.i18n import _
 from scenes.kit.network_parts import NetworkScene, line_axes
 from scenes.kit.palette import ball_color
 from scenes.kit.readouts import Readouts
 from scenes.narration.network import model_words
+from scenes.words.i18n import _
 
 
 class Interpolation(NetworkScene):

@@ -4,10 +4,10 @@ With --optimizers, a ball per optimizer on one plane fitted to all their paths."
 
 from __future__ import annotations
 
-from scenes.kit.i18n import _
 from scenes.kit.network_parts import NetworkScene
 from scenes.kit.readouts import FONT, Readouts, name_text, series_feed
 from scenes.narration.network import model_words, plane_words
+from scenes.words.i18n import _
 
 
 class NetworkLandscape(NetworkScene):

@@ -218,7 +218,7 @@ def judge_line(argv: list[str]) -> list[Finding]:
         return judge_basins(trajs, n, Land(ls, ls.domain))
     land = Land(ls, fitted_view([t.points for t in trajs], ls.domain))
     if scene == "compare":
-        from scenes.kit.words import optimizer_name
+        from scenes.words.terms import optimizer_name
 
         names = summary_names(trajs, n, optimizer_name)
         return judge_compare(trajs, n, names, land)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scenes.kit import i18n
 from scenes.kit.palette import PALETTES, ball_style, colour_name, use_palette
+from scenes.words import i18n
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from manim import DOWN, LEFT, RIGHT, UL, UP, Axes, Line, VGroup, VMobject
 from landscapes import Landscape
 from scenes.kit.axes import TICK_FONT, nice_range, story_axes, to_scene
 from scenes.kit.contour import ContourPlane
-from scenes.kit.i18n import _
 from scenes.kit.mathtext import flat, text
 from scenes.kit.palette import ball_color, palette
 from scenes.kit.readouts import FONT, Readouts, name_text, series_feed
 from scenes.kit.story import StoryScene
+from scenes.words.i18n import _
 
 LEVELS = 12
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from manim import ManimColor
 
-from scenes.kit.i18n import _
+from scenes.words.i18n import _
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's name for "extract, translate later"

@@ -24,7 +24,6 @@ from scenes.catalog import get_story
 from scenes.kit.axes import curve, curve_points, end_labels, story_axes, to_scene, value_range
 from scenes.kit.bars import StateBars
 from scenes.kit.contour import ContourPlane
-from scenes.kit.i18n import _, use_language
 from scenes.kit.labels import Box, Obstacles, box_of, place
 from scenes.kit.layout import EDGE, FRAME_W, Regions, regions
 from scenes.kit.markers import DashedTrail, ball_marker, style_beads, style_trail
@@ -33,10 +32,11 @@ from scenes.kit.palette import BallStyle, ball_style, palette, use_palette
 from scenes.kit.readouts import FONT, NUMBER_SIZE, Readouts, name_math, name_text, series_feed
 from scenes.kit.step import StepArrow, Tangent
 from scenes.kit.typeset import typeset
-from scenes.kit.words import coordinate_names, settings_label
 from scenes.narration import beatsfile
 from scenes.narration.beats import BOOK_VIEW, Beat, Label, Narration
 from scenes.narration.registry import narrate
+from scenes.words.i18n import _, use_language
+from scenes.words.terms import coordinate_names, settings_label
 
 CAPTION_FONT = Size.CAPTION
 CAPTION_WIDTH = FRAME_W - 2 * EDGE - 0.3

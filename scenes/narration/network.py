@@ -12,9 +12,9 @@ import numpy as np
 from landscapes import Trajectory
 from landscapes.claims import Claim
 from landscapes.network.claims import fell, lowest_step, minima_apart, monotone, near_plane, overfit
-from scenes.kit.i18n import _
-from scenes.kit.words import optimizer_name, settings_label
 from scenes.narration.beats import Beat, Label, Narration
+from scenes.words.i18n import _
+from scenes.words.terms import optimizer_name, settings_label
 
 
 def model_words(net: Any) -> str:
