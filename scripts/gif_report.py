@@ -67,7 +67,7 @@ def manim_style_gif(movie: Path, dest: Path) -> Path:
 
 def main() -> int:
     from scenes.catalog import CATALOG, CHAPTER
-    from scenes.cli.render import write_gif
+    from scenes.cli.gif import write_gif
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", default=CHAPTER)

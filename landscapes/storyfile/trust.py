@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from ..names import CLASS, MODULE
+from ..names import CLASS, MODULE, canonical_optimizer
 
 # where the registry's classes live: naming them imports only these two libraries
 REGISTRY_SOURCES = ("torch.optim", "pytorch_optimizer")
@@ -19,12 +19,10 @@ Trust = bool | Container[str]  # True: any module; a container: the modules in i
 
 
 def module_of(name: str) -> str | None:
-    """The module an optimizer's name imports (None for a registry name: nothing to import)."""
-    if ":" in name:
-        return name.partition(":")[0]
-    if "." in name:  # torch.optim.NAdam, the dotted path some tools write
-        return name.rpartition(".")[0]
-    return None
+    """The module an optimizer's name imports (None for a registry name: nothing to import);
+    a dotted path (torch.optim.NAdam) means module:Class, as `canonical_optimizer` reads it."""
+    canonical = canonical_optimizer(name)
+    return canonical.partition(":")[0] if ":" in canonical else None
 
 
 def code_refusal(name: str, trust: Trust = False) -> str | None:
@@ -34,7 +32,7 @@ def code_refusal(name: str, trust: Trust = False) -> str | None:
         if not REGISTRY_NAME.match(name):
             return f"{name!r} is not an optimizer's name; use one of roll list --optimizers"
         return None
-    attr = name.partition(":")[2] if ":" in name else name.rpartition(".")[2]
+    attr = canonical_optimizer(name).partition(":")[2]
     if not MODULE.match(module) or not CLASS.match(attr):
         return f"{name!r}: write module:Class with Python names, e.g. torch.optim:Adam"
     if module in REGISTRY_SOURCES:
