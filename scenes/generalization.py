@@ -36,9 +36,8 @@ class Generalization(NetworkScene):
             name = _("empirical risk (training)") if k == 0 else _("risk (held-out)")
             values = rec.run.train_loss if k == 0 else rec.run.test_loss
             head.live(
-                flat(text(name, font_size=FONT - 4, color=ball_color(k))),
+                flat(text(name, font_size=FONT, color=ball_color(k))),
                 self._feed(values, ball),
-                sign=False,
             )
             self.add_panel(head)
         steps = Readouts(left=4.75, top=3.55, width=2.0, row=0.44)

@@ -39,13 +39,13 @@ class NetworkLandscape(NetworkScene):
                     (name_text(words, size=FONT - 8), series_feed(values, self.index_of(ball)), values)
                     for words, values in ((_("training"), run.train_loss), (_("held-out"), run.test_loss))
                 ]
-                panel.cells(cells, decimals=3)
+                panel.cells(cells)
             self.add_panel(panel)
         else:
             ball = balls[0]
             self.live_row(panel, _("training loss"), rec.run.train_loss, ball)
             self.live_row(panel, _("held-out loss"), rec.run.test_loss, ball)
-            self.live_row(panel, _("off the plane"), rec.distance, ball, decimals=3)
+            self.live_row(panel, _("off the plane"), rec.distance, ball)
             self.add_panel(panel)
             self.loss_curves(ball, left=3.45, top=0.35, width=3.3, height=2.0)
         self.show_balls()

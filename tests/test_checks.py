@@ -125,7 +125,7 @@ def test_trajectory_takes_the_scene_options(capsys):
     assert main(["trajectory", "compare", "--optimizers", "gd,adam", "--steps", "3"]) == 0
     assert '"optimizer": "gd"' in capsys.readouterr().out
     assert main(["trajectory", "risk", "--optimizers", "gd,adam"]) == 2
-    assert "--optimizers works with `compare` and `race`" in capsys.readouterr().err
+    assert "--optimizers works with `compare`, `race` and `network`" in capsys.readouterr().err
 
 
 def test_bench_keeps_its_tex_cache_under_media_dir(tmp_path, monkeypatch, capsys):

@@ -93,11 +93,11 @@ def test_parallel_jobs_give_the_same_files_as_one_job(tmp_path):
 
 def test_a_failing_scene_is_named_and_the_others_finish(tmp_path):
     # bad settings are refused up front, so break a scene at render time instead: a file
-    # where its TeX cache folder should be makes manim fail inside the worker
+    # where its text cache folder should be makes manim fail inside the worker
     media = tmp_path / "media"
     media.mkdir()
-    (media / "tex-cache").mkdir()
-    (media / "tex-cache" / "cubic-saddle").write_text("not a folder")
+    (media / "text-cache").mkdir()
+    (media / "text-cache" / "cubic-saddle").write_text("not a folder")
     proc = roll(
         "render",
         "cubic-saddle",

@@ -24,6 +24,7 @@ from landscapes.storyfile import (
     loads,
 )
 from scenes.cli.main import main
+from scenes.kit.typeset import typeset
 
 STORY_FILES = sorted([*ROOT.glob("scenes/stories/*.toml"), *ROOT.glob("examples/stories/*.toml")])
 BUILT_IN = ["gd-2d", "adagrad", "rmsprop"]
@@ -67,11 +68,11 @@ def test_every_story_file_renders_its_balls_on_their_trajectories(tiny, path):
         assert np.allclose(ball.dot.get_center(), ball.coords[-1])
         assert np.array_equal(ball.coords, scene.scene_points(traj))
     shown = [b["caption"] for b in scene.beats]
-    assert shown == scene.narration.captions and len(shown) == len(record.beats)
+    assert shown == [typeset(c) for c in scene.narration.captions] and len(shown) == len(record.beats)
     steps = record.steps_of(scene.trajectories)
     for spec, beat, step, caption in zip(record.beats, scene.narration.beats, steps, shown, strict=True):
         assert all(c.holds for c in beat.claims), f"a shipped story says only what holds: {caption}"
-        assert caption == printed(spec.caption["en"], record, scene.trajectories, step), caption
+        assert caption == typeset(printed(spec.caption["en"], record, scene.trajectories, step)), caption
 
 
 def test_a_story_file_speaks_its_own_chinese(tiny):
@@ -87,7 +88,7 @@ def test_a_story_file_speaks_its_own_chinese(tiny):
     steps = record.steps_of(scene.trajectories)
     shown = [b["caption"] for b in scene.beats]
     assert shown == [
-        printed(b.caption["zh"], record, scene.trajectories, k)
+        typeset(printed(b.caption["zh"], record, scene.trajectories, k))
         for b, k in zip(record.beats, steps, strict=True)
     ]
     assert [b.name for b in scene.balls] == [b.label["zh"] for b in record.balls]
@@ -230,7 +231,7 @@ def test_a_story_file_writes_its_beats_beside_the_movie(tiny_movie):
     movie = Path(scene.renderer.file_writer.movie_file_path)
     narration = read_beats(movie.with_suffix(BEATS_SUFFIX))
     assert narration.scene == "ill-three-starts"
-    assert [b.caption for b in narration.beats] == scene.narration.captions
+    assert [b.caption for b in narration.beats] == [typeset(c) for c in scene.narration.captions]
 
 
 # ---- the command line --------------------------------------------------------------------
@@ -384,7 +385,7 @@ def test_render_a_story_file_end_to_end(tmp_path, monkeypatch):
     beats = json.loads((tmp_path / "out" / "gd-2d.beats.json").read_text(encoding="utf-8"))
     from scenes.narration.registry import narrate_settings
 
-    assert [b["caption"] for b in beats["beats"]] == narrate_settings("gd-2d").captions
+    assert [b["caption"] for b in beats["beats"]] == [typeset(c) for c in narrate_settings("gd-2d").captions]
 
 
 # ---- broken files: one fault each ----------------------------------------------------------

@@ -180,6 +180,7 @@ def _train(net: Net, s: Settings, layout: Layout, data: Sample, fresh: Sample) -
     theta = layout.flat().requires_grad_(True)
     p = theta.detach().numpy()  # a live view of theta
     rule = RULES.get(s.optimizer)
+    hyper = rule.values(lambda field: getattr(s, field)) if rule else {}  # what its step reads
     plugin = opt = None
     state: dict[str, np.ndarray] = {}
     if rule is not None:
@@ -227,7 +228,7 @@ def _train(net: Net, s: Settings, layout: Layout, data: Sample, fresh: Sample) -
                 status, n = "singular", t + 1
                 break
         elif rule is not None:
-            rule.step(s, p[None], step[None], state, lrs[t], t)
+            rule.step(hyper, p[None], step[None], state, lrs[t], t)
         else:
             _plugged(
                 plugin, opt, s, theta, grad, step, lrs[t], lambda xb=xb, yb=yb: loss(layout(theta, xb), yb)

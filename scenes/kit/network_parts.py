@@ -190,11 +190,10 @@ class NetworkScene(StoryScene):
         box = plane.frame_box
         self.plot_area = (box.get_left()[0], box.get_bottom()[1], box.get_right()[0], box.get_top()[1])
 
-    def live_row(self, panel: Readouts, name: str, values: np.ndarray, ball: Any, decimals: int = 4) -> None:
-        """A live number, signed only where the values change sign (losses and distances never)."""
+    def live_row(self, panel: Readouts, name: str, values: np.ndarray, ball: Any, digits: int = 3) -> None:
+        """A live number, typeset as every readout is (scenes.kit.typeset)."""
         feed = series_feed(values, self.index_of(ball))
-        signed = bool((np.asarray(values) < 0).any())
-        panel.live(name_text(name, size=FONT - 2), feed, decimals=decimals, sign=signed)
+        panel.live(name_text(name, size=FONT), feed, digits=digits)
 
     def loss_curves(self, ball: Any, left: float, top: float, width: float, height: float) -> LossCurves:
         """Both losses against the step, growing as the ball rolls."""

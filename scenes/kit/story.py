@@ -751,9 +751,10 @@ class StoryScene(Scene):
         self.caption_step = None
         if self.beats and "end" not in self.beats[-1]:
             self._close_cue(self.renderer.time)
-        if self.caption_mob is not None and self.draw_captions:
-            gone = VMobject()
-            self.fade(gone, self.caption_mob, seconds=0.2)
+        if not self.draw_captions:
+            self.wait(0.2)  # the fade's time, so a deck's caption-less clips keep the video's times
+        elif self.caption_mob is not None:
+            self.fade(VMobject(), self.caption_mob, seconds=0.2)
             self.caption_mob = None
 
     def caption_rows(self, words: str) -> list[str]:
