@@ -20,6 +20,6 @@ setup:
 # name them until a translator fills them in).
 messages: setup
 	.venv/bin/pybabel extract --no-default-keywords -k _ -k N_ -k Scene:2 --no-location --omit-header \
-		--sort-output -o scenes/words/locale/roll.pot scenes landscapes/rules.py landscapes/storyfile/vocabulary.py
+		--sort-output -o scenes/words/locale/roll.pot scenes landscapes/rules.py
 	.venv/bin/pybabel update -D roll -i scenes/words/locale/roll.pot -d scenes/words/locale \
 		--no-fuzzy-matching --omit-header --ignore-obsolete

@@ -20,10 +20,31 @@ from landscapes.errors import SettingsError
 from landscapes.network import STAND_IN
 from landscapes.settings import Settings
 from landscapes.stories import BOOK_2D_START, Story
-from landscapes.storyfile.vocabulary import SECTIONS, VIEWS
+from landscapes.storyfile.vocabulary import SECTIONS as SECTION_KEYS
+from landscapes.storyfile.vocabulary import VIEWS
+from scenes.words.i18n import N_
 
 if TYPE_CHECKING:
     from landscapes.storyfile import StoryFile
+
+# the sections' titles as decks head them, in the keys' order (the keys are the story files'
+# vocabulary, declared once there; the words a deck shows belong to the scenes)
+SECTIONS = dict(
+    zip(
+        SECTION_KEYS,
+        (
+            N_("Optimization and deep learning"),
+            N_("Gradient descent"),
+            N_("Stochastic gradient descent"),
+            N_("Momentum"),
+            N_("Adagrad"),
+            N_("RMSProp"),
+            N_("Adadelta and Adam"),
+            N_("Beyond the chapter"),
+        ),
+        strict=True,
+    )
+)
 
 
 # The scene options a record may accept, with the help its flag shows (`{scenes}` is filled in

@@ -130,9 +130,8 @@ def extracted_messages() -> set[str]:
     ):
         if isinstance(message, str):
             found.add(message)
-    # the optimizers' words on screen: N_("gd") in their records, landscapes/rules.py; the book's
-    # sections' titles, declared once beside the story files' vocabulary
-    for path, keywords in (("rules.py", {"N_": None}), ("storyfile/vocabulary.py", {"N_": None})):
+    # the optimizers' words on screen: N_("gd") in their records, landscapes/rules.py
+    for path, keywords in (("rules.py", {"N_": None}),):
         for _line, message, _comments, _ctx in extract_from_file(
             "python", str(ROOT / "landscapes" / path), keywords=keywords
         ):

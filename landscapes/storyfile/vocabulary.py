@@ -8,26 +8,11 @@ import re
 from ..limits import NAME_CHARS
 from ..names import OPTIMIZERS
 
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "extract, translate later"
-    """Mark a sentence for extraction without translating it here (gettext's N_)."""
-    return message
-
-
 # how a file draws its landscape; scenes/story_file.py has a class per view (StoryFileCurve, …)
 VIEWS = ("curve", "plane", "surface")
 REACH = 50.0  # a runaway ball is followed this far from its start when the view is fitted to the paths
-# the book's sections, as decks head them (scenes.catalog's records and a file's `section` key)
-SECTIONS = {
-    "intro": N_("Optimization and deep learning"),
-    "gd": N_("Gradient descent"),
-    "sgd": N_("Stochastic gradient descent"),
-    "momentum": N_("Momentum"),
-    "adagrad": N_("Adagrad"),
-    "rmsprop": N_("RMSProp"),
-    "adam": N_("Adadelta and Adam"),
-    "beyond": N_("Beyond the chapter"),
-}
+# the book's sections, in its order: a file's `section` key (scenes.catalog titles them)
+SECTIONS = ("intro", "gd", "sgd", "momentum", "adagrad", "rmsprop", "adam", "beyond")
 TRANSLATIONS = ("zh",)  # the languages a file may give its words in, beside English
 # step arrows, the tangent (curves), state bars, the arrow of −η·g alone (planes: what momentum adds)
 SHOW = ("steps", "tangent", "bars", "gradient")
