@@ -82,7 +82,7 @@ def test_beats_json_and_srt_agree(tiny_movie, name):
 
 
 def test_a_long_caption_takes_two_lines_before_it_shrinks():
-    from scenes.kit.story import split_caption
+    from scenes.kit.captions import split_caption
 
     a, b = split_caption("start x = -0.9: still moving, x = 1.928; start x = 0.6: still moving, x = 1.487")
     assert a.endswith(";") and b.startswith("start x = 0.6")
@@ -93,7 +93,7 @@ def test_two_line_captions_keep_clear_of_the_plot_and_inside_the_frame(tmp_path,
     from conftest import tiny_config
     from manim import config, tempconfig
 
-    from scenes.kit.story import CAPTION_WIDTH
+    from scenes.kit.captions import CAPTION_WIDTH
 
     # at 480p, as `-q l` draws it: pango lays a long line out by the frame's pixel width, so
     # the tiny frames of the other tests would wrap it on their own

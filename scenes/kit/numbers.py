@@ -31,7 +31,6 @@ def _glyphs(font_size: float) -> dict[str, tuple[np.ndarray, float]]:
     if len(parts) != len(chars):
         raise RuntimeError(f"expected {len(chars)} glyphs, got {len(parts)}")
 
-
     digit = parts[0]
     out = {}
     for ch, part in zip(chars, parts, strict=True):

@@ -17,50 +17,30 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Line, Scene, ValueTracker, VGroup, VMobject, linear
+from manim import Line, Scene, ValueTracker, VGroup, VMobject, linear
 
 from landscapes import Landscape, Settings, Story, Trajectory
 from scenes.catalog import get_story
 from scenes.kit.axes import curve, curve_points, end_labels, story_axes, to_scene, value_range
-from scenes.kit.bars import StateBars
+from scenes.kit.captions import caption_line, caption_rows
 from scenes.kit.contour import ContourPlane
 from scenes.kit.labels import Box, Obstacles, box_of, place
-from scenes.kit.layout import EDGE, FRAME_W, Regions, regions
+from scenes.kit.layout import Regions, regions
 from scenes.kit.markers import DashedTrail, ball_marker, style_beads, style_trail
-from scenes.kit.mathtext import Size, flat, math, require_font, text
+from scenes.kit.mathtext import flat, require_font, text
 from scenes.kit.palette import BallStyle, ball_style, palette, use_palette
-from scenes.kit.readouts import FONT, NUMBER_SIZE, Readouts, name_math, name_text, series_feed
-from scenes.kit.step import StepArrow, Tangent
+from scenes.kit.panels import Panels
+from scenes.kit.pointers import Pointers
+from scenes.kit.readouts import FONT, NUMBER_SIZE, Readouts
+from scenes.kit.trails import Ball, bead_paths, in_box, trail_segments
 from scenes.kit.typeset import typeset
 from scenes.narration import beatsfile
 from scenes.narration.beats import BOOK_VIEW, Beat, Label, Narration
 from scenes.narration.registry import narrate
-from scenes.words.i18n import _, use_language
+from scenes.words.i18n import use_language
 from scenes.words.terms import coordinate_names, settings_label
 
-CAPTION_FONT = Size.CAPTION
-CAPTION_WIDTH = FRAME_W - 2 * EDGE - 0.3
 FRAME = (-7.05, -3.35, 7.05, 3.9)  # where annotations may go before a layout is chosen
-
-
-@dataclass
-class Ball:
-    """One trajectory drawn: its dot, its trail and its scene coordinates per step."""
-
-    traj: Trajectory
-    name: str
-    color: Any
-    dot: VMobject
-    trail: VMobject
-    coords: np.ndarray  # (n+1, 3) scene points, one per step
-    segments: np.ndarray  # (n, 4, 3) the trail's step segments, cut at the view's edge if it leaves
-    inside: np.ndarray  # (n+1,) whether each point is in view
-    beads: VMobject | None = None  # on a plane: a dot at every visited point
-    style: Any = None  # its BallStyle: colour, marker shape, dash
-    marker: VMobject | None = None  # where a ball out of view is: an arrow at the edge, its coordinate
-
-    def index(self, step: float) -> int:
-        return min(int(step), len(self.coords) - 1)
 
 
 @dataclass(frozen=True)
@@ -72,7 +52,7 @@ class Mark:
     words: str
 
 
-class StoryScene(Scene):
+class StoryScene(Panels, Pointers, Scene):
     """A scene of one story record; `settings` overrides the story's main ball."""
 
     story_name: ClassVar[str]
@@ -171,37 +151,7 @@ class StoryScene(Scene):
             beats = self.narration.beats
         except Exception:  # a scene without words yet (a story file's own) takes one line
             return 1
-        return max((len(self.caption_rows(b.caption)) for b in beats), default=1)
-
-    def place_title(self, t: VMobject) -> None:
-        """Top left of the panel column; a formula wider than the column breaks after its
-        "=" (as a slide would), and only one too wide for two lines is shrunk."""
-        panel = self.regions.panel if self.regions else regions("plane", 7 / 6).panel
-        width = panel[2] - panel[0]
-        words = getattr(t, "original_text", "")
-        for mark in (", ", "="):  # two formulas: one a line; one formula: break after its "="
-            cut = top_level(words, mark)
-            if t.width > width and cut is not None:
-                head = len(words[: cut + len(mark)].replace(" ", ""))
-                VGroup(*t[:head]).next_to(VGroup(*t[head:]), UP, buff=0.12, aligned_edge=LEFT)
-        if t.width > width:
-            t.scale_to_fit_width(width)
-        t.move_to([panel[0], panel[3], 0], aligned_edge=UL)
-        self.block(t)
-
-    def title(self, tex: str | None = None, plain: str | None = None) -> VMobject:
-        """The formula, at the top of the panel column."""
-        t = math(tex or self.landscape.latex, plain or self.landscape.plain, font_size=Size.TITLE)
-        self.title_mob = t
-        self.place_title(t)
-        self.overlay(t)
-        return t
-
-    def panel_box(self) -> Box:
-        """Where readouts go: the panel column under the title."""
-        panel = self.regions.panel if self.regions else regions("plane", 7 / 6).panel
-        top = self.title_mob.get_bottom()[1] - 0.4 if self.title_mob is not None else panel[3] - 0.25
-        return (panel[0], panel[1], panel[2], top)
+        return max((len(caption_rows(b.caption)[0]) for b in beats), default=1)
 
     def plot(
         self,
@@ -368,50 +318,6 @@ class StoryScene(Scene):
         update(mob)
         self.movers.append((mob, update))
 
-    def edge_words(self, ball: Ball, i: int, box: Box) -> tuple[str, int] | None:
-        """What the edge marker says at step i ("x₂ = -1673 ↓") and which axis it is on; None
-        while the ball is in view. On a curve x comes first (f follows from it); on a plane
-        the coordinate farthest beyond its edge."""
-        if ball.inside[i]:
-            return None
-        p, tr = ball.coords[i], ball.traj
-        over = [max(box[0] - p[0], p[0] - box[2], 0) / (box[2] - box[0])]
-        over.append(max(box[1] - p[1], p[1] - box[3], 0) / (box[3] - box[1]))
-        k = (0 if over[0] > 0 else 1) if self.plane is None else int(over[1] > over[0])
-        names = [plain for _tex, plain in coordinate_names(self.landscape)]
-        if self.plane is None:
-            name, value = ("f", tr.values[i]) if k else (names[0], tr.points[i, 0])
-        else:
-            name, value = names[k], tr.points[i, k]
-        hi = box[3] if k else box[2]
-        arrow = ("↓↑" if k else "←→")[int(p[k] > hi)]
-        return _("{name} = {value:.4g} {arrow}").format(name=name, value=value, arrow=arrow), k
-
-    def edge_marker(self, ball: Ball, box: Box) -> VMobject:
-        """While the ball is out of view: its coordinate at the view's edge where it went,
-        step by step, so its trail need not cross the plot."""
-        label = VMobject(fill_color=palette().text, fill_opacity=1.0, stroke_width=0)  # 4.5:1 on the fill
-
-        def where(i: int) -> None:
-            said = self.edge_words(ball, i, box)
-            if said is None:
-                label.clear_points()
-                return
-            words, k = said
-            p = ball.coords[i]
-            mob = flat(text(words, font_size=FONT - 4, color=label.fill_color))
-            edge = np.clip(p, [box[0], box[1], 0], [box[2], box[3], 0])
-            inward = (UP if p[1] < box[1] else DOWN) if k else (RIGHT if p[0] < box[0] else -RIGHT)
-            mob.move_to(edge + inward * (0.1 + (mob.height if k else mob.width) / 2))
-            # and inside the view along the edge
-            mob.shift(RIGHT * (max(box[0] - mob.get_left()[0], 0) - max(mob.get_right()[0] - box[2], 0)))
-            mob.shift(UP * (max(box[1] - mob.get_bottom()[1], 0) - max(mob.get_top()[1] - box[3], 0)))
-            label.points = mob.points
-
-        self._on_step(label, ball, where)
-        self.pointers.append(label)
-        return label
-
     def new_act(self, landscape: Landscape) -> None:
         """Clear the screen for the story's next part, on another landscape; the balls drawn so
         far are kept in `past_balls`."""
@@ -425,32 +331,6 @@ class StoryScene(Scene):
         self.obstacles = Obstacles()
         self.plane = None
         self.landscape = landscape
-
-    def ball_readouts(self, show_lr: bool = False) -> Readouts:
-        """Step, then per ball its optimizer with every hyper-parameter in force and its live
-        coordinates; f on a row of its own while the column has room for it (up to two balls
-        on a plane); the learning rate in force, for schedules. The rest of the numbers are in
-        beats.json and `roll trajectory`."""
-        left, _bottom, right, top = self.panel_box()
-        panel = Readouts(left=left, top=top, width=right - left, row=0.46)
-        self.step_row(panel)
-        panel.gap(0.06)
-        names = coordinate_names(self.landscape)
-        with_f = len(self.balls) <= 2 or len(names) == 1
-        for ball in self.balls:
-            tr = ball.traj
-            panel.header(ball.name, ball.color, style=ball.style)
-            index = self.index_of(ball)
-            cols = [(tex, plain, tr.points[:, k]) for k, (tex, plain) in enumerate(names)]
-            panel.cells([(name_math(tex, plain), series_feed(arr, index), arr) for tex, plain, arr in cols])
-            rows = [("f", "f", tr.values)] if with_f else []
-            if show_lr and tr.lrs is not None:  # the rate in force
-                rows.append((r"\eta", "η", tr.lrs))
-            if rows:
-                cells = [(name_math(tex, plain), series_feed(arr, index), arr) for tex, plain, arr in rows]
-                panel.cells(cells)
-            panel.gap(0.06)
-        return self.add_panel(panel)
 
     def book_plane(
         self,
@@ -473,178 +353,13 @@ class StoryScene(Scene):
                 self.show_step(ball)
         return balls, self.ball_readouts(show_lr=show_lr)
 
-    def state_bars(self, balls: Sequence[Ball], panel: Readouts, name: str = "s") -> list[StateBars]:
-        """A bar chart of one state per ball under the panel, all on one √ scale so that balls
-        and coordinates compare directly."""
-        carriers = [b for b in balls if name in b.traj.state]  # --optimizer may pick one without it
-        if not carriers:
-            return []
-        top = float(max(np.sqrt(b.traj.state[name].max()) for b in carriers))
-        floor = self.panel_box()[1] + 0.85  # room under the bars for their names and numbers
-        height = max(min(1.8, panel.bottom - 0.35 - floor), 0.6)
-        return [
-            self.show_state(
-                ball, name, origin=(panel.left + 0.1 + 2.4 * k, floor), scale_max=top, height=height
-            )
-            for k, ball in enumerate(carriers)
-        ]
-
     @property
     def every_ball(self) -> list[Ball]:
         """The balls of every part of the story so far."""
         return [*self.past_balls, *self.balls]
 
-    # ---- the step made visible -------------------------------------------------------
-    def show_step(self, ball: Ball, color: Any = None) -> StepArrow:
-        """An arrow from the ball to its next trajectory point: the step it is about to take."""
-        arrow = StepArrow(color or ball.color, width=6.0)
-        ends = ball.segments[:, -1]  # a step out of view ends at the view's edge, pointing the way
-
-        def point(i: int) -> None:
-            if i + 1 < len(ball.coords) and ball.inside[i]:
-                arrow.put(ball.coords[i], ends[i])
-            else:
-                arrow.hide()
-
-        return self._pointer(arrow, ball, point)
-
-    def show_gradient_step(self, ball: Ball, color: Any = None) -> StepArrow:
-        """An arrow to where −η·g alone would take the ball (on a plane): beside momentum's real
-        step, it shows what the velocity adds."""
-        if self.plane is None:
-            raise ValueError("the gradient's own step is drawn on a contour plane")
-        ends = ball.traj.gradient_steps()  # the numbers' side computes the step; here it is drawn
-        targets = to_scene(self.axes, ends[:, 0], ends[:, 1])
-        n = min(len(targets), len(ball.coords))
-        pairs = np.empty((2 * n, 3))
-        pairs[0::2], pairs[1::2] = ball.coords[:n], targets[:n]
-        targets = targets.copy()
-        targets[:n] = trail_segments(pairs, self.view_box())[0::2, -1]  # inside the plot's box
-        arrow = StepArrow(color or palette().gradient, width=3.0)
-
-        def point(i: int) -> None:
-            if i + 1 < len(ball.coords):
-                arrow.put(ball.coords[i], targets[i])
-            else:
-                arrow.hide()
-
-        arrow.targets = targets
-        return self._pointer(arrow, ball, point)
-
-    def show_tangent(self, ball: Ball, color: Any = None, length: float = 2.2) -> Tangent:
-        """The tangent at the ball on a curve: its slope is f′ there (flat where f′ = 0)."""
-        o = np.asarray(self.axes.c2p(0.0, 0.0))
-        ux = np.asarray(self.axes.c2p(1.0, 0.0)) - o
-        uy = np.asarray(self.axes.c2p(0.0, 1.0)) - o
-        slopes = ball.traj.grads[:, 0]
-        line = Tangent(color or palette().tangent, length=length)
-
-        def point(i: int) -> None:
-            line.put(ball.coords[i], ux[:2] + slopes[i] * uy[:2])
-
-        return self._pointer(line, ball, point)
-
-    def show_state(
-        self,
-        ball: Ball,
-        name: str,
-        origin: Sequence[float],
-        scale_max: float | None = None,
-        height: float = 1.3,
-    ) -> StateBars:
-        """Bars of one optimizer state (e.g. adagrad's s) per coordinate, following the ball."""
-        values = ball.traj.state[name]
-        dims = values.shape[1]
-        names = [(f"{name}_{k + 1}", f"{name}{k + 1}") for k in range(dims)]
-        bars = StateBars(values, names, ball.color, origin, height=height, scale_max=scale_max)
-        self.overlay(bars)
-        self.block(bars, *bars.numbers)
-        self.pointers.extend(bars.bars)
-        self.live.add(*bars.numbers)
-        self._on_step(bars.bars[0], ball, bars.show)
-        return bars
-
-    def _pointer(self, mob: VMobject, ball: Ball, draw: Callable[[int], None]) -> VMobject:
-        self.pointers.append(mob)
-        self._on_step(mob, ball, draw)
-        return mob
-
     def index_of(self, ball: Ball) -> Callable[[], int]:
         return lambda: ball.index(self.step.get_value())
-
-    # ---- readouts ------------------------------------------------------------
-    def readouts(
-        self,
-        dim_names: Sequence[str] = ("x",),
-        extra: dict[int, list[tuple[str, str, np.ndarray]]] | None = None,
-        gradients: bool = True,
-    ) -> Readouts:
-        """Step and learning rate, then per ball: x (y), f, gradient (and `extra` rows, as
-        (tex, plain, values per step) by ball index), updated in place."""
-        left, _bottom, right, top = self.panel_box()
-        panel = Readouts(left=left, top=top, width=right - left)
-        self.step_row(panel)
-        # η as the balls' rules have it: adadelta has none, a schedule changes it every step
-        with_lr = [b for b in self.balls if "lr" in b.traj.settings.hyperparameters]
-        scheduled = [b for b in with_lr if b.traj.settings.schedule != "constant" and b.traj.lrs is not None]
-        if len(with_lr) == 1 and scheduled:
-            ball = scheduled[0]
-            panel.live(name_math(r"\eta", "η"), series_feed(ball.traj.lrs, self.index_of(ball)))
-        elif with_lr:
-            lrs = sorted({b.traj.settings.lr for b in with_lr})
-            lr_text = ", ".join(f"{v:g}" for v in lrs)
-            panel.row(name_math(r"\eta", "η"), name_math(lr_text, lr_text, size=NUMBER_SIZE))
-        panel.gap()
-        for b, ball in enumerate(self.balls):
-            sym = "g" if ball.traj.settings.landscape == "g" else "f"
-            grad_names = (
-                [(f"{sym}'(x)", f"{sym}′(x)")]
-                if len(dim_names) == 1
-                else [(rf"\partial {sym}/\partial {n}", f"∂{sym}/∂{n}") for n in dim_names]
-            )
-            panel.header(ball.name, ball.color, style=ball.style)
-            series: list[tuple[str, str, np.ndarray]] = [
-                (n, n, ball.traj.points[:, k]) for k, n in enumerate(dim_names)
-            ]
-            fname = f"{sym}(x)" if len(dim_names) == 1 else f"{sym}({', '.join(dim_names)})"
-            series.append((fname, fname, ball.traj.values))
-            if gradients:
-                series += [(tex, plain, ball.traj.grads[:, k]) for k, (tex, plain) in enumerate(grad_names)]
-            series += (extra or {}).get(b, [])
-            for tex, plain, arr in series:
-                panel.live(name_math(tex, plain), series_feed(arr, self.index_of(ball)))
-            panel.gap()
-        return self.add_panel(panel)
-
-    def step_row(self, panel: Readouts) -> None:
-        """The step counter every panel starts with."""
-        n_max = self.last_step
-        step = name_text(_("step"), size=Size.NAME)
-        panel.live(step, lambda: min(int(self.step.get_value()), n_max), digits=0)
-
-    def add_panel(self, panel: Readouts) -> Readouts:
-        """Show a panel: its static rows now, its numbers as moving parts (see show_balls).
-        Annotations keep 0.3 clear of a panel right of the plot."""
-        self.panels.append(panel)
-        left, bottom, right, top = self.plot_area
-        if panel.get_left()[0] > left:
-            self.plot_area = (left, bottom, min(right, panel.get_left()[0] - 0.3), top)
-        self.overlay(panel)
-        self.block(panel, *panel.numbers)
-        for num, feed in panel.feeds:
-            self.live.add(num)
-            self._live(num, feed)
-        return panel
-
-    def _live(self, num: Any, value: Callable[[], float]) -> None:
-        """Update a number in place each frame (only when its value changed)."""
-
-        def update(m: Any) -> None:
-            v = value()
-            if v != m.get_value():
-                m.set_value(v)
-
-        self.movers.append((num, update))
 
     # ---- time ----------------------------------------------------------------
     def show_balls(self) -> None:
@@ -757,39 +472,10 @@ class StoryScene(Scene):
             self.fade(VMobject(), self.caption_mob, seconds=0.2)
             self.caption_mob = None
 
-    def caption_rows(self, words: str) -> list[str]:
-        """The caption's lines: one at the caption size, or at the smallest caption size, or
-        two split at the clause break nearest the middle."""
-        shown = typeset(words)
-        for size in caption_sizes(shown):
-            if text(shown, font_size=size).width <= CAPTION_WIDTH:
-                return [shown]
-        halves = split_caption(shown)
-        return list(halves) if halves is not None else [shown]
-
     def caption_line(self, words: str, color: Any) -> VMobject:
-        """The caption in the strip at the bottom (scenes.kit.layout), as `caption_rows` cuts
-        it; only a caption too long for two lines is shrunk."""
-        rows_words = self.caption_rows(words)
-        sizes = caption_sizes(rows_words[0])
-        size = sizes[-1] if len(rows_words) > 1 else sizes[0]
-        for size in sizes if len(rows_words) == 1 else [Size.CAPTION_MIN]:
-            if text(rows_words[0], font_size=size).width <= CAPTION_WIDTH:
-                break
-        rows = [flat(text(r, font_size=size, color=color)) for r in rows_words]
-        line = VMobject(fill_color=color, fill_opacity=1.0, stroke_width=0)
-        for k in range(1, len(rows)):
-            rows[k].next_to(rows[k - 1], DOWN, buff=0.1)
-        for r in rows:
-            r.set_x(0)
-        line.points = np.concatenate([r.points for r in rows])
-        line.words = "\n".join(rows_words)
-        if line.width > CAPTION_WIDTH:
-            line.scale_to_fit_width(CAPTION_WIDTH)
+        """The caption in the strip at the bottom (scenes.kit.layout)."""
         strip = self.regions.caption if self.regions else (0.0, -3.88, 0.0, -3.43)
-        line.move_to([0, strip[1], 0], aligned_edge=DOWN)
-        line.set_x(0)
-        return line
+        return caption_line(words, color, strip[1])
 
     def open_beat(self, beat: Beat) -> None:
         """A caption opens a beat: the previous beat's subtitle cue ends here, and from the
@@ -874,96 +560,6 @@ class StoryScene(Scene):
         new.set_opacity(1.0)
         if old is not None:
             self.remove(old)
-
-    def legend(self, entries: Sequence[tuple[str, Any]]) -> VGroup:
-        """Coloured line samples with names, a row each, at the top of the panel column (under
-        the title): never over the plot or under the caption."""
-        items = VGroup(
-            *(
-                VGroup(
-                    Line(ORIGIN, RIGHT * 0.5, color=color, stroke_width=6),
-                    text(name, font_size=FONT, color=color),
-                ).arrange(RIGHT, buff=0.15)
-                for name, color in entries
-            )
-        ).arrange(DOWN, buff=0.14, aligned_edge=LEFT)
-        left, _bottom, right, top = self.panel_box()
-        if items.width > right - left:
-            items.scale_to_fit_width(right - left)
-        items.move_to([left, top + 0.15, 0], aligned_edge=UL)
-        self.title_mob = VGroup(*([self.title_mob] if self.title_mob is not None else []), items)
-        self.overlay(items)
-        self.block(items)
-        return items
-
-
-def caption_sizes(words: str) -> tuple[float, ...]:
-    """The sizes a one-line caption may take, largest first: subscripts need 30 or more to stay
-    70 % of a digit's 15 px at 480p."""
-    small = any(ch in "₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹" for ch in words)
-    return (CAPTION_FONT, Size.CAPTION_MIN) if small else (CAPTION_FONT, Size.CAPTION_MIN, Size.CAPTION_TIGHT)
-
-
-def top_level(words: str, mark: str) -> int | None:
-    """Where `mark` first stands outside every bracket in `words` (not the comma of f(x, y))."""
-    depth = 0
-    for i, ch in enumerate(words):
-        depth += ch in "([{"
-        depth -= ch in ")]}"
-        if depth == 0 and words.startswith(mark, i):
-            return i
-    return None
-
-
-def split_caption(words: str) -> tuple[str, str] | None:
-    """Two halves at the clause break ("; ", ": ", ", ", then a space) nearest the middle."""
-    for sep in ("; ", "：", "；", ": ", ", ", "，", " "):
-        cuts = [i for i in range(len(words)) if words.startswith(sep, i)]
-        if cuts:
-            i = min(cuts, key=lambda c: abs(c - len(words) / 2))
-            if 0.2 * len(words) < i < 0.8 * len(words):
-                return words[: i + len(sep)].rstrip(), words[i + len(sep) :].lstrip()
-    return None
-
-
-def in_box(coords: np.ndarray, box: Box, margin: float = 1e-6) -> np.ndarray:
-    x, y = coords[:, 0], coords[:, 1]
-    return (x >= box[0] - margin) & (x <= box[2] + margin) & (y >= box[1] - margin) & (y <= box[3] + margin)
-
-
-def trail_segments(coords: np.ndarray, box: Box | None) -> np.ndarray:
-    """The trail as one straight cubic segment per step, (n, 4, 3); with a box, each segment is
-    cut to the part inside it (Liang-Barsky), or collapsed to a point if none is."""
-    a, b = coords[:-1], coords[1:]
-    if box is not None:
-        d = b - a
-        t0, t1 = np.zeros(len(a)), np.ones(len(a))
-        for p, q in (
-            (-d[:, 0], a[:, 0] - box[0]),
-            (d[:, 0], box[2] - a[:, 0]),
-            (-d[:, 1], a[:, 1] - box[1]),
-            (d[:, 1], box[3] - a[:, 1]),
-        ):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                r = q / p
-            parallel = p == 0
-            t0 = np.where(~parallel & (p < 0), np.maximum(t0, r), t0)
-            t1 = np.where(~parallel & (p > 0), np.minimum(t1, r), t1)
-            t1 = np.where(parallel & (q < 0), -1.0, t1)  # parallel and outside
-        gone = t0 > t1
-        t0, t1 = np.where(gone, 0.0, t0), np.where(gone, 0.0, t1)
-        a, b = a + t0[:, None] * d, a + t1[:, None] * d
-    thirds = np.linspace(0.0, 1.0, 4)[None, :, None]
-    return a[:, None, :] + thirds * (b - a)[:, None, :]
-
-
-def bead_paths(coords: np.ndarray, radius: float) -> np.ndarray:
-    """A small filled circle at every point, (n+1, m, 3), for the path-as-dots view."""
-    from manim import Circle
-
-    ring = Circle(radius=radius).points
-    ring = ring - ring.mean(axis=0)
-    return coords[:, None, :] + ring[None, :, :]
 
 
 __all__ = ["Ball", "Mark", "NUMBER_SIZE", "StoryScene"]

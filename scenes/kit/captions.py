@@ -1,0 +1,78 @@
+"""The caption line: which size, which lines, drawn as one path.
+
+A caption takes the largest size at which it fits the frame's width on one line (a smaller
+one only when it holds no subscript), else two lines split at the clause break nearest the
+middle; the layout asks the same function how many lines a story's captions need.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from manim import DOWN, VMobject
+
+from scenes.kit.layout import EDGE, FRAME_W
+from scenes.kit.mathtext import Size, flat, text
+from scenes.kit.typeset import typeset
+
+CAPTION_FONT = Size.CAPTION
+CAPTION_WIDTH = FRAME_W - 2 * EDGE - 0.3
+
+
+def caption_sizes(words: str) -> tuple[float, ...]:
+    """The sizes a one-line caption may take, largest first: subscripts need 30 or more to stay
+    70 % of a digit's 15 px at 480p."""
+    small = any(ch in "₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹" for ch in words)
+    return (CAPTION_FONT, Size.CAPTION_MIN) if small else (CAPTION_FONT, Size.CAPTION_MIN, Size.CAPTION_TIGHT)
+
+
+def top_level(words: str, mark: str) -> int | None:
+    """Where `mark` first stands outside every bracket in `words` (not the comma of f(x, y))."""
+    depth = 0
+    for i, ch in enumerate(words):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if depth == 0 and words.startswith(mark, i):
+            return i
+    return None
+
+
+def split_caption(words: str) -> tuple[str, str] | None:
+    """Two halves at the clause break ("; ", ": ", ", ", then a space) nearest the middle."""
+    for sep in ("; ", "：", "；", ": ", ", ", "，", " "):
+        cuts = [i for i in range(len(words)) if words.startswith(sep, i)]
+        if cuts:
+            i = min(cuts, key=lambda c: abs(c - len(words) / 2))
+            if 0.2 * len(words) < i < 0.8 * len(words):
+                return words[: i + len(sep)].rstrip(), words[i + len(sep) :].lstrip()
+    return None
+
+
+def caption_rows(words: str) -> tuple[list[str], float]:
+    """The caption's lines as shown (typeset) and their size, measured once."""
+    shown = typeset(words)
+    for size in caption_sizes(shown):
+        if text(shown, font_size=size).width <= CAPTION_WIDTH:
+            return [shown], size
+    halves = split_caption(shown)
+    return (list(halves) if halves is not None else [shown]), Size.CAPTION_MIN
+
+
+def caption_line(words: str, color: Any, bottom: float) -> VMobject:
+    """The caption centred with its lowest line at `bottom`; only a caption too long for two
+    lines is shrunk."""
+    rows_words, size = caption_rows(words)
+    rows = [flat(text(r, font_size=size, color=color)) for r in rows_words]
+    for k in range(1, len(rows)):
+        rows[k].next_to(rows[k - 1], DOWN, buff=0.1)
+    for r in rows:
+        r.set_x(0)
+    line = VMobject(fill_color=color, fill_opacity=1.0, stroke_width=0)
+    line.points = np.concatenate([r.points for r in rows])
+    line.words = "\n".join(rows_words)
+    if line.width > CAPTION_WIDTH:
+        line.scale_to_fit_width(CAPTION_WIDTH)
+    line.move_to([0, bottom, 0], aligned_edge=DOWN)
+    line.set_x(0)
+    return line
