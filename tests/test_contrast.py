@@ -348,9 +348,12 @@ def watched(cls, watch: Watch) -> type:
     return Watched
 
 
-# known, to fix next: basins' count words in a ball's colour (3.8:1 on white), the
-# generalization scene's light panel words, since the Okabe–Ito ball colours came in
-KNOWN_LOW = {("basins", "light"), ("generalization", "light")}
+# known, to fix next: basins' count words in a ball's colour (3.8:1 on white), since the
+# Okabe–Ito ball colours came in
+KNOWN_LOW = {("basins", "light")}
+# generalization's light panel: a live number at 3.6:1 in some runs and not in others (its
+# background depends on the order the grid's bands are drawn in); to find and fix next
+UNSTEADY = {("generalization", "light")}
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -358,6 +361,8 @@ KNOWN_LOW = {("basins", "light"), ("generalization", "light")}
 def test_every_text_ball_and_trail_stands_out(tiny, flat_ids, name, theme, request):
     if (name, theme) in KNOWN_LOW:
         request.applymarker(pytest.mark.xfail(strict=True, reason="text under 4.5:1, to fix next"))
+    if (name, theme) in UNSTEADY:
+        request.applymarker(pytest.mark.xfail(strict=False, reason="text at 3.6:1 in some runs, to fix next"))
     from manim import tempconfig
 
     from scenes.catalog import get_story, scene_class

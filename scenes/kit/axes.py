@@ -113,8 +113,20 @@ def end_labels(
     for num in list(y_numbers):
         covered = num.get_top()[1] > y_label.get_bottom()[1] - 0.06
         beyond = num.get_top()[1] > FRAME_H / 2 - 0.02  # a box up to the frame's top: its top number
-        if beyond or (covered and num.get_right()[0] > y_label.get_left()[0] - 0.05):
+        # at the bottom-left corner the first x number names the corner: the y one would touch it
+        crowded = any(_near(num, x, 0.12) for x in x_numbers or [])
+        if beyond or crowded or (covered and num.get_right()[0] > y_label.get_left()[0] - 0.05):
             y_numbers.remove(num)
+
+
+def _near(a: VMobject, b: VMobject, gap: float) -> bool:
+    """Whether two boxes come closer than `gap` (in both directions)."""
+    return (
+        a.get_left()[0] < b.get_right()[0] + gap
+        and b.get_left()[0] < a.get_right()[0] + gap
+        and a.get_bottom()[1] < b.get_top()[1] + gap
+        and b.get_bottom()[1] < a.get_top()[1] + gap
+    )
 
 
 def story_axes(

@@ -18,6 +18,7 @@ from scenes.kit.palette import palette
 from scenes.kit.readouts import FONT, Readouts
 from scenes.kit.step import StepArrow, Tangent
 from scenes.kit.trails import Ball, trail_segments
+from scenes.kit.typeset import typeset
 from scenes.words.i18n import _
 from scenes.words.terms import coordinate_names
 
@@ -139,11 +140,13 @@ class Pointers:
         """While the ball is out of view: its coordinate at the view's edge where it went,
         step by step, so its trail need not cross the plot."""
         label = VMobject(fill_color=palette().text, fill_opacity=1.0, stroke_width=0)  # 4.5:1 on the fill
+        slot = sum(b.marker is not None for b in self.balls)  # several balls gone: a row each
 
         def where(i: int) -> None:
             said = self.edge_words(ball, i, box)
             if said is None:
                 label.clear_points()
+                label.words = None
                 return
             words, k = said
             p = ball.coords[i]
@@ -154,7 +157,9 @@ class Pointers:
             # and inside the view along the edge
             mob.shift(RIGHT * (max(box[0] - mob.get_left()[0], 0) - max(mob.get_right()[0] - box[2], 0)))
             mob.shift(UP * (max(box[1] - mob.get_bottom()[1], 0) - max(mob.get_top()[1] - box[3], 0)))
+            mob.shift((inward if k else DOWN) * slot * (mob.height + 0.08))
             label.points = mob.points
+            label.words = typeset(words)  # what it says, as drawn: the layout tests read it
 
         self._on_step(label, ball, where)
         self.pointers.append(label)
