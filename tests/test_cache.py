@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from support import ROOT
+from support import ROOT, same_picture
 
 from scenes.catalog import get_story
 from scenes.cli import cache, fingerprint, runner
@@ -116,6 +116,7 @@ def test_second_render_reuses_the_first_and_a_damaged_entry_renders_again(
     assert main(argv) == 0
     first_out, _ = capsys.readouterr()
     first = _digest(tmp_path / "o")
+    shutil.copy(tmp_path / "o" / "cubic-saddle.mp4", tmp_path / "first.mp4")
     assert calls == ["cubic-saddle"] and set(first) == {
         "cubic-saddle.mp4",
         "cubic-saddle.srt",
@@ -145,7 +146,9 @@ def test_second_render_reuses_the_first_and_a_damaged_entry_renders_again(
     err = capsys.readouterr().err
     assert calls == ["cubic-saddle"] * 2
     assert f"roll: cubic-saddle: cache entry damaged ({rel} does not match its sha256)" in err
-    assert _digest(tmp_path / "o")["cubic-saddle.mp4"] == first["cubic-saddle.mp4"], "never the damaged file"
+    fresh = tmp_path / "o" / "cubic-saddle.mp4"
+    assert fresh.read_bytes() != bytes(data), "never the damaged file"
+    assert same_picture(fresh, tmp_path / "first.mp4"), "the scene rendered afresh"
     assert main(argv) == 0 and calls == ["cubic-saddle"] * 2, "the fresh render is a sound entry again"
 
 
