@@ -57,6 +57,8 @@ QUALITIES: dict[str, Quality] = {
     )
 }
 DEFAULT_QUALITY = "l"
+# a deck's clips fill a projector's screen: 720p30 by default, not a preview's 480p15
+DECK_QUALITY = "m"
 
 FORMATS: dict[str, Format] = {
     f.ext: f
@@ -79,9 +81,9 @@ def quality_letters(only: Iterable[str] | None = None) -> list[str]:
     return [q for q in QUALITIES if only is None or q in set(only)]
 
 
-def quality_help(only: Iterable[str] | None = None) -> str:
+def quality_help(only: Iterable[str] | None = None, default_letter: str = DEFAULT_QUALITY) -> str:
     """`-q`'s help: `l (480p15, default), m (720p30), … or k (2160p60)`."""
-    default = {DEFAULT_QUALITY: ", default"}
+    default = {default_letter: ", default"}
     return _or([f"{q} ({QUALITIES[q].short}{default.get(q, '')})" for q in quality_letters(only)])
 
 

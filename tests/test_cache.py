@@ -154,7 +154,7 @@ def test_second_render_reuses_the_first_and_a_damaged_entry_renders_again(
 
 def test_a_deck_reuses_its_clips(tmp_path, monkeypatch, capsys, calls):
     monkeypatch.chdir(tmp_path)
-    argv = ["slides", "vanishing-gradient", "--to", "html", "--out", "deck"]
+    argv = ["slides", "vanishing-gradient", "--to", "html", "-q", "l", "--out", "deck"]
     assert main(argv) == 0
     page = (tmp_path / "deck" / "slides.html").read_bytes()
     clips = _digest(tmp_path / "deck" / "slides_files")

@@ -140,7 +140,7 @@ def test_gallery_shards_write_the_same_index_so_gathering_is_a_copy(planned, tmp
 
 
 def test_a_slides_shard_renders_its_clips_and_writes_no_deck(planned, tmp_path, capsys, monkeypatch):
-    assert main(["slides", "--all", "--to", "pptx", "--out", "deck", "--shard", "2/4"]) == 0
+    assert main(["slides", "--all", "--to", "pptx", "-q", "l", "--out", "deck", "--shard", "2/4"]) == 0
     assert [j.name for j in planned] == split(CHAPTER, COSTS, 4)[1] and all(j.sections for j in planned)
     assert "no deck written (run the same command without --shard" in capsys.readouterr().err
     assert not (tmp_path / "deck" / "slides.pptx").exists()

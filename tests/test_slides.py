@@ -18,6 +18,7 @@ import av
 import numpy as np
 import pytest
 from PIL import Image
+from support import ROOT
 
 from scenes.catalog import get_story
 from scenes.cli import slides
@@ -64,7 +65,7 @@ def test_pptx_deck_is_the_beats_with_their_last_frames_and_captions_once(tmp_pat
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
     monkeypatch.chdir(tmp_path)
-    assert main(["slides", "cubic-saddle", "--to", "pptx", "--out", "deck"]) == 0
+    assert main(["slides", "cubic-saddle", "--to", "pptx", "-q", "l", "--out", "deck"]) == 0
     deck = tmp_path / "deck" / "slides.pptx"
     assert capsys.readouterr().out.split() == ["deck/slides.pptx"]
     assert [p.name for p in (tmp_path / "deck").iterdir()] == ["slides.pptx"], "the clips are inside the deck"
@@ -77,8 +78,14 @@ def test_pptx_deck_is_the_beats_with_their_last_frames_and_captions_once(tmp_pat
 
     shown = []
     assert slides_[0].notes_slide.notes_text_frame.text.startswith(get_story("cubic-saddle").line)
-    for slide, caption in zip(slides_[1:], captions, strict=True):
-        assert slide.notes_slide.notes_text_frame.text.startswith(f"{caption}\n")
+    for k, (slide, beat) in enumerate(zip(slides_[1:], beats, strict=True)):
+        caption = beat.caption
+        notes = slide.notes_slide.notes_text_frame.text
+        assert notes.startswith(f"{caption}\n")
+        # what a speaker uses: the claims checked on this run, what comes next, the time
+        following = captions[k + 1] if k + 1 < len(captions) else "the scene ends here"
+        assert f"\nnext: {following}\n" in notes and f"from {beat.start:.1f} s to {beat.end:.1f} s" in notes
+        assert beat.claims and all(f"{c['claim']}(" in notes for c in beat.claims)
         texts = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
         shown.extend(texts)
         (movie,) = [sh for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.MEDIA]
@@ -119,7 +126,7 @@ def test_pptx_deck_is_the_beats_with_their_last_frames_and_captions_once(tmp_pat
 
 def test_html_deck_shows_each_caption_once_and_keeps_every_asset_beside_it(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    assert main(["slides", "vanishing-gradient", "--to", "html", "--out", "deck"]) == 0
+    assert main(["slides", "vanishing-gradient", "--to", "html", "-q", "l", "--out", "deck"]) == 0
     page = (tmp_path / "deck" / "slides.html").read_text(encoding="utf-8")
     assert "http://" not in page and "https://" not in page, "nothing from a network"
     clips = sorted(p for p in (tmp_path / "deck").rglob("*.mp4"))
@@ -134,9 +141,12 @@ def test_html_deck_shows_each_caption_once_and_keeps_every_asset_beside_it(tmp_p
         for t in re.findall(r'<section class="beat".*?<p class="caption">(.*?)</p>', page, re.S)
     ]
     assert texts == captions
-    for caption in captions:
+    for k, caption in enumerate(captions):
         assert page.count(f'<p class="caption">{html.escape(caption)}</p>') == 1, "each caption once"
-        assert page.count(html.escape(caption)) == 2, "on the slide, and in its speaker notes"
+        notes = re.findall(r'<aside class="notes">(.*?)</aside>', page, re.S)
+        assert html.escape(caption) in notes[k + 1], "in its speaker notes"
+        if k:
+            assert f"next: {html.escape(caption)}" in notes[k], "and in the notes that lead into it"
     # each poster is its clip's last frame
     for clip in clips:
         poster = np.asarray(Image.open(clip.with_suffix(".png")).convert("RGB"), dtype=int)
@@ -145,7 +155,9 @@ def test_html_deck_shows_each_caption_once_and_keeps_every_asset_beside_it(tmp_p
 
     # the handout from the same beats (its clips come from the cache): a title page, then a
     # page per beat holding that beat's caption and notes as text
-    assert main(["slides", "vanishing-gradient", "--to", "pdf", "--out", "handout"]) == 0
+    handout = ["slides", "vanishing-gradient", "--to", "pdf", "-q", "l", "--theme", "dark"]
+    handout += ["--out", "handout"]
+    assert main(handout) == 0
     pdf = tmp_path / "handout" / "slides.pdf"
     assert capsys.readouterr().out.split()[-1] == "handout/slides.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
@@ -274,6 +286,9 @@ def unmarked(text: str, names: set[str]) -> str:
         rest, n = inner.subn("", rest)
     for name in names:
         rest = rest.replace(name, "")
+    # a speaker's note lists the claims checked on the run as beats.json and story files name
+    # them: identifiers and numbers, in every language
+    rest = re.sub(r"^[✓✗] .*$", "", rest, flags=re.M)
     return re.sub(r"[^A-Za-z]", "", re.sub(r"\d+(\.\d+)?", "", rest))
 
 
@@ -296,7 +311,7 @@ def test_a_deck_in_the_pseudo_language_has_no_untranslated_word(tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     names = {"cubic-saddle"}
     try:
-        argv = ["slides", "cubic-saddle", "--lang", i18n.PSEUDO, "--steps", "150"]
+        argv = ["slides", "cubic-saddle", "-q", "l", "--lang", i18n.PSEUDO, "--steps", "150"]
         assert main([*argv, "--to", "html", "--out", "html"]) == 0
         assert main([*argv, "--to", "pptx", "--out", "pptx"]) == 0  # the same clips, from the cache
     finally:
@@ -355,3 +370,66 @@ def test_beats_json_is_read_strictly(tmp_path):
         path.write_text(json.dumps(broken))
         with pytest.raises(ValueError, match="x.beats.json"):
             read_beats(path)
+
+
+# ---- what a deck is by default, and what a speaker reads -----------------------------------
+def _deck_jobs(tmp_path, monkeypatch, *argv: str) -> list[Job]:
+    from scenes.cli.main import build_parser
+
+    monkeypatch.chdir(tmp_path)
+    return slides.plan_deck(build_parser().parse_args(["slides", *argv]))
+
+
+def test_a_deck_plays_at_720p30_and_its_handout_prints_light_unless_told(tmp_path, monkeypatch):
+    (job,) = _deck_jobs(tmp_path, monkeypatch, "ripples", "--to", "pptx")
+    from manim.constants import QUALITIES as MANIM_QUALITIES
+
+    size = MANIM_QUALITIES[job.output_config("mp4")["quality"]]
+    assert (size["pixel_width"], size["pixel_height"], size["frame_rate"]) == (1280, 720, 30)
+    (job,) = _deck_jobs(tmp_path, monkeypatch, "ripples", "--to", "html", "-q", "h")
+    assert job.quality == "h", "-q still chooses"
+    assert [j.theme for j in _deck_jobs(tmp_path, monkeypatch, "ripples", "--to", "pdf")] == ["light"]
+    assert [j.theme for j in _deck_jobs(tmp_path, monkeypatch, "ripples", "--to", "html")] == ["dark"]
+    told = _deck_jobs(tmp_path, monkeypatch, "ripples", "--to", "pdf", "--theme", "dark")
+    assert [j.theme for j in told] == ["dark"], "--theme says otherwise"
+    story = tmp_path / "own.toml"
+    shipped = (ROOT / "examples" / "stories" / "double-well.toml").read_text(encoding="utf-8")
+    story.write_text(shipped.replace('view = "curve"', 'view = "curve"\ntheme = "dark"'), encoding="utf-8")
+    assert [j.theme for j in _deck_jobs(tmp_path, monkeypatch, str(story), "--to", "pdf")] == ["dark"], (
+        "a story file's own theme is not a default"
+    )
+
+
+def test_speaker_notes_give_the_claims_with_their_numbers_the_next_beat_and_the_time():
+    from scenes.narration.beatsfile import StoryBeat
+
+    beat = StoryBeat.from_dict(
+        {
+            "index": 2,
+            "start": 12.666666,
+            "end": 15.266666,
+            "section": "beat-03",
+            "caption": "gradient ≈ 0: frozen at the saddle, x = 0.016 after 200 steps",
+            "annotations": [{"words": "saddle point: f′ = f″ = 0"}],
+            "claims": [
+                {
+                    "claim": "near_saddle",
+                    "ball": "gd",
+                    "holds": True,
+                    "values": {"end": [0.01609316], "grad": 0.000776969, "kind": "saddle", "steps": 200},
+                },
+                {"claim": "crawling", "ball": "gd", "holds": False, "values": {"share": -0.25}},
+            ],
+        }
+    )
+    following = StoryBeat.from_dict({**beat.to_dict(), "index": 3, "caption": "now with momentum"})
+    assert slides.beat_notes(beat, following, "en").split("\n") == [
+        "checked on this run:",
+        "✓ near_saddle(gd): end = (0.01609), grad = 0.0007770, kind = saddle, steps = 200",
+        "✗ crawling(gd): share = −0.2500",
+        "on screen: saddle point: f′ = f″ = 0",
+        "next: now with momentum",
+        "in the video from 12.7 s to 15.3 s",
+    ]
+    assert slides.beat_notes(following, None, "en").split("\n")[-2] == "next: the scene ends here"
+    assert "接下来：本场景到此结束" in slides.beat_notes(following, None, "zh")

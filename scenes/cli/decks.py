@@ -34,6 +34,7 @@ class DeckWriter:
     clip_format: str  # the format the beats' clips are rendered in
     check: Callable[[], None]  # raises ToolMissing (its message names the fix) before any rendering
     write: Callable[[Sequence[DeckScene], Path, str, str], Path]  # (scenes, out_dir, theme, lang) -> path
+    theme: str | None = None  # its look when --theme (or a story file) names none: a handout prints on white
 
 
 def _no_tools() -> None:
@@ -76,7 +77,7 @@ WRITERS: dict[str, DeckWriter] = {
     for w in (
         DeckWriter("pptx", "slides.pptx", "PowerPoint, LibreOffice Impress", "mp4", _no_tools, _pptx),
         DeckWriter("html", "slides.html", "reveal.js, offline", "mp4", _reveal_ready, _html),
-        DeckWriter("pdf", "slides.pdf", "a handout, a page per beat", "mp4", _handout_ready, _pdf),
+        DeckWriter("pdf", "slides.pdf", "a handout, a page per beat", "mp4", _handout_ready, _pdf, "light"),
     )
 }
 

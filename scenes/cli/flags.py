@@ -27,11 +27,13 @@ def add_names(p: argparse.ArgumentParser, help: str, every: str | None = None) -
         p.add_argument("--all", action="store_true", help=every)
 
 
-def add_quality(p: argparse.ArgumentParser, only: Iterable[str] | None = None) -> None:
+def add_quality(
+    p: argparse.ArgumentParser, only: Iterable[str] | None = None, default: str = DEFAULT_QUALITY
+) -> None:
     """-q/--quality: a letter of the quality table (or of `only`, a command's subset)."""
     only = None if only is None else tuple(only)
     p.add_argument(
-        "-q", "--quality", default=DEFAULT_QUALITY, metavar=quality_metavar(only), help=quality_help(only)
+        "-q", "--quality", default=default, metavar=quality_metavar(only), help=quality_help(only, default)
     )
 
 
@@ -65,8 +67,11 @@ def add_cache_flags(p: argparse.ArgumentParser | argparse._ArgumentGroup) -> Non
     )
 
 
-def add_look_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--theme", default=Default("dark"), help="dark (default) or light (white background)")
+THEME_HELP = "dark (default) or light (white background)"
+
+
+def add_look_flags(p: argparse.ArgumentParser, theme_help: str = THEME_HELP) -> None:
+    p.add_argument("--theme", default=Default("dark"), help=theme_help)
     p.add_argument("--lang", default=Default("en"), help="en (default) or zh (Chinese captions and labels)")
 
 

@@ -28,7 +28,7 @@ from scenes.cli.options import (
     settings_from_args,
 )
 from scenes.cli.safe import shown
-from scenes.outputs import DEFAULT_FORMAT, format_help
+from scenes.outputs import DECK_QUALITY, DEFAULT_FORMAT, format_help
 
 
 def add_scene_options(p: argparse.ArgumentParser) -> None:
@@ -94,9 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     from scenes.cli.decks import deck_help
 
     sl.add_argument("--to", required=True, help=deck_help())
-    add_quality(sl)
+    add_quality(sl, default=DECK_QUALITY)
     add_output(sl, "slides", "folder for the deck (default slides/)")
-    add_look_flags(sl)
+    add_look_flags(sl, "dark (default) or light (white background; --to pdf's default: a handout to print)")
     add_run_flags(sl)
     add_scene_options(sl)
 

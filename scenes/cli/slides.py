@@ -18,9 +18,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from landscapes.errors import SettingsError
 from scenes.catalog import SECTIONS, entry, get_story
@@ -36,11 +37,15 @@ from scenes.narration.beatsfile import read as read_beats
 def plan_deck(args: argparse.Namespace) -> list[Job]:
     """The deck's jobs: each scene once as sections of mp4 clips, without its caption line."""
     from scenes.cli.reveal_deck import ToolMissing
+    from scenes.cli.storyfiles import Default
 
     try:
         writer = writer_for(args.to)
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
+    # a default stays one: a story file's own theme still comes in over the writer's
+    if writer.theme is not None and isinstance(args.theme, Default):
+        args.theme = Default(writer.theme)
 
     def tools(shard: tuple[int, int] | None) -> None:
         if shard is not None and Cache.for_media(args.media_dir) is None:
@@ -140,16 +145,48 @@ def _seconds(value: float) -> str:
     return f"{value:.1f}"
 
 
-def beat_notes(beat: StoryBeat, lang: str) -> str:
-    """A beat's speaker notes beside its caption: the labels on screen, and where the beat
-    sits in the scene's video (to find it there, or in its subtitles)."""
+def _value(v: Any) -> str:
+    """A claim's value as a speaker reads it: a few significant digits, U+2212, ×10ⁿ."""
+    from scenes.kit.typeset import figure
+
+    if isinstance(v, bool) or v is None:
+        return str(v).lower()
+    if isinstance(v, int):
+        return str(v).replace("-", "\u2212")
+    if isinstance(v, float):
+        return figure(v, 4)
+    if isinstance(v, (list, tuple)):
+        return "(" + ", ".join(_value(x) for x in v) + ")"
+    return str(v)
+
+
+def claim_line(claim: Mapping[str, Any]) -> str:
+    """One checked claim with its numbers, named as story files and beats.json name it (an
+    identifier in every language): `✓ near_saddle(gd): distance = 0.01609, grad = 0.0007770`."""
+    who = f"({claim['ball']})" if claim.get("ball") else ""
+    values = ", ".join(f"{k} = {_value(v)}" for k, v in dict(claim.get("values", {})).items())
+    mark = "✓" if claim.get("holds", True) else "✗"
+    return f"{mark} {claim['claim']}{who}" + (f": {values}" if values else "")
+
+
+def beat_notes(beat: StoryBeat, following: StoryBeat | None, lang: str) -> str:
+    """A beat's speaker notes beside its caption: the claims it rests on, checked on this run,
+    with their numbers (to answer "how do you know?"), the labels on screen, what the next beat
+    shows (to lead into it), and the beat's time in the scene's video."""
     from scenes.words.i18n import _, use_language
 
     use_language(lang)
     lines = []
+    if beat.claims:
+        lines.append(_("checked on this run:"))
+        lines.extend(claim_line(c) for c in beat.claims)
     labels = [str(a["words"]) for a in beat.annotations if a.get("words")]
     if labels:
         lines.append(_("on screen: {labels}").format(labels=_(", ").join(labels)))
+    if following is not None:
+        lines.append(_("next: {caption}").format(caption=following.caption))
+    else:
+        lines.append(_("next: the scene ends here"))
     lines.append(
         _("in the video from {start} s to {end} s").format(start=_seconds(beat.start), end=_seconds(beat.end))
     )
@@ -176,10 +213,12 @@ def deck_scene(job: Job, got: SceneBeats, posters: Path) -> DeckScene:
             clip,
             last_frame(clip, posters / f"{job.variant}-{job.name}-{b.index:02d}.png"),
             warn=b.warn,
-            notes=beat_notes(b, job.lang),
+            notes=beat_notes(b, following, job.lang),
             seconds=b.end - b.start,
         )
-        for b, clip in zip(got.narration.beats, got.clips, strict=True)
+        for b, following, clip in zip(
+            got.narration.beats, [*got.narration.beats[1:], None], got.clips, strict=True
+        )
     )
     return DeckScene(
         job.name, title_of(job.name, job.lang), story_line(job), beats, notes=title_notes(job, got.narration)
