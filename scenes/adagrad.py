@@ -13,6 +13,6 @@ class Adagrad(StoryScene):
 
     def construct(self) -> None:
         balls, panel = self.book_plane()
-        self.state_bars(balls, panel)
+        self.pointers.state_bars(balls, panel)
         self.show_balls()
         self.tell(self.narration.beats)

@@ -12,6 +12,6 @@ class AdadeltaAndAdam(StoryScene):
 
     def construct(self) -> None:
         balls, _panel = self.book_plane(steps=False, radius=0.11)
-        self.show_step(self.ball("adam"))
+        self.pointers.step(self.balls.of(self.trajectories["adam"]))
         self.show_balls()
         self.tell(self.narration.beats)

@@ -24,22 +24,22 @@ class Basins(StoryScene):
     story_name = "basins"
 
     def construct(self) -> None:
-        self.title()
+        self.column.title()
         ((lo, hi),) = self.landscape.domain
-        self.plot([lo, hi])
+        self.add(self.plot.graph([lo, hi]))
         neutral = palette().neutral
         for traj, name in zip(self.trajectories, self.narration.names, strict=True):
             ball = self.add_ball(traj, name, radius=0.1, color=neutral)
             ball.trail.set_stroke(neutral, width=1.5, opacity=1.0)  # 3:1 on the background, as every trail
-        self.panel = self.add_panel(self.make_panel())
+        self.panel = self.column.add(self.make_panel())
         self.show_balls()
         self.say(self.narration.beats[0])
-        self.roll_to(self.last_step)
+        self.roll_to(self.balls.last_step)
         self.colour_basins()
 
     def make_panel(self) -> Readouts:
         panel = Readouts()
-        self.step_row(panel)
+        self.column.step_row(panel)
         lr = f"{self.settings.lr:g}"
         panel.row(name_math(r"\eta", "η", size=FONT + 8), name_math(lr, lr))
         panel.words(_("balls"), str(len(self.balls)))
@@ -52,12 +52,12 @@ class Basins(StoryScene):
         starts = np.array([b.traj.points[0, 0] for b in self.balls])
         ((lo, hi),) = self.landscape.domain
         edges = np.concatenate([[lo], (starts[1:] + starts[:-1]) / 2, [hi]]) if len(starts) > 1 else [lo, hi]
-        y0, y1 = self.axes.y_range[:2]
+        y0, y1 = self.plot.axes.y_range[:2]
         shades = VGroup()
         for k, ball in enumerate(self.balls):
             ball.dot.set_color(colours[labels[k]])
             ball.trail.set_stroke(colours[labels[k]], opacity=1.0)
-            left, right = self.axes.c2p(edges[k], y0), self.axes.c2p(edges[k + 1], y1)
+            left, right = self.plot.axes.c2p(edges[k], y0), self.plot.axes.c2p(edges[k + 1], y1)
             shades.add(
                 Rectangle(
                     width=right[0] - left[0],

@@ -24,8 +24,8 @@ class CompareOptimizers(StoryScene):
         return view_range(np.concatenate([t.points for t in self.trajectories]), axis, domain)
 
     def construct(self) -> None:
-        self.title()
-        self.plot(self.view(0))
+        self.column.title()
+        self.add(self.plot.graph(self.view(0)))
         self.compare()
 
     def compare(self) -> None:
@@ -42,7 +42,7 @@ class CompareOptimizers(StoryScene):
     def legend_panel(self) -> None:
         """Per ball: its optimizer and settings, then live x (y) and f, each with room of its
         own; beyond four balls the name alone (the verdict under it gives where it ended)."""
-        left, _bottom, right, top = self.panel_box()
+        left, _bottom, right, top = self.column.box()
         crowded = len(self.balls) > 4
         panel = Readouts(left=left, top=top, width=right - left, row=0.38 if crowded else 0.44)
         dims = ("x", "y")[: self.landscape.dim]
@@ -51,7 +51,7 @@ class CompareOptimizers(StoryScene):
             panel.header(ball.name, ball.color, style=ball.style)
             if not crowded:
                 cols = [*((d, ball.traj.points[:, k]) for k, d in enumerate(dims)), ("f", ball.traj.values)]
-                index = self.index_of(ball)
+                index = self.balls.index_of(ball)
                 panel.cells(
                     [
                         (name_math(n, n), (lambda arr=arr, index=index: float(arr[index()])), arr)
@@ -60,11 +60,11 @@ class CompareOptimizers(StoryScene):
                 )
             self.verdict_rows.append(panel.y + 0.02)
             panel.gap(0.36 if crowded else 0.44)
-        self.add_panel(panel)
+        self.column.add(panel)
 
     def verdicts(self) -> None:
         """Where each ball ended, under its readouts."""
-        left, _bottom, right, _top = self.panel_box()
+        left, _bottom, right, _top = self.column.box()
         rows = Readouts(left=left + 0.3, width=right - left - 0.3)
         for ball, y, words in zip(
             self.balls, self.verdict_rows, self.narration.extras["verdicts"], strict=True
@@ -81,8 +81,8 @@ class CompareOptimizersPlane(CompareOptimizers):
     """Several optimizers from one start on a 2D landscape, seen from above."""
 
     def construct(self) -> None:
-        self.title()
-        self.contour_plane(self.view(0), self.view(1))
+        self.column.title()
+        self.add(self.plot.contour(self.view(0), self.view(1)))
         self.compare()
 
 

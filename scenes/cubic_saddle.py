@@ -11,12 +11,12 @@ class CubicSaddle(StoryScene):
 
     def construct(self) -> None:
         traj = self.trajectories["ball"]
-        self.title()
-        self.plot(self.landscape.domain[0])
+        self.column.title()
+        self.add(self.plot.graph(self.landscape.domain[0]))
         ball = self.add_ball(traj, self.narration.names[0])
-        self.show_tangent(ball)
-        self.show_step(ball)
+        self.pointers.tangent(ball)
+        self.pointers.step(ball)
         f2 = curvatures(self.landscape, traj.points)[:, 0]
-        self.readouts(extra={0: [("f''(x)", "f″(x)", f2)]})
+        self.column.readouts(extra={0: [("f''(x)", "f″(x)", f2)]})
         self.show_balls()
         self.tell(self.narration.beats)

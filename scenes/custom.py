@@ -25,10 +25,10 @@ class CustomLandscape(StoryScene):
             raise ValueError("a 2D expression is drawn by CustomSurface")
         traj = self.trajectories["ball"]
         domain = self.landscape.domain[0] if self.landscape.domain else None
-        self.title()
-        self.plot(view_range(traj.points, 0, domain))
+        self.column.title()
+        self.add(self.plot.graph(view_range(traj.points, 0, domain)))
         self.add_ball(traj, self.narration.names[0])
-        self.readouts()
+        self.column.readouts()
         self.show_balls()
         self.tell(self.narration.beats)
 
@@ -47,8 +47,8 @@ class CustomSurface(SurfaceScene):
         finite = grid[np.isfinite(grid)]
         z = nice_range(float(finite.min()), float(finite.max()), ticks=4) if finite.size else [-1.0, 1.0, 0.5]
         self.setup_surface(xr, yr, z)
-        self.title()
+        self.column.title()
         self.add_ball(traj, self.narration.names[0], radius=0.16)
-        self.readouts(dim_names=("x", "y"))
+        self.column.readouts(dim_names=("x", "y"))
         self.show_balls()
         self.tell(self.narration.beats)

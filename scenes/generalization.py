@@ -4,11 +4,12 @@ both, each surface's minimum marked."""
 
 from __future__ import annotations
 
+from manim import VGroup
+
 from scenes.kit.mathtext import flat, text
 from scenes.kit.network_parts import NetworkScene
 from scenes.kit.palette import ball_color
 from scenes.kit.readouts import FONT, Readouts
-from scenes.kit.story import Mark
 from scenes.narration.beats import Label
 from scenes.narration.network import model_words
 from scenes.words.i18n import _
@@ -39,19 +40,19 @@ class Generalization(NetworkScene):
                 flat(text(name, font_size=FONT, color=ball_color(k))),
                 self._feed(values, ball),
             )
-            self.add_panel(head)
+            self.column.add(head)
         steps = Readouts(left=4.75, top=3.55, width=2.0, row=0.44)
-        self.step_row(steps)
-        self.add_panel(steps)
-        self.use_plane(self.planes[0])
+        self.column.step_row(steps)
+        self.column.add(steps)
+        self.plot.use_plane(self.planes[0])
         self.show_balls()
         self.tell(self.narration.beats)
 
     def _feed(self, values, ball):
-        index = self.index_of(ball)
+        index = self.balls.index_of(ball)
         return lambda: float(values[index()])
 
-    def mark_of(self, label: Label) -> Mark:
+    def mark(self, label: Label) -> VGroup:
         """A minimum's label goes on the plane of its loss."""
-        self.use_plane(self.planes[label.ball or 0])
-        return super().mark_of(label)
+        self.plot.use_plane(self.planes[label.ball or 0])
+        return super().mark(label)

@@ -29,25 +29,25 @@ class Interpolation(NetworkScene):
             )
         )
         top = float(max(rec.slice.train.max(), rec.slice.test.max()))
-        self.axes, labels = line_axes(rec.bounds[0], top, 8.0, 5.2, -6.3, -0.3, 2.4)
-        self.add(self.axes, labels)
-        self.block(labels, *self.axes.x_axis.numbers, *self.axes.y_axis.numbers)
-        for axis in (self.axes.x_axis, self.axes.y_axis):
-            self.obstacles.add_line(np.array([axis.get_start(), axis.get_end()]))
+        self.plot.axes, labels = line_axes(rec.bounds[0], top, 8.0, 5.2, -6.3, -0.3, 2.4)
+        self.add(self.plot.axes, labels)
+        self.plot.block(labels, *self.plot.axes.x_axis.numbers, *self.plot.axes.y_axis.numbers)
+        for axis in (self.plot.axes.x_axis, self.plot.axes.y_axis):
+            self.plot.obstacles.add_line(np.array([axis.get_start(), axis.get_end()]))
         lo, hi = (
-            self.axes.c2p(self.axes.x_range[0], 0),
-            self.axes.c2p(self.axes.x_range[1], self.axes.y_range[1]),
+            self.plot.axes.c2p(self.plot.axes.x_range[0], 0),
+            self.plot.axes.c2p(self.plot.axes.x_range[1], self.plot.axes.y_range[1]),
         )
-        self.plot_area = (lo[0] - 0.4, -3.35, hi[0] + 0.3, 3.9)
+        self.plot.area = (lo[0] - 0.4, -3.35, hi[0] + 0.3, 3.9)
         for k, loss in enumerate(("train", "test")):
-            pts = curve_points(self.axes, slice_landscape(rec, loss), rec.bounds[0])
-            self.obstacles.add_line(pts)
+            pts = curve_points(self.plot.axes, slice_landscape(rec, loss), rec.bounds[0])
+            self.plot.obstacles.add_line(pts)
             self.add(curve(pts, ball_color(k)))
         balls = [self.add_ball(self.trajectories[k], self.narration.names[k], radius=0.1) for k in range(2)]
         sway = np.abs(rec.coords[:, 1]) * np.linalg.norm(rec.plane.axes[1])
         off_line = np.sqrt(rec.distance**2 + sway**2)
         panel = Readouts(left=2.95, top=2.7, width=3.9, row=0.44)
-        self.step_row(panel)
+        self.column.step_row(panel)
         self.live_row(panel, "α", rec.coords[:, 0], balls[0])
         panel.header(self.narration.names[0], ball_color(0))
         self.live_row(panel, _("at the step"), rec.run.train_loss, balls[0])
@@ -57,6 +57,6 @@ class Interpolation(NetworkScene):
         self.live_row(panel, _("on the line"), balls[1].traj.values, balls[1])
         panel.gap()
         self.live_row(panel, _("off the line"), off_line, balls[0])
-        self.add_panel(panel)
+        self.column.add(panel)
         self.show_balls()
         self.tell(self.narration.beats)

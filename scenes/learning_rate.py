@@ -13,12 +13,12 @@ class LearningRate(StoryScene):
 
     def construct(self) -> None:
         by_lr = sorted(self.trajectories, key=lambda t: t.settings.lr)
-        self.title()
-        self.plot([-20, 20], x_step=5)
+        self.column.title()
+        self.add(self.plot.graph([-20, 20], x_step=5))
         names = dict(zip(map(id, self.trajectories), self.narration.names, strict=True))
         balls = [self.add_ball(t, names[id(t)]) for t in by_lr]
         for ball in balls:
-            self.show_step(ball)
-        self.ball_readouts()
+            self.pointers.step(ball)
+        self.column.ball_readouts()
         self.show_balls()
         self.tell(self.narration.beats)

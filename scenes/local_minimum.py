@@ -9,10 +9,10 @@ class LocalMinimum(StoryScene):
     story_name = "local-minimum"
 
     def construct(self) -> None:
-        self.title()
-        self.plot(self.landscape.domain[0])
+        self.column.title()
+        self.add(self.plot.graph(self.landscape.domain[0]))
         for traj, name in zip(self.trajectories, self.narration.names, strict=True):
             self.add_ball(traj, name)
-        self.readouts()
+        self.column.readouts()
         self.show_balls()
         self.tell(self.narration.beats)

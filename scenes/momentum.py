@@ -13,8 +13,8 @@ class Momentum(StoryScene):
 
     def construct(self) -> None:
         balls, _panel = self.book_plane(steps=False)
-        self.show_gradient_step(self.ball("momentum"))
+        self.pointers.gradient_step(self.balls.of(self.trajectories["momentum"]))
         for ball in balls:
-            self.show_step(ball)
+            self.pointers.step(ball)
         self.show_balls()
         self.tell(self.narration.beats)

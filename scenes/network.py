@@ -30,23 +30,23 @@ class NetworkLandscape(NetworkScene):
         names = self.narration.names
         balls = [self.add_ball(t, name, radius=0.1) for t, name in zip(self.trajectories, names, strict=True)]
         panel = Readouts(left=2.75, top=2.7, width=4.1, row=0.44)
-        self.step_row(panel)
+        self.column.step_row(panel)
         if many:
             for ball in balls:
                 run = ball.traj.net.run
                 panel.header(ball.name, ball.color, size=FONT - 8)
                 cells = [
-                    (name_text(words, size=FONT - 8), series_feed(values, self.index_of(ball)), values)
+                    (name_text(words, size=FONT - 8), series_feed(values, self.balls.index_of(ball)), values)
                     for words, values in ((_("training"), run.train_loss), (_("held-out"), run.test_loss))
                 ]
                 panel.cells(cells)
-            self.add_panel(panel)
+            self.column.add(panel)
         else:
             ball = balls[0]
             self.live_row(panel, _("training loss"), rec.run.train_loss, ball)
             self.live_row(panel, _("held-out loss"), rec.run.test_loss, ball)
             self.live_row(panel, _("off the plane"), rec.distance, ball)
-            self.add_panel(panel)
+            self.column.add(panel)
             self.loss_curves(ball, left=3.45, top=0.35, width=3.3, height=2.0)
         self.show_balls()
         self.tell(self.narration.beats)

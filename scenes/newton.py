@@ -27,11 +27,11 @@ class NewtonsMethod(StoryScene):
             self.tell([b for b in beats if b.act == act])
 
     def act(self, balls: list[str], x_range: list[float], x_step: float) -> None:
-        self.title()
-        self.plot(x_range, x_step=x_step)
+        self.column.title()
+        self.add(self.plot.graph(x_range, x_step=x_step))
         added = [self.add_ball(self.trajectories[name], self.label_of(name)) for name in balls]
         for ball in added:
-            self.show_tangent(ball)
-            self.show_step(ball)
-        self.ball_readouts()
+            self.pointers.tangent(ball)
+            self.pointers.step(ball)
+        self.column.ball_readouts()
         self.show_balls()

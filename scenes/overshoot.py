@@ -12,11 +12,11 @@ class Overshoot(StoryScene):
 
     def construct(self) -> None:
         traj = self.trajectories["ball"]
-        self.title()
-        self.plot([-13, 13], x_step=5)
+        self.column.title()
+        self.add(self.plot.graph([-13, 13], x_step=5))
         ball = self.add_ball(traj, self.narration.names[0])
-        self.show_tangent(ball)
-        self.show_step(ball)
-        self.readouts()
+        self.pointers.tangent(ball)
+        self.pointers.step(ball)
+        self.column.readouts()
         self.show_balls()
         self.tell(self.narration.beats)

@@ -9,10 +9,10 @@ class EscapingRipples(StoryScene):
     story_name = "ripples"
 
     def construct(self) -> None:
-        self.title()
-        self.plot([-1, 2])
+        self.column.title()
+        self.add(self.plot.graph([-1, 2]))
         self.add_ball(self.trajectories["plain"], self.label_of("plain"))
         self.add_ball(self.trajectories["noisy"], self.label_of("noisy"))
-        self.readouts()
+        self.column.readouts()
         self.show_balls()
         self.tell(self.narration.beats)

@@ -18,15 +18,15 @@ class SaddleSurface(SurfaceScene):
         traj = self.trajectories["ball"]
         (x0, x1), (y0, y1) = self.landscape.domain
         self.setup_surface([x0, x1, 0.5], [y0, y1, 0.5], [-1, 1, 0.5])
-        self.title()
+        self.column.title()
         self.add_ball(traj, self.narration.names[0], radius=0.16)
-        panel = self.readouts(dim_names=("x", "y"))
+        panel = self.column.readouts(dim_names=("x", "y"))
         hess = classify(self.landscape, [0.0, 0.0])
         eig = ", ".join(f"{v:g}".replace("-", "−") for v in sorted(hess.eigenvalues, reverse=True))
         facts = type(panel)(left=panel.left, top=panel.bottom - 0.3, width=panel.panel_width, row=0.46)
         facts.words(_("Hessian at (0, 0):"), size=FONT)
         facts.words(_("eigenvalues: {values}").format(values=eig), color=palette().note, size=FONT)
         facts.words(_("→ a {kind}").format(kind=kind_words(hess.kind)), color=palette().note, size=FONT)
-        self.add_panel(facts)
+        self.column.add(facts)
         self.show_balls()
         self.tell(self.narration.beats)

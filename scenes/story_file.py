@@ -78,11 +78,11 @@ class FileStory(StoryScene):
             return
         self.shown.add((id(ball), part))
         if part == "steps":
-            self.show_step(ball)
+            self.pointers.step(ball)
         elif part == "tangent":
-            self.show_tangent(ball)
+            self.pointers.tangent(ball)
         elif part == "gradient":
-            self.show_gradient_step(ball)
+            self.pointers.gradient_step(ball)
 
     def show_parts(self, balls: Sequence[Ball]) -> None:
         """Each ball's parts from the start; state bars under the panel, one scale for all."""
@@ -91,16 +91,16 @@ class FileStory(StoryScene):
                 self.show_part(ball, part)
         barred = [b for spec, b in zip(self.record.balls, balls, strict=True) if "bars" in spec.show]
         if barred and self.panel is not None:
-            self.state_bars(barred, self.panel)
+            self.pointers.state_bars(barred, self.panel)
 
     def tell(self, beats: Sequence[Beat]) -> None:
         """Each beat in turn; the parts a beat shows appear as it opens, before its roll."""
         for spec, beat in zip(self.record.beats, beats, strict=True):
             for key, part in spec.show:
                 ball = self.balls[self.record.ball_index(key)]
-                before = len(self.pointers)
+                before = len(self.pointers.drawn)
                 self.show_part(ball, part)
-                self.add(*self.pointers[before:])
+                self.add(*self.pointers.drawn[before:])
             super().tell([beat])
 
     def construct(self) -> None:
@@ -117,10 +117,10 @@ class StoryFileCurve(FileStory):
     """A landscape of one variable as a curve."""
 
     def draw_view(self) -> list[Ball]:
-        self.title()
-        self.plot(ticked(self.bounds[0]))
+        self.column.title()
+        self.add(self.plot.graph(ticked(self.bounds[0])))
         balls = self.file_balls()
-        self.panel = self.readouts() if len(balls) == 1 else self.ball_readouts()
+        self.panel = self.column.readouts() if len(balls) == 1 else self.column.ball_readouts()
         return balls
 
 
@@ -129,10 +129,10 @@ class StoryFilePlane(FileStory):
 
     def draw_view(self) -> list[Ball]:
         xr, yr = self.bounds
-        self.title()
-        self.contour_plane(ticked(xr), ticked(yr))
+        self.column.title()
+        self.add(self.plot.contour(ticked(xr), ticked(yr)))
         balls = self.file_balls()
-        self.panel = self.ball_readouts()
+        self.panel = self.column.ball_readouts()
         return balls
 
 
@@ -147,12 +147,12 @@ class StoryFileSurface(FileStory, SurfaceScene):
         finite = grid[np.isfinite(grid)]
         z = nice_range(float(finite.min()), float(finite.max()), ticks=4) if finite.size else [-1.0, 1.0, 0.5]
         self.setup_surface(xr, yr, z)
-        self.title()
+        self.column.title()
         balls = self.file_balls(radius=0.16)
         self.panel = (
-            self.readouts(dim_names=("x", "y"))
+            self.column.readouts(dim_names=("x", "y"))
             if len(balls) == 1
-            else self.ball_readouts()
+            else self.column.ball_readouts()
         )
         return balls
 

@@ -9,12 +9,12 @@ class VanishingGradient(StoryScene):
     story_name = "vanishing-gradient"
 
     def construct(self) -> None:
-        self.title()
-        self.plot(self.landscape.domain[0])
+        self.column.title()
+        self.add(self.plot.graph(self.landscape.domain[0]))
         balls = [self.add_ball(t, n) for t, n in zip(self.trajectories, self.narration.names, strict=True)]
-        self.show_tangent(self.ball("flat"))
+        self.pointers.tangent(self.balls.of(self.trajectories["flat"]))
         for ball in balls:
-            self.show_step(ball)
-        self.readouts()
+            self.pointers.step(ball)
+        self.column.readouts()
         self.show_balls()
         self.tell(self.narration.beats)

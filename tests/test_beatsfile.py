@@ -107,7 +107,7 @@ def test_every_reader_and_writer_goes_through_the_one_module():
             spelled.append(path.relative_to(ROOT).as_posix())
     assert spelled == []
     users = {
-        "scenes/kit/story.py",
+        "scenes/kit/recorder.py",
         "scenes/cli/slides.py",
         "scenes/cli/publish.py",
         "scenes/cli/cache.py",

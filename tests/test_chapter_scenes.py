@@ -19,13 +19,13 @@ NEW = [n for n, r in CATALOG.items() if r.section not in ("intro", "beyond")]  #
 def data_point(scene, ball, i: int) -> np.ndarray:
     """Where step i of a ball is in the axes' own coordinates: (x, f) on a curve, (x, y) on a plane."""
     tr = ball.traj
-    if scene.plane is not None:
+    if scene.plot.plane is not None:
         return tr.points[i]
     return np.array([tr.points[i, 0], tr.values[i]])
 
 
 def to_data(scene, point) -> np.ndarray:
-    return np.asarray(scene.axes.p2c(point))[:2]
+    return np.asarray(scene.plot.axes.p2c(point))[:2]
 
 
 def at_step(scene, i: int) -> None:
@@ -55,7 +55,7 @@ def rendered(tmp_path_factory, tex_dir):
 def test_balls_end_on_their_trajectories(rendered, name):
     scene = rendered(name)
     expected = get_story(name).trajectories()
-    drawn = scene.every_ball
+    drawn = scene.balls.every
     assert len(drawn) == len(expected)
     for tr in expected:
         ball = next(b for b in drawn if b.traj.settings == tr.settings)
@@ -79,13 +79,13 @@ def test_step_arrows_point_at_the_next_trajectory_point(rendered, name):
     from scenes.kit.step import StepArrow
 
     scene = rendered(name)
-    arrows = [m for m in scene.pointers if isinstance(m, StepArrow) and not hasattr(m, "targets")]
+    arrows = [m for m in scene.pointers.drawn if isinstance(m, StepArrow) and not hasattr(m, "targets")]
     assert arrows, "the step is the story: it is drawn"
     checked = 0
-    for i in range(scene.last_step):
+    for i in range(scene.balls.last_step):
         at_step(scene, i)
         for ball in scene.balls:
-            box = scene.view_box()
+            box = scene.plot.box()
             nxt = ball.coords[min(i + 1, len(ball.coords) - 1)]
             if i + 1 >= len(ball.coords) or not (box[0] <= nxt[0] <= box[2] and box[1] <= nxt[1] <= box[3]):
                 continue
@@ -108,9 +108,9 @@ def test_tangents_have_the_gradient_as_slope(rendered, name):
     from scenes.kit.step import Tangent
 
     scene = rendered(name)
-    tangents = [m for m in scene.pointers if isinstance(m, Tangent)]
+    tangents = [m for m in scene.pointers.drawn if isinstance(m, Tangent)]
     assert tangents
-    for i in range(0, scene.last_step + 1, max(1, scene.last_step // 7)):
+    for i in range(0, scene.balls.last_step + 1, max(1, scene.balls.last_step // 7)):
         at_step(scene, i)
         for t in tangents:
             (x0, y0), (x1, y1) = to_data(scene, t.get_start()), to_data(scene, t.get_end())
@@ -127,13 +127,13 @@ def test_momentum_shows_the_gradient_step_beside_the_real_one(rendered):
 
     scene = rendered("momentum")
     ball = scene.balls[0]
-    grad_arrow = next(m for m in scene.pointers if isinstance(m, StepArrow) and hasattr(m, "targets"))
+    grad_arrow = next(m for m in scene.pointers.drawn if isinstance(m, StepArrow) and hasattr(m, "targets"))
     tr = ball.traj
     for i in (1, 3, 6):
         at_step(scene, i)
         plain = tr.points[i] - tr.lrs[i] * tr.grads[i]
         end = to_data(scene, grad_arrow.get_end())
-        (x0, x1), (y0, y1) = scene.axes.x_range[:2], scene.axes.y_range[:2]
+        (x0, x1), (y0, y1) = scene.plot.axes.x_range[:2], scene.plot.axes.y_range[:2]
         if x0 <= plain[0] <= x1 and y0 <= plain[1] <= y1:
             np.testing.assert_allclose(end, plain, atol=1e-9)
         else:  # the arrow stops at the plot's edge, pointing the same way

@@ -156,12 +156,13 @@ class Watch:
         drawn = [m for m in camera.get_mobjects_to_display(scene.mobjects) if isinstance(m, VMobject)]
         order = {id(m): k for k, m in enumerate(drawn)}
         ball_parts: set[int] = set()
-        balls = getattr(scene, "every_ball", [])
+        balls = scene.balls.every if hasattr(scene, "balls") else []
         for ball in balls:
             for part in (ball.dot, ball.trail, ball.beads):
                 if part is not None:
                     ball_parts.update(id(m) for m in part.get_family())
-        pointers = {id(m) for p in getattr(scene, "pointers", []) for m in p.get_family()}
+        drawn_pointers = scene.pointers.drawn if hasattr(scene, "pointers") else []
+        pointers = {id(m) for p in drawn_pointers for m in p.get_family()}
         texts: list = []
         inside_text: set[int] = set()
         stack = list(scene.mobjects)

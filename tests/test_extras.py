@@ -31,7 +31,9 @@ def test_compare_balls_end_at_their_own_optimizer_trajectories(tiny):
     for ball in scene.balls:
         tr = run(ball.traj.settings)
         assert np.array_equal(ball.traj.points, tr.points)
-        np.testing.assert_allclose(ball.dot.get_center(), scene.axes.c2p(tr.end[0], tr.values[-1]), atol=1e-6)
+        np.testing.assert_allclose(
+            ball.dot.get_center(), scene.plot.axes.c2p(tr.end[0], tr.values[-1]), atol=1e-6
+        )
     legend = [t for t in _texts(scene) if "η=" in t]
     assert [t.split("η")[0] for t in legend] == ["gd", "momentum", "adam"], "exactly the requested optimizers"
     gd, momentum, _ = scene.balls
@@ -46,7 +48,7 @@ def test_compare_in_two_dimensions_uses_the_plane_view(tiny):
     assert type(scene).__name__ == "CompareOptimizersPlane"
     for ball in scene.balls:
         end = ball.traj.end
-        np.testing.assert_allclose(ball.dot.get_center(), scene.axes.c2p(end[0], end[1]), atol=1e-6)
+        np.testing.assert_allclose(ball.dot.get_center(), scene.plot.axes.c2p(end[0], end[1]), atol=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -54,8 +56,7 @@ def test_compare_in_two_dimensions_uses_the_plane_view(tiny):
     [
         (
             ["render", "compare", "--optimizers", "gd,nope"],
-            "--optimizers 'nope': choose one of gd, sgd, momentum, adagrad, rmsprop, "
-            "adadelta, adam, newton",
+            "--optimizers 'nope': choose one of gd, sgd, momentum, adagrad, rmsprop, adadelta, adam, newton",
         ),
         (["render", "ripples", "--optimizers", "gd"], "--optimizers works with `compare`"),
         (
@@ -121,7 +122,7 @@ def test_custom_curve_renders_and_ends_on_its_trajectory(tiny):
     scene = _render("custom", settings)
     tr = run(settings)
     np.testing.assert_allclose(
-        scene.balls[0].dot.get_center(), scene.axes.c2p(tr.end[0], tr.values[-1]), atol=1e-6
+        scene.balls[0].dot.get_center(), scene.plot.axes.c2p(tr.end[0], tr.values[-1]), atol=1e-6
     )
     assert "ends at a minimum" in scene.caption_text
     assert 8 <= scene.renderer.time <= 20
@@ -137,7 +138,7 @@ def test_custom_surface_classifies_the_end(tiny, function, kind):
     assert f"ends at a {kind}" in scene.caption_text
     end = tr.end
     np.testing.assert_allclose(
-        scene.balls[0].dot.get_center(), scene.axes.c2p(end[0], end[1], tr.values[-1]), atol=1e-6
+        scene.balls[0].dot.get_center(), scene.plot.axes.c2p(end[0], end[1], tr.values[-1]), atol=1e-6
     )
 
 
@@ -146,8 +147,8 @@ def test_custom_divergence_is_shown_not_crashed(tiny):
     scene = _render("custom", settings)
     assert scene.balls[0].traj.status == "diverged"
     assert "diverged" in scene.caption_text
-    x0, x1 = scene.axes.x_range[:2]
-    assert x0 - 1e-9 <= scene.axes.p2c(scene.balls[0].dot.get_center())[0] <= x1 + 1e-9, (
+    x0, x1 = scene.plot.axes.x_range[:2]
+    assert x0 - 1e-9 <= scene.plot.axes.p2c(scene.balls[0].dot.get_center())[0] <= x1 + 1e-9, (
         "the ball stays on screen"
     )
 

@@ -190,10 +190,13 @@ def test_annotations_are_clear_of_everything_and_inside_the_frame(tiny, name):
     scene = render_scene(name)
     assert scene.marks, "the story annotates its moment"
     boxes = [box_of(m[0]) for m in scene.marks]
-    things = [box_of(n) for n in (*scene.axes.x_axis.numbers, *scene.axes.y_axis.numbers, *scene.axis_labels)]
-    lines = [densify(c.points) for c in scene.curves]
+    things = [
+        box_of(n)
+        for n in (*scene.plot.axes.x_axis.numbers, *scene.plot.axes.y_axis.numbers, *scene.plot.axis_labels)
+    ]
+    lines = [densify(c.points) for c in scene.plot.curves]
     # what is drawn of the axes: the box's edges (the numbers sit outside it)
-    frame = scene.axes.frame
+    frame = scene.plot.axes.frame
     corners = [frame.get_corner(d) for d in ([-1, -1, 0], [1, -1, 0], [1, 1, 0], [-1, 1, 0], [-1, -1, 0])]
     lines += [densify(np.array([a, b])) for a, b in zip(corners, corners[1:], strict=False)]
     for k, box in enumerate(boxes):
@@ -210,10 +213,10 @@ def test_annotations_are_clear_of_everything_and_inside_the_frame(tiny, name):
 
 def test_risk_curves_differ_and_the_x_label_clears_the_last_tick(tiny):
     scene = render_scene("risk")
-    f_curve, g_curve = scene.curves
+    f_curve, g_curve = scene.plot.curves
     assert f_curve.get_stroke_color() != g_curve.get_stroke_color()
-    x_label = box_of(scene.axis_labels[0])
-    assert not any(_overlap(x_label, box_of(n)) for n in scene.axes.x_axis.numbers)
+    x_label = box_of(scene.plot.axis_labels[0])
+    assert not any(_overlap(x_label, box_of(n)) for n in scene.plot.axes.x_axis.numbers)
 
 
 @pytest.mark.parametrize("name", ["saddle-surface", "custom-surface"])
@@ -227,14 +230,16 @@ def test_3d_axis_labels_are_upright_letters_beside_their_axes(tiny, name):
         scene = render_scene(name)
     fixed = scene.renderer.camera.fixed_in_frame_mobjects
     for label, axis in zip(
-        scene.axis_labels, (scene.axes.x_axis, scene.axes.y_axis, scene.axes.z_axis), strict=True
+        scene.plot.axis_labels,
+        (scene.plot.axes.x_axis, scene.plot.axes.y_axis, scene.plot.axes.z_axis),
+        strict=True,
     ):
         assert label in fixed, "pinned to the frame, not rotated into 3D"
         assert label.height >= 0.2, "at least 12 px high at 480p"
         end = scene.project(axis.get_end())
         assert np.linalg.norm(label.get_center()[:2] - end[:2]) < 0.6, "beside its axis end"
     # the surface's box sits in the middle of the space left of the panel, not in the top half
-    ax = scene.axes
+    ax = scene.plot.axes
     corners = [
         scene.project(ax.c2p(x, y, z)) for x in ax.x_range[:2] for y in ax.y_range[:2] for z in ax.z_range[:2]
     ]
@@ -258,7 +263,7 @@ def test_plane_readouts_keep_apart_and_off_map_balls_are_not_ranked(tiny):
     for i, a in enumerate(parts):
         assert not any(_overlap(a, b) for b in parts[i + 1 :])
     # the y label sits left of the plane, where no ball goes
-    plane = scene.plane
+    plane = scene.plot.plane
     assert plane.y_label.get_right()[0] < plane.frame_box.get_left()[0]
 
 

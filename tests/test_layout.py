@@ -17,9 +17,9 @@ def _overlap(a, b, pad: float = 0.0) -> bool:
 
 
 def tick_labels(scene) -> list:
-    if scene.plane is not None:
-        return list(scene.plane.tick_labels)
-    axes = getattr(scene, "axes", None)
+    if scene.plot.plane is not None:
+        return list(scene.plot.plane.tick_labels)
+    axes = scene.plot.axes
     if axes is None or not hasattr(axes, "x_axis") or not hasattr(axes.x_axis, "numbers"):
         return []
     return [*axes.x_axis.numbers, *axes.y_axis.numbers]
@@ -32,13 +32,13 @@ def test_ticks_read_at_480p_and_words_keep_clear_of_panels_and_edges(tiny, name)
     assert ticks, "the plot has numbered ticks"
     # a digit of a tick label is at least 13 px high at 480p (it was about 10)
     assert min(t.height for t in ticks) * PX_PER_UNIT_480P >= 13, name
-    panels = [box_of(p) for p in scene.panels]
+    panels = [box_of(p) for p in scene.column.panels]
     for mark in scene.marks:
         label = box_of(mark[0])
         assert not any(_overlap(label, p, pad=0.2) for p in panels), f"{name}: a label touches a panel"
     cap = scene.caption_mob
     # inside the frame by the layout's edge (scenes/kit/layout.py EDGE, 0.12), with room to spare
     assert cap.get_left()[0] >= -7.1 + 0.2 and cap.get_right()[0] <= 7.1 - 0.2, f"{name}: the caption's edges"
-    if scene.plane is None:
-        x_label = box_of(scene.axis_labels[0])
+    if scene.plot.plane is None:
+        x_label = box_of(scene.plot.axis_labels[0])
         assert not any(_overlap(x_label, p, pad=0.2) for p in panels), f"{name}: the x label touches a panel"

@@ -12,6 +12,7 @@ import srt
 from conftest import render_scene
 
 from scenes.catalog import CHAPTER, get_story
+from scenes.kit.balls import edge_words
 from scenes.kit.typeset import typeset
 from scenes.narration.registry import narrate_settings
 
@@ -103,7 +104,7 @@ def test_two_line_captions_keep_clear_of_the_plot_and_inside_the_frame(tmp_path,
         cap = scene.caption_mob
     assert 0.5 < cap.height < 1.0, "two lines"
     assert cap.width <= CAPTION_WIDTH + 1e-6 and cap.get_bottom()[1] >= -config.frame_height / 2
-    lowest = min(n.get_bottom()[1] for n in scene.axes.y_axis.numbers)
+    lowest = min(n.get_bottom()[1] for n in scene.plot.axes.y_axis.numbers)
     assert cap.get_top()[1] < lowest, "the caption sits under the plot's lowest tick label"
 
 
@@ -112,16 +113,16 @@ def test_a_runaway_ball_draws_no_fence_and_its_marker_says_where_it_is(tiny, nam
     scene = render_scene(name)
     runaway = [b for b in scene.balls if not b.inside.all()]
     assert runaway, "the book's run leaves the view"
-    box = scene.view_box()
+    box = scene.plot.box()
     for ball in runaway:
         away = ~ball.inside[:-1] & ~ball.inside[1:]
         assert away.any()
         seg = ball.segments[away]
         assert np.allclose(seg, seg[:, :1, :]), "a step between two points out of view draws nothing"
         last = len(ball.coords) - 1
-        words, k = scene.edge_words(ball, last, box)
+        words, k = edge_words(ball, last, box, scene.plot.landscape, scene.plot.plane is not None)
         end = ball.traj.points[-1]
-        value = end[k] if scene.plane is not None else (ball.traj.values[-1] if k else end[0])
+        value = end[k] if scene.plot.plane is not None else (ball.traj.values[-1] if k else end[0])
         assert words.split(" = ")[1].split(" ")[0] == f"{value:.4g}"
         assert len(ball.marker.points), "the marker is up at the end"
         left, bottom, right, top = box

@@ -103,10 +103,10 @@ def test_each_scene_draws_its_run_to_the_last_step(name, cls, tiny):
     for ball in scene.balls:
         assert np.allclose(ball.dot.get_center(), ball.coords[-1])
         assert len(ball.coords) == 16
-    for panel in scene.panels:
+    for panel in scene.column.panels:
         assert -half_w <= panel.get_left()[0] and panel.get_right()[0] <= half_w
         assert -half_h <= panel.get_bottom()[1] and panel.get_top()[1] <= half_h
-    assert scene.beats and all(b["caption"] for b in scene.beats)
+    assert scene.recorder.beats and all(b["caption"] for b in scene.recorder.beats)
 
 
 def test_several_optimizers_on_one_model_print_each_ball(capsys):

@@ -18,6 +18,7 @@ from manim import Text
 
 from scenes.catalog import CHAPTER
 from scenes.kit.numbers import LiveNumber
+from scenes.kit.recorder import BeatRecorder
 from scenes.kit.story import StoryScene
 
 FRAME_W, FRAME_H = 128 / 9, 8.0
@@ -66,26 +67,26 @@ class Snapshot:
         self.balls = [(b.name, box(b.dot)) for b in scene.balls if b.dot.get_fill_opacity() > 0.5]
         self.marks = [(m[0], box(m[0])) for m in scene.marks if m[0].get_fill_opacity() > 0.5]
         self.plot = None
-        if scene.plane is not None:
-            self.plot = ("plane", box(scene.plane.frame_box))
-        elif getattr(scene.axes, "frame", None) is not None:
-            self.plot = ("curve", box(scene.axes.frame))
+        if scene.plot.plane is not None:
+            self.plot = ("plane", box(scene.plot.plane.frame_box))
+        elif getattr(scene.plot.axes, "frame", None) is not None:
+            self.plot = ("curve", box(scene.plot.axes.frame))
         self.caption = box(scene.caption_mob) if scene.caption_mob is not None else None
-        self.panels = [box(p) for p in scene.panels]
+        self.panels = [box(p) for p in scene.column.panels]
 
 
 @pytest.fixture
 def snapshots(monkeypatch):
     """Record a Snapshot where each beat ends."""
     shots: list[Snapshot] = []
-    close = StoryScene._close_cue
+    close = BeatRecorder.close
 
-    def closing(self, now):
-        if self.beats and "end" not in self.beats[-1]:
-            shots.append(Snapshot(self))
-        return close(self, now)
+    def closing(self, now, step):
+        if self.open:  # the recorder's subtitle callback is its scene's add_subcaption
+            shots.append(Snapshot(self.subtitle.__self__))
+        return close(self, now, step)
 
-    monkeypatch.setattr(StoryScene, "_close_cue", closing)
+    monkeypatch.setattr(BeatRecorder, "close", closing)
     return shots
 
 
@@ -139,7 +140,7 @@ def test_every_beat_end_meets_the_picture_targets(tiny, snapshots, name, options
         if shot.caption is not None:
             for p in shot.panels:
                 assert not overlap(shot.caption, p), f"{where}: the caption runs into a panel"
-    assert scene.beats
+    assert scene.recorder.beats
 
 
 SIGN_HYPHEN = re.compile(r"(^|[\s(\[=,:])-[\d.]")
@@ -160,7 +161,7 @@ def test_numbers_on_screen_are_typeset_for_slides(tiny, snapshots, name, lang):
 @pytest.mark.parametrize("name", ["cubic-saddle", "learning-rate", "gd-2d", "momentum", "sgd-schedules"])
 def test_a_caption_quoting_a_step_leaves_before_the_balls_move_past_it(tiny, name):
     scene = render_scene(name)
-    for beat in scene.beats:
+    for beat in scene.recorder.beats:
         if any(c in "0123456789" for c in beat["caption"]):
             first, last = beat["steps"]
             assert last == first, f"{name}: {beat['caption']!r} said at step {first}, still up at {last}"

@@ -327,7 +327,7 @@ def test_compare_draws_plugged_in_balls_on_a_classic_landscape(tiny):
         tr = run(ball.traj.settings)
         assert np.array_equal(ball.traj.points, tr.points)
         end = tr.end
-        np.testing.assert_allclose(ball.dot.get_center(), scene.axes.c2p(end[0], end[1]), atol=1e-6)
+        np.testing.assert_allclose(ball.dot.get_center(), scene.plot.axes.c2p(end[0], end[1]), atol=1e-6)
     assert [b.name for b in scene.balls] == [
         "gd η=0.002",
         "AdamW η=0.002 betas=(0.9, 0.99)",

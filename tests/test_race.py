@@ -56,5 +56,5 @@ def test_the_race_draws_its_balls_where_their_runs_end(tiny):
     assert type(scene).__name__ == "Race"
     for ball in scene.balls:
         end = ball.traj.end
-        np.testing.assert_allclose(ball.dot.get_center(), scene.axes.c2p(end[0], end[1]), atol=1e-6)
+        np.testing.assert_allclose(ball.dot.get_center(), scene.plot.axes.c2p(end[0], end[1]), atol=1e-6)
         assert ball.traj.settings.lr == tune(ball.traj.settings.override(lr=1e-3)).lr

@@ -26,11 +26,11 @@ class Valley(StoryScene):
     story_name = "valley"
 
     def construct(self) -> None:
-        self.title()
-        self.plot(self.landscape.domain[0])
+        self.column.title()
+        self.add(self.plot.graph(self.landscape.domain[0]))
         for name in self.trajectories.names:
             self.add_ball(self.trajectories[name], self.label_of(name))
-        self.readouts()
+        self.column.readouts()
         self.show_balls()
         self.tell(self.narration.beats)
 '''

@@ -18,8 +18,8 @@ def _render(name, settings=None, cls=None):
 def _expected_end(scene, ball):
     tr = ball.traj
     if tr.points.shape[1] == 1:
-        return scene.axes.c2p(tr.points[-1, 0], tr.values[-1])
-    return scene.axes.c2p(tr.points[-1, 0], tr.points[-1, 1], tr.values[-1])
+        return scene.plot.axes.c2p(tr.points[-1, 0], tr.values[-1])
+    return scene.plot.axes.c2p(tr.points[-1, 0], tr.points[-1, 1], tr.values[-1])
 
 
 @pytest.mark.parametrize("name", [n for n, r in CATALOG.items() if r.section == "intro"])
@@ -75,9 +75,11 @@ def test_overrides_move_the_rendered_ball(tiny):
     settings = story.settings.override(lr=0.01, start=(-0.6,))
     scene = _render("local-minimum", settings)
     tr = run(settings)
-    assert np.array_equal(scene.main_ball.traj.points, tr.points)
+    assert np.array_equal(scene.balls.main(scene.settings).traj.points, tr.points)
     np.testing.assert_allclose(
-        scene.main_ball.dot.get_center(), scene.axes.c2p(tr.end[0], tr.values[-1]), atol=1e-6
+        scene.balls.main(scene.settings).dot.get_center(),
+        scene.plot.axes.c2p(tr.end[0], tr.values[-1]),
+        atol=1e-6,
     )
     default = run(story.settings)
     assert tr.points[0, 0] == -0.6 and tr.steps != default.steps, "the override made a new trajectory"
@@ -88,9 +90,11 @@ def test_seed_override_changes_the_noisy_ball(tiny):
     settings = story.settings.override(seed=5, steps=60)
     scene = _render("ripples", settings)
     tr = run(settings)
-    assert scene.main_ball.traj.settings.seed == 5
+    assert scene.balls.main(scene.settings).traj.settings.seed == 5
     np.testing.assert_allclose(
-        scene.main_ball.dot.get_center(), scene.axes.c2p(tr.end[0], tr.values[-1]), atol=1e-6
+        scene.balls.main(scene.settings).dot.get_center(),
+        scene.plot.axes.c2p(tr.end[0], tr.values[-1]),
+        atol=1e-6,
     )
     assert not np.array_equal(tr.points, run(story.settings.override(steps=60)).points)
 

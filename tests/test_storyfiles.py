@@ -67,7 +67,7 @@ def test_every_story_file_renders_its_balls_on_their_trajectories(tiny, path):
         assert ball.traj is traj and traj.settings == spec.settings
         assert np.allclose(ball.dot.get_center(), ball.coords[-1])
         assert np.array_equal(ball.coords, scene.scene_points(traj))
-    shown = [b["caption"] for b in scene.beats]
+    shown = [b["caption"] for b in scene.recorder.beats]
     assert shown == [typeset(c) for c in scene.narration.captions] and len(shown) == len(record.beats)
     steps = record.steps_of(scene.trajectories)
     for spec, beat, step, caption in zip(record.beats, scene.narration.beats, steps, shown, strict=True):
@@ -86,13 +86,13 @@ def test_a_story_file_speaks_its_own_chinese(tiny):
 
         use_language("en")
     steps = record.steps_of(scene.trajectories)
-    shown = [b["caption"] for b in scene.beats]
+    shown = [b["caption"] for b in scene.recorder.beats]
     assert shown == [
         typeset(printed(b.caption["zh"], record, scene.trajectories, k))
         for b, k in zip(record.beats, steps, strict=True)
     ]
     assert [b.name for b in scene.balls] == [b.label["zh"] for b in record.balls]
-    words = [a["words"] for b in scene.beats for a in b["annotations"]]
+    words = [a["words"] for b in scene.recorder.beats for a in b["annotations"]]
     assert words == ["最小值", "到达"]
 
 
@@ -202,11 +202,11 @@ def test_a_beat_brings_its_parts_once(tiny):
     record = loads(text)
     scene = StoryFilePlane(options={"story": record.text, "name": record.name})
     scene.render()
-    arrows = [p for p in scene.pointers if type(p).__name__ == "StepArrow"]
+    arrows = [p for p in scene.pointers.drawn if type(p).__name__ == "StepArrow"]
     assert len(arrows) == 2, "the ball's own arrow, and the gradient's, once each"
-    gradient = next(p for p in scene.pointers if hasattr(p, "targets"))
+    gradient = next(p for p in scene.pointers.drawn if hasattr(p, "targets"))
     t = scene.trajectories[0]
-    assert np.allclose(scene.axes.p2c(gradient.targets[3])[:2], t.points[3] - t.lrs[3] * t.grads[3])
+    assert np.allclose(scene.plot.axes.p2c(gradient.targets[3])[:2], t.points[3] - t.lrs[3] * t.grads[3])
 
 
 def test_plain_manim_reads_the_file_from_roll_story(tiny, monkeypatch):
@@ -216,7 +216,7 @@ def test_plain_manim_reads_the_file_from_roll_story(tiny, monkeypatch):
     monkeypatch.setenv("ROLL_STORY", str(path))
     scene = StoryFilePlane()
     scene.render()
-    assert scene.story_name == "lecture" and len(scene.beats) == 2
+    assert scene.story_name == "lecture" and len(scene.recorder.beats) == 2
     monkeypatch.delenv("ROLL_STORY")
     with pytest.raises(ValueError, match="ROLL_STORY"):
         StoryFilePlane()

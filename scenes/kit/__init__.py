@@ -1,6 +1,13 @@
 """The drawing kit: what every story scene is built from.
 
-story     StoryScene (title, axes or plane, balls, captions, annotations, beats), Ball, Mark
+story     StoryScene: adds, times and says what its parts build (at most 20 methods)
+plot      Plot: the frame's regions, the axes and curves or the contour plane, annotations
+panels    Column: the panel column (title, readouts, legend)
+pointers  Pointers: step arrows, the gradient's own step, tangents, state bars
+balls     build_ball (dot, trail, beads, edge marker) and Cast, the balls on screen
+recorder  BeatRecorder: the beats as shown, written as NAME.beats.json
+stage     Stage: what the parts need of their scene (a Protocol)
+captions  the caption line, as large as fits
 step      StepArrow and Tangent: the step a ball is about to take, the slope where it is
 bars      StateBars: an optimizer's per-coordinate state (adagrad's, rmsprop's s)
 readouts  Readouts, the panel of live numbers as a mobject

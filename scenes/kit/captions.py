@@ -7,6 +7,7 @@ middle; the layout asks the same function how many lines a story's captions need
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -76,3 +77,12 @@ def caption_line(words: str, color: Any, bottom: float) -> VMobject:
     line.move_to([0, bottom, 0], aligned_edge=DOWN)
     line.set_x(0)
     return line
+
+
+def caption_lines(beats: Callable[[], Sequence[Any]]) -> int:
+    """How many lines the longest of the beats' captions takes: the caption strip's height."""
+    try:
+        shown = beats()
+    except Exception:  # a scene without words yet (a story file's own) takes one line
+        return 1
+    return max((len(caption_rows(b.caption)[0]) for b in shown), default=1)

@@ -167,7 +167,7 @@ class NetworkScene(StoryScene):
             t.scale_to_fit_width(13.4)
         t.to_corner(UL, buff=0.3)
         self.overlay(t)
-        self.block(t)
+        self.plot.block(t)
         return t
 
     def slice_plane(
@@ -179,20 +179,14 @@ class NetworkScene(StoryScene):
         rec = self.record
         grid = rec.slice.test if loss == "test" else rec.slice.train
         plane = loss_plane(slice_landscape(rec, loss), rec.bounds, grid, width, height, left, centre_y)
-        self.use_plane(plane)
+        self.plot.use_plane(plane)
         self.add(plane)
-        self.block(plane.tick_labels, plane.x_label, plane.y_label)
+        self.plot.block(plane.tick_labels, plane.x_label, plane.y_label)
         return plane
-
-    def use_plane(self, plane: ContourPlane) -> None:
-        """Balls and marks from now on go on this plane."""
-        self.plane, self.axes = plane, plane.axes
-        box = plane.frame_box
-        self.plot_area = (box.get_left()[0], box.get_bottom()[1], box.get_right()[0], box.get_top()[1])
 
     def live_row(self, panel: Readouts, name: str, values: np.ndarray, ball: Any, digits: int = 3) -> None:
         """A live number, typeset as every readout is (scenes.kit.typeset)."""
-        feed = series_feed(values, self.index_of(ball))
+        feed = series_feed(values, self.balls.index_of(ball))
         panel.live(name_text(name, size=FONT), feed, digits=digits)
 
     def loss_curves(self, ball: Any, left: float, top: float, width: float, height: float) -> LossCurves:
@@ -206,8 +200,8 @@ class NetworkScene(StoryScene):
             height,
         )
         self.overlay(curves)
-        self.block(curves)
+        self.plot.block(curves)
         for mob in curves.moving:
-            self.pointers.append(mob)
-        self._on_step(curves.moving[0], ball, curves.show)
+            self.pointers.drawn.append(mob)
+        self.follow(curves.moving[0], ball, curves.show)
         return curves

@@ -1,5 +1,7 @@
-"""The readout panel a scene shows: the step, the learning rate, and per ball the numbers the
-story needs, live. A part of StoryScene (scenes.kit.story), placed in the layout's column."""
+"""The panel column a scene shows beside its plot: the title, the step, the learning rate, and
+per ball the numbers the story needs, live; the legend. A part of StoryScene
+(scenes.kit.story): it builds each panel in the layout's column, shows it on the stage and
+returns it."""
 
 from __future__ import annotations
 
@@ -13,29 +15,46 @@ from scenes.kit.captions import top_level
 from scenes.kit.labels import Box
 from scenes.kit.layout import regions
 from scenes.kit.mathtext import Size, math, text
+from scenes.kit.plot import Plot
 from scenes.kit.readouts import FONT, NUMBER_SIZE, Readouts, name_math, name_text, series_feed
+from scenes.kit.stage import Stage
 from scenes.words.i18n import _
 from scenes.words.terms import coordinate_names
 
 
-class Panels:
-    """StoryScene's panels: built in the layout's panel column, their numbers moving parts."""
+class Column:
+    """The panel column: its title, then panels whose numbers are moving parts."""
+
+    def __init__(self, stage: Stage) -> None:
+        self.stage = stage
+        self.title_mob: VMobject | None = None
+        self.panels: list[Readouts] = []  # annotations keep clear of them
+        stage.plot.on_layout.append(self._follow_layout)
+
+    def _follow_layout(self, _regions: Any) -> None:
+        if self.title_mob is not None:  # a new layout: the title to the top of its column
+            self.place_title(self.title_mob)
+
+    @property
+    def plot(self) -> Plot:
+        return self.stage.plot
 
     def ball_readouts(self, show_lr: bool = False) -> Readouts:
         """Step, then per ball its optimizer with every hyper-parameter in force and its live
         coordinates; f on a row of its own while the column has room for it (up to two balls
         on a plane); the learning rate in force, for schedules. The rest of the numbers are in
         beats.json and `roll trajectory`."""
-        left, _bottom, right, top = self.panel_box()
+        left, _bottom, right, top = self.box()
         panel = Readouts(left=left, top=top, width=right - left, row=0.46)
         self.step_row(panel)
         panel.gap(0.06)
-        names = coordinate_names(self.landscape)
-        with_f = len(self.balls) <= 2 or len(names) == 1
-        for ball in self.balls:
+        balls = self.stage.balls
+        names = coordinate_names(self.plot.landscape)
+        with_f = len(balls) <= 2 or len(names) == 1
+        for ball in balls:
             tr = ball.traj
             panel.header(ball.name, ball.color, style=ball.style)
-            index = self.index_of(ball)
+            index = balls.index_of(ball)
             cols = [(tex, plain, tr.points[:, k]) for k, (tex, plain) in enumerate(names)]
             panel.cells([(name_math(tex, plain), series_feed(arr, index), arr) for tex, plain, arr in cols])
             rows = [("f", "f", tr.values)] if with_f else []
@@ -45,7 +64,7 @@ class Panels:
                 cells = [(name_math(tex, plain), series_feed(arr, index), arr) for tex, plain, arr in rows]
                 panel.cells(cells)
             panel.gap(0.06)
-        return self.add_panel(panel)
+        return self.add(panel)
 
     # ---- readouts ------------------------------------------------------------
     def readouts(
@@ -56,21 +75,22 @@ class Panels:
     ) -> Readouts:
         """Step and learning rate, then per ball: x (y), f, gradient (and `extra` rows, as
         (tex, plain, values per step) by ball index), updated in place."""
-        left, _bottom, right, top = self.panel_box()
+        left, _bottom, right, top = self.box()
         panel = Readouts(left=left, top=top, width=right - left)
         self.step_row(panel)
+        balls = self.stage.balls
         # η as the balls' rules have it: adadelta has none, a schedule changes it every step
-        with_lr = [b for b in self.balls if "lr" in b.traj.settings.hyperparameters]
+        with_lr = [b for b in balls if "lr" in b.traj.settings.hyperparameters]
         scheduled = [b for b in with_lr if b.traj.settings.schedule != "constant" and b.traj.lrs is not None]
         if len(with_lr) == 1 and scheduled:
             ball = scheduled[0]
-            panel.live(name_math(r"\eta", "η"), series_feed(ball.traj.lrs, self.index_of(ball)))
+            panel.live(name_math(r"\eta", "η"), series_feed(ball.traj.lrs, balls.index_of(ball)))
         elif with_lr:
             lrs = sorted({b.traj.settings.lr for b in with_lr})
             lr_text = ", ".join(f"{v:g}" for v in lrs)
             panel.row(name_math(r"\eta", "η"), name_math(lr_text, lr_text, size=NUMBER_SIZE))
         panel.gap()
-        for b, ball in enumerate(self.balls):
+        for b, ball in enumerate(balls):
             sym = "g" if ball.traj.settings.landscape == "g" else "f"
             grad_names = (
                 [(f"{sym}'(x)", f"{sym}′(x)")]
@@ -87,27 +107,25 @@ class Panels:
                 series += [(tex, plain, ball.traj.grads[:, k]) for k, (tex, plain) in enumerate(grad_names)]
             series += (extra or {}).get(b, [])
             for tex, plain, arr in series:
-                panel.live(name_math(tex, plain), series_feed(arr, self.index_of(ball)))
+                panel.live(name_math(tex, plain), series_feed(arr, balls.index_of(ball)))
             panel.gap()
-        return self.add_panel(panel)
+        return self.add(panel)
 
     def step_row(self, panel: Readouts) -> None:
         """The step counter every panel starts with."""
-        n_max = self.last_step
+        n_max, tracker = self.stage.balls.last_step, self.stage.step
         step = name_text(_("step"), size=Size.NAME)
-        panel.live(step, lambda: min(int(self.step.get_value()), n_max), digits=0)
+        panel.live(step, lambda: min(int(tracker.get_value()), n_max), digits=0)
 
-    def add_panel(self, panel: Readouts) -> Readouts:
+    def add(self, panel: Readouts) -> Readouts:
         """Show a panel: its static rows now, its numbers as moving parts (see show_balls).
-        Annotations keep 0.3 clear of a panel right of the plot."""
+        Annotations keep clear of it."""
         self.panels.append(panel)
-        left, bottom, right, top = self.plot_area
-        if panel.get_left()[0] > left:
-            self.plot_area = (left, bottom, min(right, panel.get_left()[0] - 0.3), top)
-        self.overlay(panel)
-        self.block(panel, *panel.numbers)
+        self.plot.keep_left_of(panel)
+        self.stage.overlay(panel)
+        self.plot.block(panel, *panel.numbers)
         for num, feed in panel.feeds:
-            self.live.add(num)
+            self.stage.live.add(num)
             self._live(num, feed)
         return panel
 
@@ -119,12 +137,12 @@ class Panels:
             if v != m.get_value():
                 m.set_value(v)
 
-        self.movers.append((num, update))
+        self.stage.movers.append((num, update))
 
     def place_title(self, t: VMobject) -> None:
         """Top left of the panel column; a formula wider than the column breaks after its
         "=" (as a slide would), and only one too wide for two lines is shrunk."""
-        panel = self.regions.panel if self.regions else regions("plane", 7 / 6).panel
+        panel = self._column()
         width = panel[2] - panel[0]
         words = getattr(t, "original_text", "")
         for mark in (", ", "="):  # two formulas: one a line; one formula: break after its "="
@@ -135,19 +153,24 @@ class Panels:
         if t.width > width:
             t.scale_to_fit_width(width)
         t.move_to([panel[0], panel[3], 0], aligned_edge=UL)
-        self.block(t)
+        self.plot.block(t)
 
     def title(self, tex: str | None = None, plain: str | None = None) -> VMobject:
         """The formula, at the top of the panel column."""
-        t = math(tex or self.landscape.latex, plain or self.landscape.plain, font_size=Size.TITLE)
+        ls = self.plot.landscape
+        t = math(tex or ls.latex, plain or ls.plain, font_size=Size.TITLE)
         self.title_mob = t
         self.place_title(t)
-        self.overlay(t)
+        self.stage.overlay(t)
         return t
 
-    def panel_box(self) -> Box:
+    def _column(self) -> Box:
+        plot = self.plot
+        return plot.regions.panel if plot.regions else regions("plane", 7 / 6).panel
+
+    def box(self) -> Box:
         """Where readouts go: the panel column under the title."""
-        panel = self.regions.panel if self.regions else regions("plane", 7 / 6).panel
+        panel = self._column()
         top = self.title_mob.get_bottom()[1] - 0.4 if self.title_mob is not None else panel[3] - 0.25
         return (panel[0], panel[1], panel[2], top)
 
@@ -163,11 +186,11 @@ class Panels:
                 for name, color in entries
             )
         ).arrange(DOWN, buff=0.14, aligned_edge=LEFT)
-        left, _bottom, right, top = self.panel_box()
+        left, _bottom, right, top = self.box()
         if items.width > right - left:
             items.scale_to_fit_width(right - left)
         items.move_to([left, top + 0.15, 0], aligned_edge=UL)
         self.title_mob = VGroup(*([self.title_mob] if self.title_mob is not None else []), items)
-        self.overlay(items)
-        self.block(items)
+        self.stage.overlay(items)
+        self.plot.block(items)
         return items

@@ -1,6 +1,7 @@
 """What points at the step a ball takes: its step arrow, the gradient's own step, the tangent,
-its optimizer's state as bars, and the marker at the view's edge for a ball out of view.
-A part of StoryScene (scenes.kit.story); each part is drawn from the ball's step index."""
+and its optimizer's state as bars. A part of StoryScene (scenes.kit.story): each pointer is
+built here, handed to the scene's `follow` to be drawn from its ball's step index, and
+returned."""
 
 from __future__ import annotations
 
@@ -8,26 +9,37 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, VMobject
+from manim import VMobject
 
 from scenes.kit.axes import to_scene
 from scenes.kit.bars import StateBars
-from scenes.kit.labels import Box
-from scenes.kit.mathtext import flat, text
 from scenes.kit.palette import palette
-from scenes.kit.readouts import FONT, Readouts
+from scenes.kit.plot import Plot
+from scenes.kit.readouts import Readouts
+from scenes.kit.stage import Stage
 from scenes.kit.step import StepArrow, Tangent
 from scenes.kit.trails import Ball, trail_segments
-from scenes.kit.typeset import typeset
-from scenes.words.i18n import _
-from scenes.words.terms import coordinate_names
 
 
 class Pointers:
-    """StoryScene's pointers: moving parts under the balls, redrawn when a step changes."""
+    """The pointers of a scene: moving parts under the balls (`drawn`), redrawn when a step
+    changes. The stage is the scene: its plot and panel column, and its `follow(mob, ball,
+    draw)`, which draws `mob` at the ball's step while rolling."""
 
-    # ---- the step made visible -------------------------------------------------------
-    def show_step(self, ball: Ball, color: Any = None) -> StepArrow:
+    def __init__(self, stage: Stage) -> None:
+        self.stage = stage
+        self.drawn: list[VMobject] = []
+
+    @property
+    def plot(self) -> Plot:
+        return self.stage.plot
+
+    def _pointer(self, mob: VMobject, ball: Ball, draw: Callable[[int], None]) -> VMobject:
+        self.drawn.append(mob)
+        self.stage.follow(mob, ball, draw)
+        return mob
+
+    def step(self, ball: Ball, color: Any = None) -> StepArrow:
         """An arrow from the ball to its next trajectory point: the step it is about to take."""
         arrow = StepArrow(color or ball.color, width=6.0)
         ends = ball.segments[:, -1]  # a step out of view ends at the view's edge, pointing the way
@@ -40,18 +52,18 @@ class Pointers:
 
         return self._pointer(arrow, ball, point)
 
-    def show_gradient_step(self, ball: Ball, color: Any = None) -> StepArrow:
+    def gradient_step(self, ball: Ball, color: Any = None) -> StepArrow:
         """An arrow to where −η·g alone would take the ball (on a plane): beside momentum's real
         step, it shows what the velocity adds."""
-        if self.plane is None:
+        if self.plot.plane is None:
             raise ValueError("the gradient's own step is drawn on a contour plane")
         ends = ball.traj.gradient_steps()  # the numbers' side computes the step; here it is drawn
-        targets = to_scene(self.axes, ends[:, 0], ends[:, 1])
+        targets = to_scene(self.plot.axes, ends[:, 0], ends[:, 1])
         n = min(len(targets), len(ball.coords))
         pairs = np.empty((2 * n, 3))
         pairs[0::2], pairs[1::2] = ball.coords[:n], targets[:n]
         targets = targets.copy()
-        targets[:n] = trail_segments(pairs, self.view_box())[0::2, -1]  # inside the plot's box
+        targets[:n] = trail_segments(pairs, self.plot.box())[0::2, -1]  # inside the plot's box
         arrow = StepArrow(color or palette().gradient, width=3.0)
 
         def point(i: int) -> None:
@@ -63,11 +75,12 @@ class Pointers:
         arrow.targets = targets
         return self._pointer(arrow, ball, point)
 
-    def show_tangent(self, ball: Ball, color: Any = None, length: float = 2.2) -> Tangent:
+    def tangent(self, ball: Ball, color: Any = None, length: float = 2.2) -> Tangent:
         """The tangent at the ball on a curve: its slope is f′ there (flat where f′ = 0)."""
-        o = np.asarray(self.axes.c2p(0.0, 0.0))
-        ux = np.asarray(self.axes.c2p(1.0, 0.0)) - o
-        uy = np.asarray(self.axes.c2p(0.0, 1.0)) - o
+        axes = self.plot.axes
+        o = np.asarray(axes.c2p(0.0, 0.0))
+        ux = np.asarray(axes.c2p(1.0, 0.0)) - o
+        uy = np.asarray(axes.c2p(0.0, 1.0)) - o
         slopes = ball.traj.grads[:, 0]
         line = Tangent(color or palette().tangent, length=length)
 
@@ -76,7 +89,7 @@ class Pointers:
 
         return self._pointer(line, ball, point)
 
-    def show_state(
+    def state(
         self,
         ball: Ball,
         name: str,
@@ -89,17 +102,12 @@ class Pointers:
         dims = values.shape[1]
         names = [(f"{name}_{k + 1}", f"{name}{k + 1}") for k in range(dims)]
         bars = StateBars(values, names, ball.color, origin, height=height, scale_max=scale_max)
-        self.overlay(bars)
-        self.block(bars, *bars.numbers)
-        self.pointers.extend(bars.bars)
-        self.live.add(*bars.numbers)
-        self._on_step(bars.bars[0], ball, bars.show)
+        self.stage.overlay(bars)
+        self.plot.block(bars, *bars.numbers)
+        self.drawn.extend(bars.bars)
+        self.stage.live.add(*bars.numbers)
+        self.stage.follow(bars.bars[0], ball, bars.show)
         return bars
-
-    def _pointer(self, mob: VMobject, ball: Ball, draw: Callable[[int], None]) -> VMobject:
-        self.pointers.append(mob)
-        self._on_step(mob, ball, draw)
-        return mob
 
     def state_bars(self, balls: Sequence[Ball], panel: Readouts, name: str = "s") -> list[StateBars]:
         """A bar chart of one state per ball under the panel, all on one √ scale so that balls
@@ -108,59 +116,9 @@ class Pointers:
         if not carriers:
             return []
         top = float(max(np.sqrt(b.traj.state[name].max()) for b in carriers))
-        floor = self.panel_box()[1] + 0.85  # room under the bars for their names and numbers
+        floor = self.stage.column.box()[1] + 0.85  # room under the bars for their names and numbers
         height = max(min(1.8, panel.bottom - 0.35 - floor), 0.6)
         return [
-            self.show_state(
-                ball, name, origin=(panel.left + 0.1 + 2.4 * k, floor), scale_max=top, height=height
-            )
+            self.state(ball, name, origin=(panel.left + 0.1 + 2.4 * k, floor), scale_max=top, height=height)
             for k, ball in enumerate(carriers)
         ]
-
-    def edge_words(self, ball: Ball, i: int, box: Box) -> tuple[str, int] | None:
-        """What the edge marker says at step i ("x₂ = -1673 ↓") and which axis it is on; None
-        while the ball is in view. On a curve x comes first (f follows from it); on a plane
-        the coordinate farthest beyond its edge."""
-        if ball.inside[i]:
-            return None
-        p, tr = ball.coords[i], ball.traj
-        over = [max(box[0] - p[0], p[0] - box[2], 0) / (box[2] - box[0])]
-        over.append(max(box[1] - p[1], p[1] - box[3], 0) / (box[3] - box[1]))
-        k = (0 if over[0] > 0 else 1) if self.plane is None else int(over[1] > over[0])
-        names = [plain for _tex, plain in coordinate_names(self.landscape)]
-        if self.plane is None:
-            name, value = ("f", tr.values[i]) if k else (names[0], tr.points[i, 0])
-        else:
-            name, value = names[k], tr.points[i, k]
-        hi = box[3] if k else box[2]
-        arrow = ("↓↑" if k else "←→")[int(p[k] > hi)]
-        return _("{name} = {value:.4g} {arrow}").format(name=name, value=value, arrow=arrow), k
-
-    def edge_marker(self, ball: Ball, box: Box) -> VMobject:
-        """While the ball is out of view: its coordinate at the view's edge where it went,
-        step by step, so its trail need not cross the plot."""
-        label = VMobject(fill_color=palette().text, fill_opacity=1.0, stroke_width=0)  # 4.5:1 on the fill
-        slot = sum(b.marker is not None for b in self.balls)  # several balls gone: a row each
-
-        def where(i: int) -> None:
-            said = self.edge_words(ball, i, box)
-            if said is None:
-                label.clear_points()
-                label.words = None
-                return
-            words, k = said
-            p = ball.coords[i]
-            mob = flat(text(words, font_size=FONT - 4, color=label.fill_color))
-            edge = np.clip(p, [box[0], box[1], 0], [box[2], box[3], 0])
-            inward = (UP if p[1] < box[1] else DOWN) if k else (RIGHT if p[0] < box[0] else -RIGHT)
-            mob.move_to(edge + inward * (0.1 + (mob.height if k else mob.width) / 2))
-            # and inside the view along the edge
-            mob.shift(RIGHT * (max(box[0] - mob.get_left()[0], 0) - max(mob.get_right()[0] - box[2], 0)))
-            mob.shift(UP * (max(box[1] - mob.get_bottom()[1], 0) - max(mob.get_top()[1] - box[3], 0)))
-            mob.shift((inward if k else DOWN) * slot * (mob.height + 0.08))
-            label.points = mob.points
-            label.words = typeset(words)  # what it says, as drawn: the layout tests read it
-
-        self._on_step(label, ball, where)
-        self.pointers.append(label)
-        return label

@@ -34,8 +34,8 @@ class SurfaceScene(StoryScene, ThreeDScene):
         # frames render ~40% faster, and the GIF's palette needs no dithering
         self.renderer.camera.should_apply_shading = False
         p = palette()
-        self.layout("surface")
-        self.axes = ThreeDAxes(
+        self.plot.layout("surface")
+        self.plot.axes = ThreeDAxes(
             x_range=list(x_range),
             y_range=list(y_range),
             z_range=list(z_range),
@@ -46,10 +46,10 @@ class SurfaceScene(StoryScene, ThreeDScene):
             axis_config={"color": p.axis},
         )
         surface = self._surface(x_range[:2], y_range[:2], z_range[:2])
-        self.add(self.axes, surface)
+        self.add(self.plot.axes, surface)
         self._frame_box(np.asarray(centre, dtype=float))
-        self.axis_labels = self._axis_labels()
-        self.overlay(self.axis_labels)
+        self.plot.axis_labels = self._axis_labels()
+        self.overlay(self.plot.axis_labels)
         return surface
 
     def project(self, point: np.ndarray) -> np.ndarray:
@@ -61,10 +61,10 @@ class SurfaceScene(StoryScene, ThreeDScene):
     def _frame_box(self, centre: np.ndarray) -> None:
         """Move the 3D content so that its projected bounding box is centred at `centre`: the
         surface fills the space left of the panel instead of riding high."""
-        x0, x1 = self.axes.x_range[:2]
-        y0, y1 = self.axes.y_range[:2]
-        z0, z1 = self.axes.z_range[:2]
-        corners = [self.axes.c2p(x, y, z) for x in (x0, x1) for y in (y0, y1) for z in (z0, z1)]
+        x0, x1 = self.plot.axes.x_range[:2]
+        y0, y1 = self.plot.axes.y_range[:2]
+        z0, z1 = self.plot.axes.z_range[:2]
+        corners = [self.plot.axes.c2p(x, y, z) for x in (x0, x1) for y in (y0, y1) for z in (z0, z1)]
         flat = np.array([self.project(c) for c in corners])
         mid = (flat.min(axis=0) + flat.max(axis=0)) / 2
         # the camera projects linearly for a small shift at the box's scale: iterate once more
@@ -92,7 +92,11 @@ class SurfaceScene(StoryScene, ThreeDScene):
         """x, y and f as upright letters pinned to the frame beside each axis end: rotated into
         3D, a label is a squiggle at 480p."""
         labels = VGroup()
-        for name, axis in (("x", self.axes.x_axis), ("y", self.axes.y_axis), ("f", self.axes.z_axis)):
+        for name, axis in (
+            ("x", self.plot.axes.x_axis),
+            ("y", self.plot.axes.y_axis),
+            ("f", self.plot.axes.z_axis),
+        ):
             end, start = self.project(axis.get_end()), self.project(axis.get_start())
             away = (end - start)[:2]
             away = away / max(np.linalg.norm(away), 1e-9)
@@ -110,7 +114,7 @@ class SurfaceScene(StoryScene, ThreeDScene):
         def at(u: float, v: float) -> np.ndarray:
             i = int(round((v - y0) / (y1 - y0) * n))
             j = int(round((u - x0) / (x1 - x0) * n))
-            return self.axes.c2p(u, v, z[i, j])
+            return self.plot.axes.c2p(u, v, z[i, j])
 
         p = palette()
         return Surface(
@@ -135,7 +139,7 @@ class SurfaceScene(StoryScene, ThreeDScene):
 
     def scene_points(self, traj: Trajectory) -> np.ndarray:
         """(x, y, f) per step, kept inside the axes' box so a runaway ball stays on screen."""
-        boxes = [self.axes.x_range, self.axes.y_range, self.axes.z_range]
+        boxes = [self.plot.axes.x_range, self.plot.axes.y_range, self.plot.axes.z_range]
         cols = [traj.points[:, 0], traj.points[:, 1], traj.values]
         x, y, f = (np.clip(c, b[0], b[1]) for c, b in zip(cols, boxes, strict=True))
-        return np.array([self.axes.c2p(*p) for p in zip(x, y, f, strict=True)])
+        return np.array([self.plot.axes.c2p(*p) for p in zip(x, y, f, strict=True)])

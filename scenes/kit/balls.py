@@ -1,0 +1,159 @@
+"""The balls a scene shows: each built from its trajectory with its dot, trail, beads and edge
+marker (`build_ball`, which returns the ball and how to draw it at a step), and the cast of
+them all, which answers "which step is shown" questions (`Cast`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from manim import DOWN, RIGHT, UP, ValueTracker, VMobject
+
+from landscapes import Landscape, Trajectory
+from scenes.kit.labels import Box
+from scenes.kit.markers import DashedTrail, ball_marker, style_beads, style_trail
+from scenes.kit.mathtext import flat, text
+from scenes.kit.palette import BallStyle, palette
+from scenes.kit.readouts import FONT
+from scenes.kit.trails import Ball, bead_paths, in_box, trail_segments
+from scenes.kit.typeset import typeset
+from scenes.words.i18n import _
+from scenes.words.terms import coordinate_names
+
+Draw = Callable[[int], None]
+
+
+class Cast(list):
+    """The balls of the current part of the story, in the order they were added, and the step
+    tracker that moves them all; `past` keeps those of earlier parts (a new act)."""
+
+    def __init__(self, step: ValueTracker, past: Sequence[Ball] = ()) -> None:
+        super().__init__()
+        self.step = step
+        self.past = list(past)
+
+    @property
+    def every(self) -> list[Ball]:
+        """The balls of every part of the story so far."""
+        return [*self.past, *self]
+
+    @property
+    def last_step(self) -> int:
+        return max(len(b.coords) - 1 for b in self)
+
+    def of(self, traj: Trajectory) -> Ball:
+        """The drawn ball of a trajectory."""
+        for ball in self:
+            if ball.traj is traj:
+                return ball
+        raise KeyError(f"ball {traj.settings.optimizer!r} is not drawn yet")
+
+    def main(self, settings: Any) -> Ball:
+        """The ball of the story's main settings (the one `roll trajectory` prints)."""
+        return next(b for b in self if b.traj.settings == settings)
+
+    def index_of(self, ball: Ball) -> Callable[[], int]:
+        """The ball's step index shown now, as a feed for a live number."""
+        return lambda: ball.index(self.step.get_value())
+
+    @staticmethod
+    def first_step(ball: Ball, condition: np.ndarray) -> int:
+        """First step index where `condition` holds for this ball (its last step if never)."""
+        hits = np.flatnonzero(condition)
+        return int(hits[0]) if len(hits) else len(ball.coords) - 1
+
+
+def build_ball(
+    traj: Trajectory,
+    name: str,
+    coords: np.ndarray,
+    style: BallStyle,
+    radius: float,
+    box: Box | None,
+    beads: bool,
+    dot: VMobject | None = None,
+) -> tuple[Ball, Draw]:
+    """A ball from its scene points: its dot (the style's marker unless `dot` is given), a trail
+    cut at `box` (None: the ball never leaves the view), beads at every point when `beads` (on
+    a plane, as the book draws a path); and the function that draws it at step i."""
+    dot = dot if dot is not None else ball_marker(style, coords[0], radius)
+    trail = style_trail(VMobject(), style)  # 5 px at 1080p over an edge of its own
+    segments = trail_segments(coords, box)
+    inside = in_box(coords, box) if box is not None else np.ones(len(coords), dtype=bool)
+    # a step from one point out of view to another would cross the plot as a line of its own
+    # (a runaway ball draws a fence of them): it is left out; the edge marker says where the
+    # ball is instead
+    away = ~inside[:-1] & ~inside[1:]
+    segments[away] = segments[away][:, :1, :]
+    ball = Ball(traj, name, style.color, dot, trail, coords, segments, inside, style=style)
+    rings = bead_paths(coords, radius * 0.4) if beads else None
+    if rings is not None:
+        ball.beads = style_beads(VMobject(), style)
+    dashed = DashedTrail(segments, style.dash) if style.dash else None
+
+    def draw(i: int) -> None:
+        dot.move_to(coords[i])
+        dot.set_opacity(1.0 if inside[i] else 0.0)  # gone from view: the numbers say where
+        if i:
+            trail.points = dashed.points(i) if dashed is not None else segments[:i].reshape(-1, 3)
+        else:
+            trail.clear_points()
+        if rings is not None:
+            ball.beads.points = rings[: i + 1][inside[: i + 1]].reshape(-1, 3)
+
+    return ball, draw
+
+
+def styled(style: BallStyle, color: Any = None) -> BallStyle:
+    return style if color is None else replace(style, color=color)
+
+
+def edge_words(ball: Ball, i: int, box: Box, landscape: Landscape, on_plane: bool) -> tuple[str, int] | None:
+    """What the edge marker says at step i ("x₂ = -1673 ↓") and which axis it is on; None while
+    the ball is in view. On a curve x comes first (f follows from it); on a plane the
+    coordinate farthest beyond its edge."""
+    if ball.inside[i]:
+        return None
+    p, tr = ball.coords[i], ball.traj
+    over = [max(box[0] - p[0], p[0] - box[2], 0) / (box[2] - box[0])]
+    over.append(max(box[1] - p[1], p[1] - box[3], 0) / (box[3] - box[1]))
+    k = int(over[1] > over[0]) if on_plane else (0 if over[0] > 0 else 1)
+    names = [plain for _tex, plain in coordinate_names(landscape)]
+    if on_plane:
+        name, value = names[k], tr.points[i, k]
+    else:
+        name, value = ("f", tr.values[i]) if k else (names[0], tr.points[i, 0])
+    hi = box[3] if k else box[2]
+    arrow = ("↓↑" if k else "←→")[int(p[k] > hi)]
+    return _("{name} = {value:.4g} {arrow}").format(name=name, value=value, arrow=arrow), k
+
+
+def edge_marker(
+    ball: Ball, box: Box, landscape: Landscape, on_plane: bool, slot: int
+) -> tuple[VMobject, Draw]:
+    """While the ball is out of view: its coordinate at the view's edge where it went, step by
+    step, so its trail need not cross the plot; `slot` stacks several balls' markers."""
+    label = VMobject(fill_color=palette().text, fill_opacity=1.0, stroke_width=0)  # 4.5:1 on the fill
+
+    def where(i: int) -> None:
+        said = edge_words(ball, i, box, landscape, on_plane)
+        if said is None:
+            label.clear_points()
+            label.words = None
+            return
+        words, k = said
+        p = ball.coords[i]
+        mob = flat(text(words, font_size=FONT - 4, color=label.fill_color))
+        edge = np.clip(p, [box[0], box[1], 0], [box[2], box[3], 0])
+        inward = (UP if p[1] < box[1] else DOWN) if k else (RIGHT if p[0] < box[0] else -RIGHT)
+        mob.move_to(edge + inward * (0.1 + (mob.height if k else mob.width) / 2))
+        # and inside the view along the edge
+        mob.shift(RIGHT * (max(box[0] - mob.get_left()[0], 0) - max(mob.get_right()[0] - box[2], 0)))
+        mob.shift(UP * (max(box[1] - mob.get_bottom()[1], 0) - max(mob.get_top()[1] - box[3], 0)))
+        mob.shift((inward if k else DOWN) * slot * (mob.height + 0.08))
+        label.points = mob.points
+        label.words = typeset(words)  # what it says, as drawn: the layout tests read it
+
+    return label, where

@@ -1,0 +1,170 @@
+"""Where the landscape is drawn: the frame cut into regions, the axes with their curves or the
+contour plane, where a trajectory's steps land in scene units, and what annotations keep clear
+of. A part of StoryScene (scenes.kit.story): it builds and returns; the scene adds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from manim import Line, VGroup, VMobject
+
+from landscapes import Landscape, Trajectory
+from scenes.kit.axes import curve, curve_points, end_labels, nice_range, story_axes, to_scene, value_range
+from scenes.kit.contour import ContourPlane
+from scenes.kit.labels import Box, Obstacles, box_of, place
+from scenes.kit.layout import Regions, regions
+from scenes.kit.mathtext import flat, text
+from scenes.kit.palette import palette
+from scenes.kit.readouts import FONT
+from scenes.words.terms import coordinate_names
+
+FRAME = (-7.05, -3.35, 7.05, 3.9)  # where annotations may go before a layout is chosen
+
+
+class Plot:
+    """The plot of one landscape: its regions, axes (a curve's or the plane's), the box the
+    balls move in, and the obstacles annotations avoid."""
+
+    def __init__(self, landscape: Landscape, caption_lines: Callable[[], int] = lambda: 1) -> None:
+        self.landscape = landscape
+        self.caption_lines = caption_lines  # the caption strip is as tall as the longest caption
+        self.regions: Regions | None = None
+        self.axes: Any = None
+        self.plane: ContourPlane | None = None
+        self.area: Box = FRAME  # where annotations may go
+        self.obstacles = Obstacles()
+        self.curves: list[VMobject] = []
+        self.axis_labels: Any = None
+        self.on_layout: list[Callable[[Regions], None]] = []  # the panel's title follows the layout
+
+    def next_act(self, landscape: Landscape) -> None:
+        """The story's next part, on another landscape: nothing drawn yet to keep clear of."""
+        self.landscape, self.plane, self.obstacles, self.curves = landscape, None, Obstacles(), []
+
+    def layout(self, kind: str, aspect: float | None = None) -> Regions:
+        """Cut the frame for this view (scenes.kit.layout)."""
+        self.regions = regions(kind, aspect, caption_lines=self.caption_lines())
+        for follow in self.on_layout:
+            follow(self.regions)
+        return self.regions
+
+    def block(self, *mobs: VMobject) -> None:
+        """Annotations keep clear of these."""
+        for m in mobs:
+            self.obstacles.add_box(box_of(m, pad=0.05))
+
+    def graph(
+        self,
+        x_range: Sequence[float],
+        landscapes: Sequence[Landscape] | None = None,
+        y_label: str | None = None,
+        colors: Sequence[Any] | None = None,
+        x_step: float | None = None,
+        inset: float | None = None,
+    ) -> VGroup:
+        """Axes fitted to the sampled curves of the landscapes, their labels and the curves on
+        them (`self.curves`), in the curve layout's plot region."""
+        lss = list(landscapes or [self.landscape])
+        colors = list(colors or [palette().curve])
+        step = x_step or nice_range(x_range[0], x_range[1], ticks=6, pad=0.0)[2]
+        y_label = y_label or ("g(x)" if lss[0].name == "g" else "f(x)")
+        left, bottom, right, top = self.layout("curve").plot
+        left += inset or 0.0  # how far wide tick numbers push the box right
+        axes, labels = story_axes(
+            [x_range[0], x_range[1], step],
+            value_range(lss, x_range),
+            right - left,
+            top - bottom,
+            "x",
+            y_label,
+            left=left,
+            centre_y=(top + bottom) / 2,
+        )
+        reach = min(m.get_left()[0] for m in [*axes.y_axis.numbers, labels[1]])
+        if reach < FRAME[0] + 0.05:  # wide tick numbers (−100): the box moves right, narrower
+            more = FRAME[0] + 0.05 - reach + (inset or 0.0)
+            return self.graph(x_range, landscapes, y_label, colors, x_step=step, inset=more)
+        self.axes, self.axis_labels = axes, labels
+        self.block(labels, *axes.x_axis.numbers, *axes.y_axis.numbers)
+        self.area = (left, bottom, right, top)
+        self.curves = []
+        for k, ls in enumerate(lss):
+            pts = curve_points(axes, ls, x_range)
+            self.obstacles.add_line(pts)
+            self.curves.append(curve(pts, colors[k % len(colors)]))
+        return VGroup(axes.drawn, labels, *self.curves)
+
+    def contour(
+        self, x_range: Sequence[float], y_range: Sequence[float], levels: int | Sequence[float] = 12
+    ) -> ContourPlane:
+        """The landscape seen from above, as large as the frame allows at equal aspect, left of
+        the panel; balls move over it."""
+        x_label, y_label = coordinate_names(self.landscape)
+        aspect = (x_range[1] - x_range[0]) / (y_range[1] - y_range[0])
+        left, bottom, right, top = self.layout("plane", aspect).plot
+        width, height = right - left, top - bottom
+        plane = ContourPlane(
+            self.landscape,
+            x_range,
+            y_range,
+            width,
+            height,
+            levels,
+            x_label=x_label,
+            y_label=y_label,
+            centre=(left + width / 2, (top + bottom) / 2),
+        )
+        edge = plane.frame_box.get_left()[0]
+        ys = VGroup(*(t for t in plane.tick_labels if t.get_right()[0] < edge))
+        xs = VGroup(*(t for t in plane.tick_labels if t.get_right()[0] >= edge))
+        end_labels(plane.frame_box, plane.x_label, plane.y_label, ys, xs)
+        for t in list(plane.tick_labels):  # end_labels dropped a y number under the y label
+            if t.get_right()[0] < edge and t not in ys.submobjects:
+                plane.tick_labels.remove(t)
+        self.use_plane(plane)
+        self.block(plane.tick_labels, plane.x_label, plane.y_label)
+        return plane
+
+    def use_plane(self, plane: ContourPlane) -> None:
+        """Balls and marks from now on go on this plane."""
+        self.plane, self.axes = plane, plane.axes
+        box = plane.frame_box
+        self.area = (box.get_left()[0], box.get_bottom()[1], box.get_right()[0], box.get_top()[1])
+
+    def points(self, traj: Trajectory, clip: bool = True) -> np.ndarray:
+        """Scene coordinates of each step: (x, f) on a curve, (x, y) on a plane; with `clip`,
+        kept inside the axes so that a runaway ball stops at the view's edge (its readouts
+        still show the true numbers)."""
+        (x0, x1), (y0, y1) = self.axes.x_range[:2], self.axes.y_range[:2]
+        xs = traj.points[:, 0]
+        ys = traj.points[:, 1] if self.plane is not None else traj.values
+        if clip:
+            xs, ys = np.clip(xs, x0, x1), np.clip(ys, y0, y1)
+        return to_scene(self.axes, xs, ys)
+
+    def box(self) -> Box:
+        """The plot's box in scene units: where a ball is in view."""
+        (x0, x1), (y0, y1) = self.axes.x_range[:2], self.axes.y_range[:2]
+        lo, hi = self.axes.c2p(x0, y0), self.axes.c2p(x1, y1)
+        return (lo[0], lo[1], hi[0], hi[1])
+
+    def keep_left_of(self, mob: VMobject) -> None:
+        """Annotations keep 0.3 clear of a panel right of the plot."""
+        left, bottom, right, top = self.area
+        if mob.get_left()[0] > left:
+            self.area = (left, bottom, min(right, mob.get_left()[0] - 0.3), top)
+
+    def annotation(self, x: float, y: float, words: str) -> VGroup:
+        """Words placed near (x, y) in the axes' coordinates, clear of what is drawn, with a
+        leader line; a point off the view is pointed at on its edge."""
+        color = palette().text
+        (x0, x1), (y0, y1) = self.axes.x_range[:2], self.axes.y_range[:2]
+        point = self.axes.c2p(min(max(x, x0), x1), min(max(y, y0), y1))
+        label = flat(text(words, font_size=FONT, color=color))
+        self.obstacles.add_box((point[0] - 0.2, point[1] - 0.2, point[0] + 0.2, point[1] + 0.2))
+        label.move_to(place(label.width, label.height, point, self.obstacles, self.area))
+        self.block(label)
+        line = Line(label, point, buff=0.1, stroke_width=2, color=color)
+        return VGroup(label, line)
