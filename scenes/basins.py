@@ -78,12 +78,12 @@ class Basins(StoryScene):
                 text(
                     _("{kind} x = {x:.2f}").format(kind=kind_text, x=centre),
                     font_size=FONT - 6,
-                    color=colours[c],
+                    color=palette().text,  # the key's dot carries the colour: words at 4.5:1
                 ),
             ).arrange(RIGHT, buff=0.15)
             words = _("1 ball") if count == 1 else _("{n} balls").format(n=count)
             legend.add(
-                VGroup(head, text(words, font_size=FONT - 6, color=colours[c])).arrange(
+                VGroup(head, text(words, font_size=FONT - 6, color=palette().text)).arrange(
                     DOWN, aligned_edge=LEFT, buff=0.1
                 )
             )
