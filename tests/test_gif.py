@@ -9,16 +9,11 @@ from __future__ import annotations
 
 import av
 import numpy as np
-import pytest
 from PIL import Image, ImageSequence
 
 from scenes.cli.main import main
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the height bands through one global palette: 99th-percentile error 21 > 16; to fix next",
-)
 def test_a_light_gif_keeps_the_movie_s_colours_frame_for_frame(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     argv = ["render", "cubic-saddle", "--theme", "light", "--format", "gif,png,mp4", "--out", "o"]
@@ -42,10 +37,6 @@ def test_a_light_gif_keeps_the_movie_s_colours_frame_for_frame(tmp_path, monkeyp
     assert all((g[corner] == gif[-1][corner]).all() for g in gif[len(gif) // 4 :])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the height bands through one global palette: 99th-percentile error 21 > 16; to fix next",
-)
 def test_every_gif_frame_is_its_movie_frame_within_a_small_error(tiny_movie, tmp_path):
     """The palette for the whole clip and no dither lose little: on a plane scene (contour
     colours, trails, readouts) every frame of the GIF is the movie's frame within a few levels

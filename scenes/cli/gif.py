@@ -10,14 +10,18 @@ def write_gif(movie: Path, dest: Path) -> Path:
     """The movie as a GIF for slides: one palette of 256 colours for the whole clip (ffmpeg's
     palettegen over every frame, then paletteuse without dithering), so static parts keep
     their pixels from frame to frame and every colour stays near its own. Two passes over
-    the movie: no frame is held in memory for the palette. Written aside, then renamed."""
+    the movie: no frame is held in memory for the palette. Written aside, then renamed.
+
+    The palette counts what changes (`stats_mode=diff`): counted by frames, the still bands
+    and background outweighed the trails and balls, which came out off by 21 levels; all 256
+    entries are colours (no transparent one)."""
     import av
 
     with av.open(str(movie)) as source:
         stream = source.streams.video[0]
         graph = av.filter.Graph()
         frames = graph.add_buffer(template=stream)
-        palettegen = graph.add("palettegen", "stats_mode=full")
+        palettegen = graph.add("palettegen", "stats_mode=diff:reserve_transparent=0")
         sink = graph.add("buffersink")
         frames.link_to(palettegen)
         palettegen.link_to(sink)
