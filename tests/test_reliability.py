@@ -401,3 +401,28 @@ def test_an_interrupt_turned_into_another_error_on_its_way_out_is_still_an_inter
     assert main(["render", "cubic-saddle", "ripples", "--format", "png", "--out", "o"]) == 130
     err = capsys.readouterr().err
     assert started == ["cubic-saddle"] and "failed" not in err and "interrupted" in err, err
+
+
+def test_an_interrupt_python_swallows_is_raised_at_the_next_check():
+    """A signal that lands in a fork's after-fork callback (logging's lock release) or in a
+    finalizer is swallowed by Python ("Exception ignored in …"): once, `render --jobs 2` then
+    exited 0 after a SIGINT. The runner keeps it and raises it at the loop's next turn."""
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    hook = sys.unraisablehook
+    signals = runner._Signals()
+    try:
+
+        class Finalized:
+            def __del__(self) -> None:
+                signals.handle(signal.SIGINT, None)
+
+        Finalized()  # the handler raises Interrupted inside __del__: Python cannot propagate it
+        with pytest.raises(runner.Interrupted) as caught:
+            signals.check()
+        assert caught.value.signum == signal.SIGINT
+        signals.check()  # raised once
+    finally:
+        signals.restore()
+        for s, h in before.items():
+            signal.signal(s, h)
+    assert sys.unraisablehook is hook

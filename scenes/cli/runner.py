@@ -44,7 +44,25 @@ class _Signals:
 
     def __init__(self) -> None:
         self.came: int | None = None
+        self.swallowed: Interrupted | None = None
         self.previous = {sig: signal.signal(sig, self.handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+        self.hook = sys.unraisablehook
+        sys.unraisablehook = self.unraisable
+
+    def unraisable(self, unraisable: Any) -> None:
+        """Python swallows an exception raised where it cannot propagate (a fork's after-fork
+        callback, a finalizer) with "Exception ignored in …": the signal's Interrupted is kept
+        here instead, and `check` raises it at the loop's next turn."""
+        if isinstance(unraisable.exc_value, Interrupted):
+            self.swallowed = unraisable.exc_value
+            return
+        self.hook(unraisable)
+
+    def check(self) -> None:
+        """Raise the Interrupted a callback swallowed, if one did."""
+        if self.swallowed is not None:
+            stop, self.swallowed = self.swallowed, None
+            raise stop
 
     def handle(self, signum: int, _frame: object) -> None:
         # SIG_IGN, not a Python function that returns: Python resets its own handlers to the
@@ -57,6 +75,7 @@ class _Signals:
         raise Interrupted(signum)
 
     def restore(self) -> None:
+        sys.unraisablehook = self.hook
         if self.came is None:  # a real signal: leave later ones ignored while the process exits
             for sig, handler in self.previous.items():
                 signal.signal(sig, handler)
@@ -190,7 +209,8 @@ def run_jobs(
             run.reuse(hits)
             _render_serial(todo, run, signals)
         else:
-            _render_parallel(todo, workers, run, hits)
+            _render_parallel(todo, workers, run, hits, signals)
+        signals.check()
     except Interrupted as stop:
         run.progress.close()
         done = ", ".join(run.finished) or "nothing"
@@ -221,6 +241,8 @@ def _render_serial(jobs: Sequence[Job], run: _Run, signals: _Signals | None = No
             with scene_lock(job):
                 produced = render_job(job)
             paths = run.deliver(job, run.keep(job, produced))
+            if signals is not None:
+                signals.check()
         except Exception as exc:  # noqa: BLE001 - report it and go on with the other scenes
             if signals is not None and signals.came is not None:
                 # the signal's Interrupted, turned into another error on its way out (a C
@@ -284,7 +306,11 @@ def _die_with(parent: int) -> None:
 
 
 def _render_parallel(
-    jobs: Sequence[Job], workers: int, run: _Run, hits: Sequence[tuple[Job, list[str]]] = ()
+    jobs: Sequence[Job],
+    workers: int,
+    run: _Run,
+    hits: Sequence[tuple[Job, list[str]]] = (),
+    signals: _Signals | None = None,
 ) -> None:
     # fork, not spawn: require_manim() has already imported manim and torch here, so a
     # forked worker starts at once instead of paying ~2.5 s of imports (measured: --all -q l
@@ -312,6 +338,8 @@ def _render_parallel(
         run.reuse(hits)
         pending = set(by_name)
         while pending:
+            if signals is not None:  # a signal that came while a worker forked is raised here
+                signals.check()
             try:
                 name, ok, payload = results.get(timeout=0.2)
             except queue.Empty:
