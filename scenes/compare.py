@@ -12,6 +12,7 @@ from manim import LEFT
 from scenes.kit.axes import view_range
 from scenes.kit.readouts import FONT, Readouts, name_math
 from scenes.kit.story import StoryScene
+from scenes.narration.beyond import LEGEND_SAYS_THE_REST
 
 
 class CompareOptimizers(StoryScene):
@@ -43,7 +44,7 @@ class CompareOptimizers(StoryScene):
         """Per ball: its optimizer and settings, then live x (y) and f, each with room of its
         own; beyond four balls the name alone (the verdict under it gives where it ended)."""
         left, _bottom, right, top = self.column.box()
-        crowded = len(self.balls) > 4
+        crowded = len(self.balls) > LEGEND_SAYS_THE_REST
         panel = Readouts(left=left, top=top, width=right - left, row=0.38 if crowded else 0.44)
         dims = ("x", "y")[: self.landscape.dim]
         self.verdict_rows: list[float] = []

@@ -90,12 +90,9 @@ def snapshots(monkeypatch):
     return shots
 
 
-# two-line captions under a square plane (race, compare on rosenbrock) take the height the plot
-# needs: 35–36 % today; the fix (the caption beside a square plot) is still to come
-SHORT = pytest.mark.xfail(strict=True, reason="a two-line caption under a square plot")
 CASES = [(n, None) for n in CHAPTER if n != "saddle-surface"] + [
-    pytest.param("compare", {"optimizers": EIGHT, "landscape": "rosenbrock"}, marks=SHORT),
-    pytest.param("race", {"optimizers": EIGHT, "landscape": "himmelblau"}, marks=SHORT),
+    ("compare", {"optimizers": EIGHT, "landscape": "rosenbrock"}),
+    ("race", {"optimizers": EIGHT, "landscape": "himmelblau"}),
     ("compare", {"optimizers": EIGHT, "function": "x**4 - 2*x**2 + 0.3*x"}),
 ]
 

@@ -24,6 +24,10 @@ from scenes.words.terms import (
 )
 
 SAME_MINIMUM = 0.05  # end points closer than this reached the same minimum
+# Beyond this many balls the legend holds each ball's verdict under its name, and the closing
+# caption keeps to one line: who got lowest and who was caught higher (compare), who arrived
+# first (race); the rest is in the legend, where each name already says it.
+LEGEND_SAYS_THE_REST = 4
 
 
 def ground_fitted(trajs: Sequence[Trajectory]) -> Ground:
@@ -54,7 +58,8 @@ def summary(
     ground: Ground, trajs: Sequence[Trajectory], name: Sequence[str], ends: Sequence[Claim]
 ) -> tuple[str, list[Claim]]:
     """Who got lowest, to the printed digits and in one basin; who is as low elsewhere; who was
-    caught in a higher minimum; who is higher, not at a minimum; who left the map."""
+    caught in a higher minimum; who is higher, not at a minimum; who left the map (the last two
+    left to the legend's verdicts when it has more than LEGEND_SAYS_THE_REST balls)."""
     ranked = [k for k, t in enumerate(trajs) if not off_the_map(t)]
     gone = [k for k, t in enumerate(trajs) if off_the_map(t)]
     if not ranked:
@@ -87,6 +92,8 @@ def summary(
         out += _("; as low, in another place: {names}").format(names=", ".join(name[k] for k in elsewhere))
     if caught:
         out += _("; caught in a higher minimum: {names}").format(names=", ".join(name[k] for k in caught))
+    if len(trajs) > LEGEND_SAYS_THE_REST:
+        return out, claims
     if other:
         out += _("; higher, not at a minimum: {names}").format(names=", ".join(name[k] for k in other))
     if gone:
@@ -99,7 +106,10 @@ def compare(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narratio
     n = Narration(distinct([settings_label(t.settings) for t in trajs], optimizers))
     short = distinct([optimizer_name(o) for o in optimizers], optimizers)
     n.extras["short_names"] = short
-    n.add(Beat(_("the same start for {names}").format(names=", ".join(short)), hold=0.6))
+    if len(trajs) > LEGEND_SAYS_THE_REST:  # the legend names them, the line stays one line
+        n.add(Beat(_("the same start for all {count} balls").format(count=len(trajs)), hold=0.6))
+    else:
+        n.add(Beat(_("the same start for {names}").format(names=", ".join(short)), hold=0.6))
     ground = ground_fitted(trajs)
     verdicts = [verdict(ground, t, k) for k, t in enumerate(trajs)]
     n.extras["verdicts"] = [v for v, _c in verdicts]
@@ -225,11 +235,7 @@ def race(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration:
     ground = ground_fitted(trajs)
     fstar = best_value(trajs[0].settings)
     judged = [judge(t, fstar) for t in trajs]
-    n.add(
-        Beat(
-            _("each learning rate tuned first for this landscape and start, then one start for all"), hold=0.6
-        )
-    )
+    n.add(Beat(_("each η tuned for this landscape and start, then all roll"), hold=0.6))
     order = sorted(range(len(trajs)), key=lambda k: (judged[k][0], k))
     arrived = [k for k in order if judged[k][1] is not None]
     rank = {k: r + 1 for r, k in enumerate(arrived)}
@@ -249,7 +255,7 @@ def race(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration:
     if arrived:
         first = arrived[0]
         words = _("first to arrive: {name}, at step {step}").format(name=name[first], step=judged[first][1])
-        if len(arrived) > 1:
+        if 1 < len(arrived) and len(trajs) <= LEGEND_SAYS_THE_REST:  # else: each rank under its name
             words += _("; then {names}").format(names=", ".join(name[k] for k in arrived[1:]))
     else:
         near = order[0]
