@@ -93,8 +93,10 @@ class StoryFile:
             xs = np.concatenate(seen)
             lo, hi = float(xs.min()), float(xs.max())
             pad = max(1.0, 0.15 * (hi - lo))
-            out.append(_round_out(lo - pad, hi + pad))
-        return tuple(out)
+            out.append((lo - pad, hi + pad))
+        if self.dim == 2:
+            out = _fitted_aspect(out)
+        return tuple(_round_out(lo, hi) for lo, hi in out)
 
     def missing_words(self, lang: str) -> list[str]:
         """The key paths of the words on screen that have no text in `lang`."""
@@ -129,6 +131,25 @@ class StoryFile:
         """Each beat's step, resolved on the run (`check_run` has refused what cannot be)."""
         keys = [b.key for b in self.balls]
         return [resolve(keys, b.when, trajectories) for b in self.beats]
+
+
+# A view fitted to the paths keeps its width over its height within these: the plane is drawn
+# with equal aspect beside the panel, and a view wider than 1.6 (or taller than wide) would
+# leave it under 40 % of the frame. The shorter side grows about its middle: more landscape.
+FITTED_ASPECT = (1.0, 1.6)
+
+
+def _fitted_aspect(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    (x0, x1), (y0, y1) = spans
+    w, h = x1 - x0, y1 - y0
+    low, high = FITTED_ASPECT
+    if w > high * h:
+        mid, h = (y0 + y1) / 2, w / high
+        return [(x0, x1), (mid - h / 2, mid + h / 2)]
+    if w < low * h:
+        mid, w = (x0 + x1) / 2, h * low
+        return [(mid - w / 2, mid + w / 2), (y0, y1)]
+    return spans
 
 
 def _round_out(lo: float, hi: float, ticks: int = 10) -> tuple[float, float]:

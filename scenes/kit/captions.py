@@ -2,7 +2,8 @@
 
 A caption takes the largest size at which it fits the frame's width on one line (a smaller
 one only when it holds no subscript), else two lines split at the clause break nearest the
-middle; the layout asks the same function how many lines a story's captions need.
+middle; beside a square plot (a narrower column) it wraps at the spaces between words. The
+layout asks the same function how many lines a story's captions need.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 import numpy as np
 from manim import DOWN, VMobject
 
-from scenes.kit.layout import EDGE, FRAME_W
+from scenes.kit.layout import EDGE, FRAME_W, Box
 from scenes.kit.mathtext import Size, flat, text
 from scenes.kit.typeset import typeset
 
@@ -50,20 +51,41 @@ def split_caption(words: str) -> tuple[str, str] | None:
     return None
 
 
-def caption_rows(words: str) -> tuple[list[str], float]:
+def wrap(words: str, width: float, size: float) -> list[str]:
+    """Lines of at most `width` at `size`, broken at spaces outside brackets (never inside
+    "(f = 0.100)"), each as full as it can be; a word wider than the column stands alone."""
+    cuts = [i for i, ch in enumerate(words) if ch == " " and top_level(words[i:], " ") == 0]
+    cuts = [i for i in cuts if words[:i].count("(") == words[:i].count(")")]
+    rows: list[str] = []
+    start = 0
+    while start < len(words):
+        end = len(words)
+        if text(words[start:end], font_size=size).width > width:
+            fits = [c for c in cuts if c > start and text(words[start:c], font_size=size).width <= width]
+            later = [c for c in cuts if c > start]
+            end = fits[-1] if fits else (later[0] if later else len(words))
+        rows.append(words[start:end].strip())
+        start = end + 1
+    return rows
+
+
+def caption_rows(words: str, width: float = CAPTION_WIDTH) -> tuple[list[str], float]:
     """The caption's lines as shown (typeset) and their size, measured once."""
     shown = typeset(words)
     for size in caption_sizes(shown):
-        if text(shown, font_size=size).width <= CAPTION_WIDTH:
+        if text(shown, font_size=size).width <= width:
             return [shown], size
+    if width < CAPTION_WIDTH:  # a column beside the plot: as many lines as it takes
+        return wrap(shown, width, Size.CAPTION_MIN), Size.CAPTION_MIN
     halves = split_caption(shown)
     return (list(halves) if halves is not None else [shown]), Size.CAPTION_MIN
 
 
-def caption_line(words: str, color: Any, bottom: float) -> VMobject:
-    """The caption centred with its lowest line at `bottom`; only a caption too long for two
-    lines is shrunk."""
-    rows_words, size = caption_rows(words)
+def caption_line(words: str, color: Any, strip: Box) -> VMobject:
+    """The caption centred in `strip` with its lowest line at the strip's bottom; only a
+    caption too long for its lines is shrunk."""
+    width = min(CAPTION_WIDTH, strip[2] - strip[0])
+    rows_words, size = caption_rows(words, width)
     rows = [flat(text(r, font_size=size, color=color)) for r in rows_words]
     for k in range(1, len(rows)):
         rows[k].next_to(rows[k - 1], DOWN, buff=0.1)
@@ -72,17 +94,17 @@ def caption_line(words: str, color: Any, bottom: float) -> VMobject:
     line = VMobject(fill_color=color, fill_opacity=1.0, stroke_width=0)
     line.points = np.concatenate([r.points for r in rows])
     line.words = "\n".join(rows_words)
-    if line.width > CAPTION_WIDTH:
-        line.scale_to_fit_width(CAPTION_WIDTH)
-    line.move_to([0, bottom, 0], aligned_edge=DOWN)
-    line.set_x(0)
+    if line.width > width:
+        line.scale_to_fit_width(width)
+    line.move_to([0, strip[1], 0], aligned_edge=DOWN)
+    line.set_x((strip[0] + strip[2]) / 2)
     return line
 
 
-def caption_lines(beats: Callable[[], Sequence[Any]]) -> int:
-    """How many lines the longest of the beats' captions takes: the caption strip's height."""
+def caption_lines(beats: Callable[[], Sequence[Any]], width: float = CAPTION_WIDTH) -> int:
+    """How many lines the longest of the beats' captions takes in a strip `width` wide."""
     try:
         shown = beats()
     except Exception:  # a scene without words yet (a story file's own) takes one line
         return 1
-    return max((len(caption_rows(b.caption)[0]) for b in shown), default=1)
+    return max((len(caption_rows(b.caption, min(width, CAPTION_WIDTH))[0]) for b in shown), default=1)

@@ -2,12 +2,16 @@
 
 The plot takes most of the frame (a plane's box ≥ 40 % of it with equal aspect, a curve's
 axes ≥ 50 %), the panel is a column at the right (the title, then the numbers), the caption
-a strip along the bottom as tall as the story's longest caption needs. Every part asks
-here instead of placing itself, so the targets are met in one place and tested there.
+a strip along the bottom as tall as the story's longest caption needs. A square plane is
+bound by the frame's height: under a two-line caption it would fall short of its share, so
+there the caption moves beside the plot, under the panel, wrapped to the column's width.
+Every part asks here instead of placing itself, so the targets are met in one place and
+tested there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 FRAME_W, FRAME_H = 14.0 + 2.0 / 9.0, 8.0  # manim's frame for 16:9
@@ -17,9 +21,14 @@ TICK_ROOM = 0.4  # under a box: a tick label and its gaps
 Y_TICK_ROOM = 0.72  # left of a box: the widest tick label ("−2.5") and its gap
 LABEL_ROOM = 0.42  # right of a box: the x axis label at the axis' end
 PANEL_MIN = 3.9  # the panel column is at least this wide
+# A caption beside the plot leaves the panel above it this tall: the title, the step and the
+# readouts of up to SIDE_BALLS balls (x, y and f each) fit; more balls keep the caption below.
+PANEL_TALL = 4.5
+SIDE_BALLS = 2
 CURVE_PANEL_GIVE = 0.3  # a curve's panel holds one or two balls: it gives the plot this much
 CAPTION_LINE = 0.45  # one caption line at Size.CAPTION, with its descenders
 CAPTION_GAP = 0.1
+PLANE_SHARE = 0.40  # a plane's box takes at least this much of the frame
 
 Box = tuple[float, float, float, float]
 
@@ -41,15 +50,37 @@ def area(box: Box) -> float:
     return max(box[2] - box[0], 0.0) * max(box[3] - box[1], 0.0)
 
 
-def caption_strip(lines: int) -> Box:
+def caption_strip(lines: int, left: float = FRAME[0] + EDGE) -> Box:
+    """The caption's box: `lines` tall, from `left` to the frame's right edge."""
     top = FRAME[1] + EDGE + CAPTION_LINE * max(lines, 1) + CAPTION_GAP * (max(lines, 1) - 1)
-    return (FRAME[0] + EDGE, FRAME[1] + EDGE, FRAME[2] - EDGE, top)
+    return (left, FRAME[1] + EDGE, FRAME[2] - EDGE, top)
 
 
-def regions(kind: str, aspect: float | None = None, caption_lines: int = 1) -> Regions:
+def regions(
+    kind: str,
+    aspect: float | None = None,
+    caption_lines: int = 1,
+    lines_at: Callable[[float], int] | None = None,
+    balls: int = 1,
+) -> Regions:
     """The regions of a scene drawn as `kind` ("plane", "curve" or "surface"); a plane keeps
-    `aspect` (its x span over its y span), so a circle of the landscape stays round."""
-    caption = caption_strip(caption_lines)
+    `aspect` (its x span over its y span), so a circle of the landscape stays round.
+    `lines_at(width)` says how many lines the captions take in a column that wide: given, a
+    plane that a full-width caption would push under its share takes the caption beside it,
+    when the panel has no more than SIDE_BALLS `balls` to show above it."""
+    full = _regions(kind, aspect, caption_strip(caption_lines))
+    if kind != "plane" or lines_at is None or balls > SIDE_BALLS or full.plot_share >= PLANE_SHARE:
+        return full
+    beside = _regions(kind, aspect, caption_strip(1))  # the plot as under a one-line caption
+    left = beside.plot[2] + LABEL_ROOM
+    strip = caption_strip(lines_at(FRAME[2] - EDGE - left), left=left)
+    top = beside.panel[3]
+    if top - strip[3] - CAPTION_GAP < PANEL_TALL:  # too little panel left: the full-width strip
+        return full
+    return Regions(beside.plot, (left, strip[3] + CAPTION_GAP, beside.panel[2], top), strip)
+
+
+def _regions(kind: str, aspect: float | None, caption: Box) -> Regions:
     top = FRAME[3] - EDGE / 2
     bottom = caption[3] + TICK_ROOM
     left = FRAME[0] + EDGE + Y_TICK_ROOM
@@ -69,4 +100,4 @@ def regions(kind: str, aspect: float | None = None, caption_lines: int = 1) -> R
     return Regions(plot, panel, caption)
 
 
-__all__ = ["FRAME", "Box", "Regions", "area", "caption_strip", "regions"]
+__all__ = ["FRAME", "PLANE_SHARE", "Box", "Regions", "area", "caption_strip", "regions"]

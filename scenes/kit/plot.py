@@ -27,9 +27,15 @@ class Plot:
     """The plot of one landscape: its regions, axes (a curve's or the plane's), the box the
     balls move in, and the obstacles annotations avoid."""
 
-    def __init__(self, landscape: Landscape, caption_lines: Callable[[], int] = lambda: 1) -> None:
+    def __init__(
+        self,
+        landscape: Landscape,
+        caption_lines: Callable[[float], int] = lambda _w: 1,
+        balls: Callable[[], int] = lambda: 1,
+    ) -> None:
         self.landscape = landscape
-        self.caption_lines = caption_lines  # the caption strip is as tall as the longest caption
+        self.caption_lines = caption_lines  # in a strip this wide; its height is the longest caption
+        self.balls = balls  # how many the panel shows: few leave room for a caption beside the plot
         self.regions: Regions | None = None
         self.axes: Any = None
         self.plane: ContourPlane | None = None
@@ -45,7 +51,10 @@ class Plot:
 
     def layout(self, kind: str, aspect: float | None = None) -> Regions:
         """Cut the frame for this view (scenes.kit.layout)."""
-        self.regions = regions(kind, aspect, caption_lines=self.caption_lines())
+        full = self.caption_lines(float("inf"))  # the full width
+        self.regions = regions(
+            kind, aspect, caption_lines=full, lines_at=self.caption_lines, balls=self.balls()
+        )
         for follow in self.on_layout:
             follow(self.regions)
         return self.regions

@@ -23,6 +23,7 @@ from landscapes import Landscape, Settings, Story, Trajectory
 from scenes.catalog import get_story
 from scenes.kit.balls import Cast, build_ball, edge_marker, styled
 from scenes.kit.captions import caption_line, caption_lines
+from scenes.kit.layout import caption_strip
 from scenes.kit.markers import ball_marker
 from scenes.kit.mathtext import require_font
 from scenes.kit.palette import BallStyle, ball_style, palette, use_palette
@@ -75,7 +76,11 @@ class StoryScene(Scene):
         self.balls = Cast(self.step)
         self.movers: list[tuple[VMobject, Callable[[VMobject], None]]] = []
         self.live = VGroup()  # the panels' numbers, updated in place while rolling
-        self.plot = Plot(self.landscape, lambda: caption_lines(lambda: self.narration.beats))
+        self.plot = Plot(
+            self.landscape,
+            lambda width: caption_lines(lambda: self.narration.beats, width),
+            lambda: len(self.trajectories),
+        )
         self.column = Column(self)
         self.pointers = Pointers(self)
         self.recorder = BeatRecorder(lambda: self.narration.names, self.add_subcaption)
@@ -260,8 +265,8 @@ class StoryScene(Scene):
         self.captions.append(words)
         quotes = any(c in "0123456789" for c in typeset(words))  # a number (not a subscript)
         self.caption_step = step if quotes else None
-        strip = self.plot.regions.caption if self.plot.regions else (0.0, -3.88, 0.0, -3.43)
-        new = caption_line(words, palette().warn if warn else palette().note, strip[1])
+        strip = self.plot.regions.caption if self.plot.regions else caption_strip(1)
+        new = caption_line(words, palette().warn if warn else palette().note, strip)
         if self.draw_captions:
             self.fade(new, self.caption_mob)
             self.caption_mob = new
