@@ -25,7 +25,7 @@ class NetworkLandscape(NetworkScene):
             title = _("training loss of {model} on {data}: {k} optimizers, one plane").format(
                 model=model_words(net), data=net.data, k=len(self.trajectories)
             )
-        r = self.with_panel(4.4)
+        r = self.with_panel(4.9 if many else 4.4)  # a ball's two losses side by side
         self.column_title(title)
         left, bottom, right, top = r.plot
         self.slice_plane(
@@ -45,7 +45,7 @@ class NetworkLandscape(NetworkScene):
                     (name_text(words, size=SMALL), series_feed(values, self.balls.index_of(ball)), values)
                     for words, values in ((_("training"), run.train_loss), (_("held-out"), run.test_loss))
                 ]
-                panel.cells(cells)
+                panel.cells(cells, size=SMALL + 2)  # both on one row: a ball's losses in two rows
             self.column.add(panel)
         else:
             ball = balls[0]

@@ -104,6 +104,7 @@ CASES = [(n, None) for n in CHAPTER if n != "saddle-surface"] + [
     ("compare", {"optimizers": EIGHT, "function": "x**4 - 2*x**2 + 0.3*x"}),
     *((n, None) for n in NETWORK_SCENES),
     ("network", {"optimizers": "gd,momentum,adam"}),
+    ("compare", {"model": "mlp:16,16"}),
 ]
 
 
@@ -112,6 +113,12 @@ def render_case(name, options):
         return render_scene(name)
     from scenes.catalog import get_story
 
+    if "model" in options:  # compare --model: the network's scene with compare's optimizers
+        from scenes.catalog import entry, on_model
+
+        on_model(name, ["model"])
+        record = entry(name)
+        return render_scene(name, settings=record.settings, options={**record.options, **options})
     settings = get_story(name).settings
     optimizers = tuple(options["optimizers"].split(","))
     if "landscape" not in options and "function" not in options:  # several optimizers on one model

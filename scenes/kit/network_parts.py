@@ -103,6 +103,8 @@ TOKEN = re.compile(
 def wrap(words: str, size: float, width: float) -> list[str]:
     """The words in lines no wider than `width` at `size`, broken between words (between
     characters in Chinese), greedily."""
+    if text(words, font_size=size).width <= width:
+        return [words]
     lines: list[str] = []
     line = ""
     for token in TOKEN.findall(words):
