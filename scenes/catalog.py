@@ -501,6 +501,7 @@ def chapter() -> list[str]:
 
 # scenes/story_file.py draws each view of a story file with a class named for it
 FILE_CLASSES = {view: f"StoryFile{view.title()}" for view in VIEWS}
+MODEL_FILE_CLASS = "StoryFileModel"  # a file with [model]: the training loss over a plane
 
 
 def shadows_built_in(name: str, path: str) -> bool:
@@ -517,12 +518,13 @@ def register_file(record: StoryFile) -> str:
     """Enter a story file's record under its name (scenes/story_file.py draws it), for this
     process; the file's text goes in the record's options, which reach the scene. Its name."""
     story = record.story()
+    model = record.model.to_dict() if record.model is not None else {}  # [model]: the net's fields
     return register(
         Scene(
             record.name,
             story.line,
             story.settings,
-            FILE_CLASSES[record.view],
+            MODEL_FILE_CLASS if model else FILE_CLASSES[record.view],
             section=record.section,
             main=story.names[0],
             companions=dict(zip(story.names[1:], story.companions, strict=True)),
@@ -530,10 +532,12 @@ def register_file(record: StoryFile) -> str:
                 "story": record.text,
                 "name": record.name,
                 **({"trust_code": True} if record.trust_code else {}),
+                **model,
             },
             module="story_file",
             cost=2.0 if record.view == "surface" else 1.0,
             filed=True,
+            story_class=NETWORK_STORY if model else "",
         )
     )
 
