@@ -9,8 +9,8 @@ imports no manim (and no torch), so `roll list` and `roll --help` answer at once
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import import_module
 from pathlib import Path
@@ -95,6 +95,9 @@ class Scene:
     plane_cost: float | None = None  # the plane class's, where it differs
     filed: bool = False  # read from a story file (landscapes.storyfile)
     story_class: str = ""  # `module:Class`, a Story of another kind (a network's), imported when asked
+    # with a model flag (--model, --data, …) the scene rolls on a model: drawn as the record
+    # `scene` draws it, with these `optimizers` as its balls (compare --model)
+    on_model: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         unknown = [o for o in self.accepts if o not in OPTIONS]
@@ -322,8 +325,9 @@ RECORDS: tuple[Scene, ...] = (
         "CompareOptimizers",
         section="beyond",
         options={"optimizers": ("gd", "sgd", "momentum", "adam")},
-        accepts=("optimizers", "function", "landscape"),
+        accepts=("optimizers", "function", "landscape", *NETWORK),
         plane_cls="CompareOptimizersPlane",
+        on_model={"scene": "network", "optimizers": ("gd", "momentum", "rmsprop", "adam")},
     ),
     Scene(
         "race",
@@ -454,6 +458,33 @@ def work_refusal(name: str, steps: int | None, options: Mapping[str, Any] | None
     return None if why is None else f"steps {steps}: {why}"
 
 
+ON_MODEL_LINE = N_(
+    "several optimizers on one model, each with its own path, on one plane fitted to all their paths"
+)
+
+
+def on_model(name: str, given: Sequence[str]) -> str:
+    """A scene that rolls on a model when a model flag is `given` (compare --model): entered
+    for this process under its own name as the record its `on_model` names (that record's
+    class, story and narration), with its optimizers as the balls. Its name."""
+    record = entry(name)
+    if not record.on_model or not given:
+        return name
+    base = entry(record.on_model["scene"])
+    optimizers = tuple(record.on_model["optimizers"])
+    return register(
+        replace(
+            base,
+            name=record.name,
+            line=ON_MODEL_LINE,
+            section=record.section,
+            options={**base.options, "optimizers": optimizers},
+            accepts=(*NETWORK, "optimizers"),
+            module=base.module,
+        )
+    )
+
+
 def accepting(option: str) -> list[str]:
     """The built-in scenes that accept a scene option, in the book's order."""
     return [r.name for r in CATALOG.values() if option in r.accepts and not r.filed]
@@ -470,6 +501,7 @@ def chapter() -> list[str]:
 
 # scenes/story_file.py draws each view of a story file with a class named for it
 FILE_CLASSES = {view: f"StoryFile{view.title()}" for view in VIEWS}
+MODEL_FILE_CLASS = "StoryFileModel"  # a file with [model]: the training loss over a plane
 
 
 def shadows_built_in(name: str, path: str) -> bool:
@@ -486,12 +518,13 @@ def register_file(record: StoryFile) -> str:
     """Enter a story file's record under its name (scenes/story_file.py draws it), for this
     process; the file's text goes in the record's options, which reach the scene. Its name."""
     story = record.story()
+    model = record.model.to_dict() if record.model is not None else {}  # [model]: the net's fields
     return register(
         Scene(
             record.name,
             story.line,
             story.settings,
-            FILE_CLASSES[record.view],
+            MODEL_FILE_CLASS if model else FILE_CLASSES[record.view],
             section=record.section,
             main=story.names[0],
             companions=dict(zip(story.names[1:], story.companions, strict=True)),
@@ -499,10 +532,12 @@ def register_file(record: StoryFile) -> str:
                 "story": record.text,
                 "name": record.name,
                 **({"trust_code": True} if record.trust_code else {}),
+                **model,
             },
             module="story_file",
             cost=2.0 if record.view == "surface" else 1.0,
             filed=True,
+            story_class=NETWORK_STORY if model else "",
         )
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from manim import VGroup
 
+from scenes.kit.layout import EDGE, FRAME, LABEL_ROOM, Y_TICK_ROOM
 from scenes.kit.mathtext import flat, text
 from scenes.kit.network_parts import NetworkScene
 from scenes.kit.palette import ball_color
@@ -13,6 +14,9 @@ from scenes.kit.readouts import FONT, Readouts
 from scenes.narration.beats import Label
 from scenes.narration.network import model_words
 from scenes.words.i18n import _
+
+STEP_WIDTH = 2.2  # the step counter at the title's right
+HEAD = 0.55  # a plane's header row: its loss's name and live value
 
 
 class Generalization(NetworkScene):
@@ -22,27 +26,39 @@ class Generalization(NetworkScene):
     def construct(self) -> None:
         rec = self.record
         net = rec.run.net
+        # the step counter at the title's right, the two planes side by side under it
+        steps = Readouts(left=FRAME[2] - EDGE - STEP_WIDTH, top=FRAME[3] - 0.5, width=STEP_WIDTH, row=0.44)
         self.words_title(
             _("{model} on {n} points of {data}: empirical risk and risk").format(
                 model=model_words(net), n=net.samples, data=net.data
             ),
             size=FONT - 4,
+            width=steps.left - 0.3 - (FRAME[0] + 0.3),
         )
+        r = self.under_title()
+        left, bottom, _right, top = r.plot
+        right = FRAME[2] - EDGE - LABEL_ROOM
+        width = (right - left - LABEL_ROOM - Y_TICK_ROOM) / 2
+        head_top = top - 0.1
+        top = head_top - HEAD
         self.planes = []
-        for k, (loss, left) in enumerate((("train", -5.95), ("test", 1.15))):
-            plane = self.slice_plane(loss, width=5.4, height=4.7, left=left, centre_y=-0.45)
+        for k, loss in enumerate(("train", "test")):
+            at = left + k * (width + LABEL_ROOM + Y_TICK_ROOM)
+            plane = self.slice_plane(
+                loss, width=width, height=top - bottom, left=at, centre_y=(top + bottom) / 2
+            )
             self.planes.append(plane)
             ball = self.add_ball(self.trajectories[k], self.narration.names[k], radius=0.09)
-            head = Readouts(left=left, top=2.45, width=5.4, row=0.44)
+            head = Readouts(left=at, top=head_top - 0.22, width=width, row=0.44)
             name = _("empirical risk (training)") if k == 0 else _("risk (held-out)")
             values = rec.run.train_loss if k == 0 else rec.run.test_loss
-            head.live(
-                flat(text(name, font_size=FONT, color=ball_color(k))),
-                self._feed(values, ball),
+            # the number right after the name (cells measure its widest value), not flush
+            # right, where a long name would run into it
+            head.cells(
+                [(flat(text(name, font_size=FONT, color=ball_color(k))), self._feed(values, ball), values)]
             )
             self.column.add(head)
-        steps = Readouts(left=4.75, top=3.55, width=2.0, row=0.44)
-        self.column.step_row(steps)
+        self.column.step_row(steps)  # once the balls are in: it counts to their last step
         self.column.add(steps)
         self.plot.use_plane(self.planes[0])
         self.show_balls()

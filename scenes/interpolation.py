@@ -5,6 +5,7 @@ the path strays from the line."""
 from __future__ import annotations
 
 import numpy as np
+from manim import DL, DR
 
 from scenes.kit.axes import curve, curve_points
 from scenes.kit.network_parts import NetworkScene, line_axes
@@ -12,6 +13,8 @@ from scenes.kit.palette import ball_color
 from scenes.kit.readouts import Readouts
 from scenes.narration.network import model_words
 from scenes.words.i18n import _
+
+PANEL = 3.9  # the readouts need "at the step" and a loss side by side; the plot keeps 50 %
 
 
 class Interpolation(NetworkScene):
@@ -23,22 +26,22 @@ class Interpolation(NetworkScene):
 
         rec = self.record
         net = rec.run.net
-        self.words_title(
+        r = self.with_panel(PANEL)
+        self.column_title(
             _("{model} on {data}: both losses on the line from init (α = 0) to end (α = 1)").format(
                 model=model_words(net), data=net.data
             )
         )
-        top = float(max(rec.slice.train.max(), rec.slice.test.max()))
-        self.plot.axes, labels = line_axes(rec.bounds[0], top, 8.0, 5.2, -6.3, -0.3, 2.4)
-        self.add(self.plot.axes, labels)
-        self.plot.block(labels, *self.plot.axes.x_axis.numbers, *self.plot.axes.y_axis.numbers)
-        for axis in (self.plot.axes.x_axis, self.plot.axes.y_axis):
-            self.plot.obstacles.add_line(np.array([axis.get_start(), axis.get_end()]))
-        lo, hi = (
-            self.plot.axes.c2p(self.plot.axes.x_range[0], 0),
-            self.plot.axes.c2p(self.plot.axes.x_range[1], self.plot.axes.y_range[1]),
+        left, bottom, right, top = r.plot
+        y_max = float(max(rec.slice.train.max(), rec.slice.test.max()))
+        axes, labels = line_axes(
+            rec.bounds[0], y_max, right - left, top - bottom, left, (top + bottom) / 2, right
         )
-        self.plot.area = (lo[0] - 0.4, -3.35, hi[0] + 0.3, 3.9)
+        self.plot.axes, self.plot.axis_labels = axes, labels
+        self.add(axes.drawn, labels)  # the box, its ticks and numbers (the Axes only map)
+        self.plot.block(labels, *axes.x_axis.numbers, *axes.y_axis.numbers)
+        self.plot.obstacles.add_line(np.array([axes.frame.get_corner(DL), axes.frame.get_corner(DR)]))
+        self.plot.area = (left, bottom, right, top)
         for k, loss in enumerate(("train", "test")):
             pts = curve_points(self.plot.axes, slice_landscape(rec, loss), rec.bounds[0])
             self.plot.obstacles.add_line(pts)
@@ -46,7 +49,9 @@ class Interpolation(NetworkScene):
         balls = [self.add_ball(self.trajectories[k], self.narration.names[k], radius=0.1) for k in range(2)]
         sway = np.abs(rec.coords[:, 1]) * np.linalg.norm(rec.plane.axes[1])
         off_line = np.sqrt(rec.distance**2 + sway**2)
-        panel = Readouts(left=2.95, top=2.7, width=3.9, row=0.44)
+        p_left, _p_bottom, p_right, p_top = r.panel
+        top_rows = self.title_words.get_bottom()[1] - 0.45
+        panel = Readouts(left=p_left, top=top_rows, width=p_right - p_left, row=0.44)
         self.column.step_row(panel)
         self.live_row(panel, "α", rec.coords[:, 0], balls[0])
         panel.header(self.narration.names[0], ball_color(0))

@@ -19,11 +19,13 @@ from landscapes import Story, sample
 from landscapes.storyfile import StoryFile, load, parse
 from scenes.catalog import FILE_CLASSES
 from scenes.kit.axes import nice_range
-from scenes.kit.readouts import Readouts
+from scenes.kit.network_parts import SMALL, NetworkScene, loss_plane
+from scenes.kit.readouts import Readouts, name_text, series_feed
 from scenes.kit.story import Ball, StoryScene
 from scenes.kit.surface import SurfaceScene
 from scenes.narration.beats import Beat, Narration
 from scenes.narration.filed import narrate_file
+from scenes.words.i18n import _
 
 STORY_ENV = "ROLL_STORY"
 
@@ -154,6 +156,46 @@ class StoryFileSurface(FileStory, SurfaceScene):
             if len(balls) == 1
             else self.column.ball_readouts()
         )
+        return balls
+
+
+class StoryFileModel(FileStory, NetworkScene):
+    """A file with [model]: each ball trains the model; the training loss over one plane fitted
+    to all their paths, each ball's training and held-out loss in the panel."""
+
+    record = None  # the file's StoryFile (FileStory), not a network scene's run record
+
+    def draw_view(self) -> list[Ball]:
+        from landscapes.network.story import slice_landscape
+
+        rec = self.trajectories[0].net
+        r = self.with_panel(4.9)
+        title = self.record.title
+        self.column_title(title.get(self.lang) or title["en"])
+        left, bottom, right, top = r.plot
+        grid = rec.slice.train
+        width, height, middle = right - left, top - bottom, (top + bottom) / 2
+        plane = loss_plane(slice_landscape(rec, "train"), rec.bounds, grid, width, height, left, middle)
+        self.plot.use_plane(plane)
+        self.add(plane)
+        self.plot.block(plane.tick_labels, plane.x_label, plane.y_label)
+        balls = self.file_balls(radius=0.1)
+        rows_top = self.title_words.get_bottom()[1] - 0.45
+        panel = Readouts(left=r.panel[0], top=rows_top, width=r.panel[2] - r.panel[0], row=0.44)
+        self.column.step_row(panel)
+        for ball in balls:
+            run = ball.traj.net.run
+            panel.header(ball.name, ball.color, size=SMALL)
+            index = self.balls.index_of(ball)
+            panel.cells(
+                [
+                    (name_text(words, size=SMALL), series_feed(values, index), values)
+                    for words, values in ((_("training"), run.train_loss), (_("held-out"), run.test_loss))
+                ],
+                size=SMALL + 2,
+            )
+        self.column.add(panel)
+        self.panel = panel
         return balls
 
 

@@ -112,7 +112,10 @@ def test_no_word_on_screen_escapes_translation(tiny, pseudo, monkeypatch, name, 
     monkeypatch.setattr(mt, "Text", Recorded)
     render_scene(name, settings, lang=i18n.PSEUDO)
     assert shown, "the scene shows words"
-    assert [s for s in shown if _unmarked_words(s)] == []
+    # a title wrapped into lines (the network scenes' column) is measured whole first: a
+    # line is a piece of that translated sentence
+    whole = [s for s in shown if s.startswith(i18n.OPEN) and s.endswith(i18n.CLOSE)]
+    assert [s for s in shown if _unmarked_words(s) and not any(s.strip() in w for w in whole)] == []
     # every sentence asked for is one that extraction finds in the source: no dynamic msgids
     assert i18n.SEEN <= extracted_messages()
 

@@ -25,7 +25,10 @@ def tick_labels(scene) -> list:
     return [*axes.x_axis.numbers, *axes.y_axis.numbers]
 
 
-@pytest.mark.parametrize("name", [n for n in CHAPTER if n != "saddle-surface"])
+NETWORK_SCENES = ["network", "generalization", "interpolation"]
+
+
+@pytest.mark.parametrize("name", [n for n in CHAPTER if n != "saddle-surface"] + NETWORK_SCENES)
 def test_ticks_read_at_480p_and_words_keep_clear_of_panels_and_edges(tiny, name):
     scene = render_scene(name)
     ticks = tick_labels(scene)

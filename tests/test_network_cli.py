@@ -49,7 +49,7 @@ def test_bad_input_is_one_line_naming_the_flag_and_exit_2(argv, flag, capsys, tm
 def test_the_network_flags_belong_to_the_network_scenes(capsys):
     assert main(["render", "risk", "--model", "mlp:4"]) == 2
     err = capsys.readouterr().err
-    assert "--model works with `network`, `generalization` and `interpolation`" in err
+    assert "--model works with `compare`, `network`, `generalization` and `interpolation`" in err
     assert main(["trajectory", "interpolation", "--plane", "pca"]) == 2  # the line is its story
     assert "--plane" in capsys.readouterr().err
 
@@ -115,3 +115,48 @@ def test_several_optimizers_on_one_model_print_each_ball(capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["optimizer"] == "adam" or out["optimizer"] == "gd"
     assert out["network"]["plane"] == "pca" and len(out["projection"]) == 13
+
+
+def test_compare_on_a_model_rolls_each_optimizer_on_one_plane_fitted_to_all(capsys):
+    """compare --model: the balls are compare's optimizers for a model, each with its own path,
+    on one plane: the principal directions of every path's points through their ends' centre."""
+    from scenes.catalog import entry
+    from scenes.narration.registry import narrate
+
+    assert main(["trajectory", "compare", "--model", "mlp:4", *SMALL]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["network"]["model"] == "mlp:4" and out["network"]["plane"] == "pca"
+    record = entry("compare")
+    assert record.options["optimizers"] == ("gd", "momentum", "rmsprop", "adam")
+    story = get_story("compare")
+    options = {"model": "mlp:4", "samples": 30, "batch": 10, "optimizers": record.options["optimizers"]}
+    trajs = story.trajectories(story.settings.override(steps=12), options)
+    recs = [t.net for t in trajs]
+    assert [t.settings.optimizer for t in trajs] == list(record.options["optimizers"])
+    assert len({id(r.plane) for r in recs}) == 1
+    paths = [r.run.params for r in recs]
+    assert len({p[-1].tobytes() for p in paths}) == len(paths)  # each its own path
+    origin = np.mean([p[-1] for p in paths], axis=0)
+    offsets = np.concatenate(paths) - origin
+    _, _, vt = np.linalg.svd(offsets, full_matrices=False)
+    plane = recs[0].plane
+    assert np.allclose(plane.origin, origin)
+    assert np.allclose(np.abs(plane.axes @ vt[:2].T), np.eye(2), atol=1e-8)
+    # the caveat is on screen: the last beat says the plane is one for all the paths
+    last = narrate("network", trajs, options).beats[-1]
+    assert last.caption.startswith("one plane for all paths")
+    assert any(c.name == "near_plane" for c in last.claims)
+
+
+def test_compare_without_a_model_rolls_on_its_landscape(capsys):
+    assert main(["trajectory", "compare", "--steps", "3"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert "network" not in out and len(out["points"][0]) == 1
+
+
+@pytest.mark.parametrize("flag", [["--landscape", "rosenbrock"], ["--function", "x**2"], ["--start", "1"]])
+def test_compare_on_a_model_refuses_a_landscape_in_one_line(flag, capsys, tmp_path):
+    assert main(["render", "compare", "--model", "mlp:4", *flag, "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and flag[0] in err, err
+    assert not any(tmp_path.iterdir())

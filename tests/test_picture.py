@@ -27,6 +27,7 @@ FRAME_AREA = FRAME_W * FRAME_H
 SMALLEST_TEXT = FRAME_H / 32  # 1/32 of the frame height
 PLANE_SHARE, CURVE_SHARE, SURFACE_SHARE = 0.40, 0.50, 0.30
 EIGHT = "gd,momentum,adam,adamw,lion,adan,rmsprop,adagrad"
+NETWORK_SCENES = ("network", "generalization", "interpolation")
 
 
 def box(m) -> tuple[float, float, float, float]:
@@ -68,7 +69,11 @@ class Snapshot:
         self.balls = [(b.name, box(b.dot)) for b in scene.balls if b.dot.get_fill_opacity() > 0.5]
         self.marks = [(m[0], box(m[0])) for m in scene.marks if m[0].get_fill_opacity() > 0.5]
         self.plot = None
-        if scene.plot.plane is not None:
+        planes = getattr(scene, "planes", None)
+        if planes:  # side by side (generalization): the landscape is every plane's box
+            boxes = [box(p.frame_box) for p in planes]
+            self.plot = ("plane", boxes[0], sum((b[2] - b[0]) * (b[3] - b[1]) for b in boxes))
+        elif scene.plot.plane is not None:
             self.plot = ("plane", box(scene.plot.plane.frame_box))
         elif getattr(scene.plot.axes, "frame", None) is not None:
             self.plot = ("curve", box(scene.plot.axes.frame))
@@ -95,6 +100,9 @@ CASES = [(n, None) for n in CHAPTER if n != "saddle-surface"] + [
     ("compare", {"optimizers": EIGHT, "landscape": "rosenbrock"}),
     ("race", {"optimizers": EIGHT, "landscape": "himmelblau"}),
     ("compare", {"optimizers": EIGHT, "function": "x**4 - 2*x**2 + 0.3*x"}),
+    *((n, None) for n in NETWORK_SCENES),
+    ("network", {"optimizers": "gd,momentum,adam"}),
+    ("compare", {"model": "mlp:16,16"}),
     ("basins", None),
 ]
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,14 +117,22 @@ def render_case(name, options):
         return render_scene(name)
     from scenes.catalog import get_story
 
+    if "model" in options:  # compare --model: the network's scene with compare's optimizers
+        from scenes.catalog import entry, on_model
+
+        on_model(name, ["model"])
+        record = entry(name)
+        return render_scene(name, settings=record.settings, options={**record.options, **options})
     settings = get_story(name).settings
+    optimizers = tuple(options["optimizers"].split(","))
+    if "landscape" not in options and "function" not in options:  # several optimizers on one model
+        return render_scene(name, settings=settings, options={"optimizers": optimizers})
     if "landscape" in options:
         settings = settings.override(landscape=options["landscape"], start=(-1.5, 2.0))
     if "function" in options:
         settings = settings.override(
             landscape="custom", function=options["function"], start=(0.3,)
         )
-    optimizers = tuple(options["optimizers"].split(","))
     return render_scene(name, settings=settings, options={"optimizers": optimizers})
 
 
@@ -129,11 +145,10 @@ def test_every_beat_end_meets_the_picture_targets(tiny, snapshots, name, options
 @pytest.mark.parametrize("path", STORY_FILES, ids=[p.stem for p in STORY_FILES])
 def test_every_shipped_story_file_meets_the_picture_targets(tiny, snapshots, path):
     from landscapes.storyfile import load
-    from scenes.story_file import VIEWS
+    from scenes.catalog import entry, register_file
 
-    record = load(path)
-    scene = VIEWS[record.view](options={"story": record.text, "name": record.name})
-    scene.render()
+    name = register_file(load(path))
+    scene = render_scene(name, options=entry(name).options)
     meets_the_targets(scene, snapshots, path.stem)
 
 
@@ -141,8 +156,8 @@ def meets_the_targets(scene, snapshots, name: str) -> None:
     assert snapshots, "the scene has beats"
     for k, shot in enumerate(snapshots):
         where = f"{name} beat {k}"
-        kind, plot = shot.plot
-        share = (plot[2] - plot[0]) * (plot[3] - plot[1]) / FRAME_AREA
+        kind, plot, *area = shot.plot
+        share = (area[0] if area else (plot[2] - plot[0]) * (plot[3] - plot[1])) / FRAME_AREA
         assert share >= (PLANE_SHARE if kind == "plane" else CURVE_SHARE) - 1e-3, f"{where}: plot {share:.1%}"
         for words, b, _m in shot.texts:
             assert b[3] - b[1] >= SMALLEST_TEXT * 0.98, f"{where}: {words!r} is {b[3] - b[1]:.3f} high"

@@ -44,9 +44,10 @@ def forget_files():
 
 def scene_of(path: Path, **kwargs):
     from scenes.story_file import VIEWS as CLASSES
+    from scenes.story_file import StoryFileModel
 
     record = load(path)
-    cls = CLASSES[record.view]
+    cls = CLASSES[record.view] if record.model is None else StoryFileModel
     return record, cls(options={"story": record.text, "name": record.name}, **kwargs)
 
 

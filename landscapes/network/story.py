@@ -226,8 +226,13 @@ class NetworkStory(Story):
             return Balls(
                 names, [self._ball(rec, name, t) for rec, name, t in zip(recs, names, many, strict=True)]
             )
-        rec = record(net, s, grid)
         names = self.names or ("ball",)
+        if self.companions and HELD_OUT not in names:  # balls with their own settings (a story
+            # file's): a record each, on one plane fitted to all their paths
+            many = tuple(self.balls(s, options))
+            recs = records(net, many, grid)
+            return Balls(names, [self._ball(r, n, t) for r, n, t in zip(recs, names, many, strict=True)])
+        rec = record(net, s, grid)
         return Balls(names, [self._ball(rec, name, s) for name in names])
 
     def _ball(self, rec: NetRecord, name: str, s: Settings) -> NetTrajectory:

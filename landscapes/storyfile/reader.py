@@ -22,7 +22,7 @@ from ..limits import (
 from ..names import HYPERPARAMETERS, OPTIMIZERS, SCHEDULES
 from ..settings import MAX_STEPS, Settings
 from .faults import _kind, _unflag, shown
-from .fields import Fields
+from .model_table import ModelTable
 from .placeholders import placeholder_faults
 from .records import BallSpec, BeatSpec, ClaimSpec, LabelSpec, StoryFile
 from .trust import REGISTRY_SOURCES, Trust, code_refusal, module_of
@@ -48,7 +48,7 @@ from .vocabulary import (
 from .when import Moment
 
 
-class _Reader(Fields):
+class _Reader(ModelTable):
     """One pass over the parsed TOML, collecting every fault it finds."""
 
     def __init__(
@@ -60,6 +60,7 @@ class _Reader(Fields):
         self.trusted_code = False  # a module:Class the user trusts is named
         self.view: str | None = None
         self.ball_names: list[str] = []
+        self.net: Any = None  # [model]'s Net (landscapes.network.train): the balls train it
 
     def read(self, stem: str, text: str, file: str) -> StoryFile | None:
         doc = self.doc
@@ -88,11 +89,22 @@ class _Reader(Fields):
         theme = self.string(doc["theme"], ("theme",), ("dark", "light")) if "theme" in doc else None
         lang = self.string(doc["lang"], ("lang",), ("en", *TRANSLATIONS)) if "lang" in doc else None
         view = self.string(doc["view"], ("view",), VIEWS) if "view" in doc else None
-        base, window = self.landscape(doc.get("landscape"))
+        self.on_model = "model" in doc
+        if self.on_model:  # the balls train a real model; its loss is drawn on a plane
+            if "landscape" in doc:
+                self.fault(("model",), "give [landscape] or [model], not both: the balls roll on one of them")
+            base, window = self.model(doc["model"]), None
+            if view not in (None, "plane"):
+                self.fault(
+                    ("view",),
+                    f'{view!r}: a model\'s loss is drawn on a plane through its weights; use view = "plane"',
+                )
+        else:
+            base, window = self.landscape(doc.get("landscape"))
         dim = base.landscape_obj.dim if base is not None else 0
         if view is None and base is not None:
             view = "curve" if dim == 1 else "plane"
-        if view is not None and dim and (view == "curve") != (dim == 1):
+        if view is not None and dim and (view == "curve") != (dim == 1) and not self.on_model:
             dims = "one variable" if dim == 1 else "two variables"
             fix = "curve" if dim == 1 else "plane or surface"
             self.fault(("view",), f'{view!r} does not fit a landscape of {dims}; use view = "{fix}"')
@@ -105,7 +117,7 @@ class _Reader(Fields):
             return None
         return StoryFile(
             name, view, base, window, tuple(balls), tuple(beats), title, section, theme, lang, text, file,
-            self.trusted_code,
+            self.trusted_code, self.net,
         )  # fmt: skip
 
     def work(self, balls: Sequence[BallSpec], beats: Sequence[BeatSpec]) -> None:
@@ -285,7 +297,9 @@ class _Reader(Fields):
             else:
                 self.fault((*path, "anneal"), f"expected true or false, got {_kind(t['anneal'])}")
         start = None
-        if "start" not in t:
+        if self.on_model:  # a model's balls start at its seeded initial weights
+            start = self.model_ball(t, path)
+        elif "start" not in t:
             self.fault((*path, "start"), f"missing; give start = [{', '.join(['0.5'] * max(dim, 1))}]")
         elif dim:
             start = self.numbers(t["start"], (*path, "start"), (dim,))
@@ -296,7 +310,7 @@ class _Reader(Fields):
                 start = None
         label = self.text(t["label"], (*path, "label")) if "label" in t else None
         show: tuple[str, ...] = ()
-        if "show" in t:
+        if "show" in t and not self.on_model:
             show = self.parts(t["show"], (*path, "show"), dim)
             if self.view == "surface" and show:
                 self.fault((*path, "show"), 'the surface view draws no parts; use view = "plane" for them')
@@ -313,6 +327,7 @@ class _Reader(Fields):
                 s = replace(s, seed=int(fields["seed"]))
             s = replace(s, steps=int(fields["steps"]))
             s.validate()
+            self.model_run(s)
         except SettingsError as exc:
             text = str(exc)
             where = next(
@@ -370,6 +385,7 @@ class _Reader(Fields):
                     )
                 show = [(b.key, p) for b in specs for p in parts if p != "bars"]
             labels = self.labels(t.get("labels"), (*path, "labels"), balls) if "labels" in t else ()
+            self.model_beat(t, path)
             if self.view == "surface" and (show or labels):
                 key = "labels" if labels else "show"
                 self.fault((*path, key), f'the surface view draws no {key}; use view = "plane" for them')

@@ -13,6 +13,7 @@ from .vocabulary import REACH
 from .when import Moment, resolve
 
 if TYPE_CHECKING:
+    from ..network.train import Net
     from ..stories import Story
     from ..trajectory import Trajectory
 
@@ -72,6 +73,7 @@ class StoryFile:
     text: str = ""  # the file's own bytes, decoded: the cache's key holds them
     file: str = ""
     trust_code: bool = False  # a ball names a module:Class the user said they trust
+    model: Net | None = None  # [model]: the balls train it, on one plane through its weights
 
     @property
     def dim(self) -> int:
@@ -82,6 +84,8 @@ class StoryFile:
         (each path followed up to REACH from its start), padded."""
         import numpy as np
 
+        if self.model is not None:  # the view around every path on their plane
+            return trajectories[0].net.bounds  # type: ignore[attr-defined]
         if self.window is not None:
             return self.window
         out = []
@@ -120,11 +124,17 @@ class StoryFile:
         main = self.balls[0].settings
         companions = tuple(_changes(b.settings) for b in self.balls[1:])
         names = tuple(b.key for b in self.balls)
+        if self.model is not None:  # each ball trains the model: one record each, one plane for all
+            from ..network.story import NetworkStory
+
+            return NetworkStory(self.name, self.title["en"], main, companions, self.model.to_dict(), names)
         return Story(self.name, self.title["en"], main, companions=companions, names=names)
 
     def trajectories(self) -> list[Trajectory]:
         from ..optimizers import run
 
+        if self.model is not None:
+            return list(self.story().trajectories())
         return [run(b.settings) for b in self.balls]
 
     def steps_of(self, trajectories: Sequence[Trajectory]) -> list[int]:

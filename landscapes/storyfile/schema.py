@@ -26,6 +26,7 @@ from .vocabulary import (
     ENTERS_KEYS,
     LABEL_KEYS,
     LANDSCAPE_KEYS,
+    MODEL_KEYS,
     POINTS,
     SECTIONS,
     SHOW,
@@ -114,6 +115,48 @@ def _landscape() -> dict[str, Any]:
     }
 
 
+def _model() -> dict[str, Any]:
+    """[model]: the network's own names and bounds (landscapes.network)."""
+    from ..network.data import DATA
+    from ..network.train import MAX_SAMPLES, PLANES
+
+    props = {
+        "model": {
+            "type": "string",
+            "pattern": r"^(logistic|linear|mlp:[1-9][0-9]*(,[1-9][0-9]*)?)$",
+            "description": "logistic, linear, mlp:W or mlp:W1,W2 (ReLU hidden layers; at most 100,000 "
+            "parameters)",
+        },
+        "data": {
+            "enum": list(DATA),
+            "description": "seeded data drawn here: the training and a fresh sample",
+        },
+        "samples": {
+            "type": "integer",
+            "minimum": 2,
+            "maximum": MAX_SAMPLES,
+            "description": "the training sample's size (default 200)",
+        },
+        "batch": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "the minibatch, at most the sample (0, the default: the whole sample)",
+        },
+        "plane": {"enum": list(PLANES), "description": "pca (default), random (filter-normalised) or line"},
+        "seed": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "seeds the data, the initial weights and the batches of every ball (default 0)",
+        },
+    }
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["model", "data"],
+        "properties": _ordered(MODEL_KEYS, props),
+    }
+
+
 def _ball_rules() -> list[dict[str, Any]]:
     """Which optimizers take which keys: from the book's rules' own flags."""
     rules: list[dict[str, Any]] = []
@@ -177,7 +220,7 @@ def _ball() -> dict[str, Any]:
     return {
         "type": "object",
         "additionalProperties": False,
-        "required": ["name", "start"],
+        "required": ["name"],  # and start, on a landscape (the top level says so)
         "allOf": _ball_rules(),
         "properties": _ordered(BALL_KEYS, props),
     }
@@ -264,6 +307,11 @@ def schema() -> dict[str, Any]:
             "description": "curve (one variable), plane (from above) or surface (3D)",
         },
         "landscape": {"$ref": "#/$defs/landscape"},
+        "model": {
+            "$ref": "#/$defs/model",
+            "description": "instead of [landscape]: the balls train this model, drawn on a plane through "
+            "its weights",
+        },
         "balls": {"type": "array", "minItems": 1, "maxItems": FILE_BALLS, "items": {"$ref": "#/$defs/ball"}},
         "beats": {"type": "array", "minItems": 1, "maxItems": MAX_BEATS, "items": {"$ref": "#/$defs/beat"}},
     }
@@ -277,6 +325,34 @@ def schema() -> dict[str, Any]:
         },
         "description": "the surface view draws no labels and no parts",
     }
+    on_model = {
+        "if": {"required": ["model"]},
+        "then": {
+            "properties": {
+                "view": {"const": "plane"},
+                "beats": {
+                    "items": {
+                        "not": {
+                            "anyOf": [
+                                {"required": ["claims"]},
+                                {"required": ["labels"]},
+                                {"required": ["show"]},
+                            ]
+                        }
+                    }
+                },
+                "balls": {
+                    "items": {
+                        "not": {
+                            "anyOf": [{"required": ["start"]}, {"required": ["seed"]}, {"required": ["show"]}]
+                        }
+                    }
+                },
+            }
+        },
+        "else": {"properties": {"balls": {"items": {"required": ["start"]}}}},
+        "description": "a story on a model: its loss on a plane; balls start at the seeded initial weights",
+    }
     claim = "|".join(CLAIMS)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -286,7 +362,8 @@ def schema() -> dict[str, Any]:
         "(roll check FILE.toml).",
         "type": "object",
         "additionalProperties": False,
-        "required": ["landscape", "balls", "beats"],
+        "required": ["balls", "beats"],
+        "oneOf": [{"required": ["landscape"]}, {"required": ["model"]}],
         "properties": _ordered(TOP_KEYS, props),
         "$defs": {
             "bounds": {
@@ -297,13 +374,14 @@ def schema() -> dict[str, Any]:
                 "not": {"minItems": 3, "maxItems": 3},
             },
             "landscape": _landscape(),
+            "model": _model(),
             "ball": _ball(),
             "beat": _beat(),
             "claim": {"type": "string", "pattern": rf"^\s*({claim})\s*(\([^()]*\))?\s*$"},
             "label": _label(),
             "words": _words(),
         },
-        "allOf": [surface],
+        "allOf": [surface, on_model],
     }
 
 

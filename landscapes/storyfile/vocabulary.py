@@ -43,8 +43,10 @@ CLAIMS = {
     "settles_first": "one coordinate settles before the other: settles_first(x2, x1)",
     "optimizer": "the ball's optimizer is the one named: optimizer(adam)",
 }
-TOP_KEYS = ("name", "title", "section", "theme", "lang", "view", "landscape", "balls", "beats")
+TOP_KEYS = ("name", "title", "section", "theme", "lang", "view", "landscape", "model", "balls", "beats")
 LANDSCAPE_KEYS = ("name", "expression", "domain", "window")
+# a real model instead of a landscape (landscapes/network): what is trained on what, one seed for all
+MODEL_KEYS = ("model", "data", "samples", "batch", "plane", "seed")
 BALL_KEYS = (
     "name",
     "label",

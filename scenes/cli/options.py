@@ -280,8 +280,10 @@ def options_from_args(name: str, args: argparse.Namespace) -> dict[str, object]:
     for option in (o for o in OPTIONS if o not in RUN_FLAGS):  # those two: settings_from_args
         if getattr(args, option, None) is not None and not record.takes(option):
             raise SettingsError(f"--{option} works with {_scenes(option)}, not with {name!r}")
-    if any(record.takes(o) for o in NETWORK):
+    if record.story_class and any(record.takes(o) for o in NETWORK):  # rolls on a model
         options.update(network_options(record, args))
+        if "optimizers" in record.options:  # compare --model: its balls, for the network's story
+            options["optimizers"] = record.options["optimizers"]
     optimizers = getattr(args, "optimizers", None)
     if optimizers is not None:
         options["optimizers"] = parse_optimizers(optimizers)
@@ -321,8 +323,11 @@ def network_options(record: Scene, args: argparse.Namespace) -> dict[str, object
             )
     given = {o: getattr(args, o) for o in NETWORK if getattr(args, o, None) is not None}
     plane = given.get("plane", record.options.get("plane"))
-    if getattr(args, "optimizers", None) is not None and plane == "line":
-        raise SettingsError("--plane line: one path's line; with --optimizers give pca or random")
+    many = getattr(args, "optimizers", None) is not None or "optimizers" in record.options
+    if many and plane == "line":
+        raise SettingsError(
+            f"--plane line: one path's line; with several optimizers ({record.name}) give pca or random"
+        )
     own_batch = record.options.get("batch", 0)
     if "samples" in given and "batch" not in given and own_batch > given["samples"]:
         raise SettingsError(

@@ -53,7 +53,7 @@ def open_story(name: str, args: argparse.Namespace | None = None) -> str:
     """A scene name as it is, or a story file loaded, checked and entered: its name. The
     file's theme and language are the defaults of a command that gives none."""
     if not is_story_file(name):
-        return name
+        return model_scene(name, args)
     claimed = _claimed(args)
     if name in claimed.values():  # the same file twice on one line: one scene
         return next(n for n, p in claimed.items() if p == name)
@@ -74,6 +74,25 @@ def open_story(name: str, args: argparse.Namespace | None = None) -> str:
     PATHS[record.name] = name
     RECORDS[record.name] = record
     return register_file(record)
+
+
+def model_scene(name: str, args: argparse.Namespace | None) -> str:
+    """A built-in scene that rolls on a model when a model flag is given (compare --model):
+    entered for this command as its model's record (scenes.catalog.on_model). A landscape
+    flag beside a model flag is refused: the balls roll on the model's loss."""
+    from scenes.catalog import CATALOG, NETWORK, on_model
+
+    record = CATALOG.get(name)
+    if args is None or record is None or not record.on_model:
+        return name
+    given = [o for o in NETWORK if getattr(args, o, None) is not None]
+    if given:
+        for flag in ("landscape", "function"):
+            if getattr(args, flag, None) is not None:
+                raise SettingsError(
+                    f"--{flag}: with --{given[0]}, {name} rolls on the model's loss; give one of the two"
+                )
+    return on_model(name, given)
 
 
 def _claimed(args: argparse.Namespace | None) -> dict[str, str]:

@@ -4,22 +4,28 @@ steps. Each returns what it builds; the numbers come from landscapes/network."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, UP, Axes, Line, VGroup, VMobject
 
 from landscapes import Landscape
-from scenes.kit.axes import TICK_FONT, nice_range, story_axes, to_scene
+from scenes.kit.axes import end_labels, nice_range, story_axes, to_scene
+from scenes.kit.captions import split_caption
 from scenes.kit.contour import ContourPlane
-from scenes.kit.mathtext import flat, text
+from scenes.kit.layout import Regions
+from scenes.kit.mathtext import Size, flat, text
 from scenes.kit.palette import ball_color, palette
 from scenes.kit.readouts import FONT, Readouts, name_text, series_feed
 from scenes.kit.story import StoryScene
 from scenes.words.i18n import _
 
 LEVELS = 12
+TITLE_GAP = 0.4  # under the title that spans the frame's top: the plot and panel start here
+SMALL = Size.SMALLEST  # the loss curves' numbers and keys: nothing on screen is smaller
 
 
 def loss_levels(grid: np.ndarray, n: int = LEVELS) -> np.ndarray:
@@ -61,13 +67,14 @@ def loss_plane(
         y_label=(labels[1], labels[1]),
         centre=(left + width / 2, centre_y),
     )
-    # the x label right of the last x tick: the row is told by the labels' tops (numbers with
-    # and without a minus sign differ in height, so their centres do not line up)
-    under = plane.frame_box.get_bottom()[1] - 0.1
-    row = [m for m in plane.tick_labels if abs(m.get_top()[1] - under) < 0.05]
-    if row:
-        last = max(row, key=lambda m: m.get_x())
-        plane.x_label.next_to(last, RIGHT, buff=0.2)
+    # the labels at the axes' ends, clear of the tick numbers, as on the chapter's planes
+    edge = plane.frame_box.get_left()[0]
+    ys = VGroup(*(t for t in plane.tick_labels if t.get_right()[0] < edge))
+    xs = VGroup(*(t for t in plane.tick_labels if t.get_right()[0] >= edge))
+    end_labels(plane.frame_box, plane.x_label, plane.y_label, ys, xs)
+    for t in list(plane.tick_labels):  # a y number under the y label names nothing: dropped
+        if t.get_right()[0] < edge and t not in ys.submobjects:
+            plane.tick_labels.remove(t)
     return plane
 
 
@@ -85,6 +92,31 @@ def line_axes(
     return story_axes(
         ticked(x_range, ticks=6), [0.0, ys[1], ys[2]], width, height, "α", _("loss"), left, centre_y, right
     )
+
+
+# a bracketed group ("(α = 0)") stays whole; Chinese breaks between characters, others at spaces
+TOKEN = re.compile(
+    r"[(（][^()（）]*[)）]\s*|[\u3000-\u9fff\uff00-\uffef]\s*|[^\s(（\u3000-\u9fff\uff00-\uffef]+\s*|\S\s*"
+)
+
+
+def wrap(words: str, size: float, width: float) -> list[str]:
+    """The words in lines no wider than `width` at `size`, broken between words (between
+    characters in Chinese), greedily."""
+    if text(words, font_size=size).width <= width:
+        return [words]
+    lines: list[str] = []
+    line = ""
+    for token in TOKEN.findall(words):
+        trial = line + token
+        if line and text(trial.rstrip(), font_size=size).width > width:
+            lines.append(line.rstrip())
+            line = token
+        else:
+            line = trial
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [words]
 
 
 class LossCurves(VGroup):
@@ -118,7 +150,7 @@ class LossCurves(VGroup):
         self.numbers = VGroup()
         for value, axis_k in ((xs[1], 0), (ys[1], 1)):
             words = f"{value:g}"
-            mob = flat(text(words, font_size=TICK_FONT - 8, color=p.text))
+            mob = flat(text(words, font_size=SMALL, color=p.text))
             at = self.axes.c2p(value, 0) if axis_k == 0 else self.axes.c2p(0, value)
             mob.next_to(at, DOWN if axis_k == 0 else LEFT, buff=0.08)
             if axis_k == 0:  # flush with the axis' end, not past it
@@ -127,16 +159,20 @@ class LossCurves(VGroup):
         self.add(self.numbers)
         self.curves: list[tuple[VMobject, np.ndarray]] = []
         self.names = VGroup()
-        for k, (name, values, color) in enumerate(series):
+        for name, values, color in series:
             pts = to_scene(self.axes, np.arange(len(values)), np.clip(values, 0, ys[1]))
             curve = VMobject(stroke_color=color, stroke_width=3)
             self.curves.append((curve, pts))
             key = VGroup(
                 Line(LEFT * 0.2, RIGHT * 0.2, color=color, stroke_width=4),
-                flat(text(name, font_size=FONT - 8, color=color)),
+                flat(text(name, font_size=SMALL, color=color)),
             ).arrange(RIGHT, buff=0.1)
-            key.next_to(self.axes, UP, buff=0.1 + 0.3 * (len(series) - 1 - k)).align_to(self.axes, LEFT)
             self.names.add(key)
+        # the keys on one row above the axes, or one above another when the row is too wide
+        self.names.arrange(RIGHT, buff=0.35)
+        if self.names.width > width:
+            self.names.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        self.names.next_to(self.axes, UP, buff=0.15).align_to(self.axes, LEFT)
         self.add(self.names)
 
     @property
@@ -160,14 +196,57 @@ class NetworkScene(StoryScene):
     def record(self) -> Any:
         return self.trajectories[0].net
 
-    def words_title(self, words: str, size: float = FONT + 2) -> VMobject:
-        """A title in words at the top left (the surface is a model's loss, not a formula)."""
-        t = flat(text(words, font_size=size, color=palette().text))
-        if t.width > 13.4:
-            t.scale_to_fit_width(13.4)
+    def words_title(self, words: str, size: float = FONT + 2, width: float = 13.4) -> VMobject:
+        """A title in words at the top left (the surface is a model's loss, not a formula):
+        one line at `size` or smaller down to the smallest size, else two lines, within `width`."""
+        color = palette().text
+        t = flat(text(words, font_size=size, color=color))
+        if t.width > width:
+            least = flat(text(words, font_size=SMALL, color=color))
+            halves = split_caption(words)
+            if least.width > width and halves is not None:
+                rows = [flat(text(h, font_size=SMALL, color=color)) for h in halves]
+                t = VGroup(*rows).arrange(DOWN, buff=0.08, aligned_edge=LEFT)
+            else:
+                t.scale_to_fit_width(width)
         t.to_corner(UL, buff=0.3)
         self.overlay(t)
         self.plot.block(t)
+        self.title_words = t
+        return t
+
+    def under_title(self, kind: str = "curve", panel: float = 0.0) -> Regions:
+        """The layout's regions (scenes.kit.layout: the caption strip as tall as the story's
+        longest caption, the tick numbers' room above it), with the plot and the panel starting
+        under the title that spans the frame's top; the panel at least `panel` wide."""
+        r = self.with_panel(panel, kind)
+        top = self.title_words.get_bottom()[1] - TITLE_GAP
+        plot = (*r.plot[:3], min(r.plot[3], top))
+        self.plot.regions = replace(r, plot=plot, panel=(*r.panel[:3], plot[3]))
+        return self.plot.regions
+
+    def with_panel(self, panel: float, kind: str = "curve") -> Regions:
+        """The layout's regions with the panel column at least `panel` wide (the plot gives up
+        the difference)."""
+        r = self.plot.layout(kind)
+        give = max(panel - (r.panel[2] - r.panel[0]), 0.0)
+        plot = (r.plot[0], r.plot[1], r.plot[2] - give, r.plot[3])
+        self.plot.regions = replace(r, plot=plot, panel=(r.panel[0] - give, *r.panel[1:]))
+        return self.plot.regions
+
+    def column_title(self, words: str, size: float = SMALL) -> VMobject:
+        """The title in words at the top of the panel column, in as many lines as its width
+        needs (the house's layout: the plot takes the frame's height, the column its title)."""
+        left, _bottom, right, top = self.plot.regions.panel
+        color = palette().text
+        rows = [flat(text(line, font_size=size, color=color)) for line in wrap(words, size, right - left)]
+        t = VGroup(*rows).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        if t.width > right - left:  # one word wider than the column
+            t.scale_to_fit_width(right - left)
+        t.move_to([left, top, 0], aligned_edge=UL)
+        self.overlay(t)
+        self.plot.block(t)
+        self.title_words = t
         return t
 
     def slice_plane(
@@ -183,6 +262,13 @@ class NetworkScene(StoryScene):
         self.add(plane)
         self.plot.block(plane.tick_labels, plane.x_label, plane.y_label)
         return plane
+
+    def mark(self, label: Any) -> VGroup:
+        """A beat's label, clear of where every ball is now (a curve's line is thin; a ball
+        at rest on it is not)."""
+        for ball in self.balls:
+            self.plot.block(ball.dot)
+        return super().mark(label)
 
     def live_row(self, panel: Readouts, name: str, values: np.ndarray, ball: Any, digits: int = 3) -> None:
         """A live number, typeset as every readout is (scenes.kit.typeset)."""

@@ -150,7 +150,10 @@ def race(trajs: Sequence[Trajectory], names: Sequence[str]) -> Narration:
     )
     far = near_plane(trajs[worst].net.run.params, trajs[worst].net.distance, worst)
     if far:
-        words = _("one plane for all paths: none strays more than {p:.0%} of its length off it")
+        words = _(
+            "one plane for all paths, none more than {p:.0%} of its length off it: "
+            "a shared slice, not each path's own landscape"
+        )
     else:
         words = _(
             "one plane for all paths: {name} strays up to {d:.3g} off it ({p:.0%} of its length); beware"
