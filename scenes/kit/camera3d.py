@@ -137,9 +137,7 @@ def apply(
     camera.reset_rotation_matrix()
 
 
-def move(
-    camera: ThreeDCamera, framer: Framer, pose: Pose, follow: Callable[[], None]
-) -> UpdateFromAlphaFunc:
+def move(camera: ThreeDCamera, framer: Framer, pose: Pose, follow: Callable[[], None]) -> UpdateFromAlphaFunc:
     """An animation from the camera's pose to `pose`, the box kept in its region all the way;
     `follow` re-places what is pinned to the frame beside 3D points (labels) each frame."""
     start = (camera.get_phi(), camera.get_theta(), camera.get_zoom())

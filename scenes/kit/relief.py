@@ -173,9 +173,7 @@ class Relief(VGroup):
     def scales(self) -> tuple[float, float, float]:
         """Scene units per unit of x, y and f."""
         o = self._corner(0, 0, 0)
-        return tuple(
-            float(np.linalg.norm(self._corner(*e) - o)) for e in ((1, 0, 0), (0, 1, 0), (0, 0, 1))
-        )
+        return tuple(float(np.linalg.norm(self._corner(*e) - o)) for e in ((1, 0, 0), (0, 1, 0), (0, 0, 1)))
 
     def on_mesh(self, xy: np.ndarray, lift: float = 0.0) -> np.ndarray:
         """Scene points at (x, y, f) lifted `lift` along the normal; (x, y) and f kept in the box."""
@@ -306,4 +304,3 @@ class ShadedBall(VMobject):
         ctx.set_source_rgba(*self.edge.to_rgb()[::-1], alpha)
         ctx.set_line_width(2.0 * camera.cairo_line_width_multiple)
         ctx.stroke()
-

@@ -32,6 +32,7 @@ class SurfaceScene(StoryScene, ThreeDScene):
 
     relief: Relief
     framer: Framer
+    pose: Pose  # where the camera is now
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("camera_class", LayeredCamera)
@@ -67,6 +68,7 @@ class SurfaceScene(StoryScene, ThreeDScene):
         region = (left + LABEL_ROOM, bottom + LABEL_ROOM * 1.6, right - LABEL_ROOM, top - LABEL_ROOM * 0.6)
         self.framer = Framer(corners, region, self.renderer.camera.get_focal_distance())
         apply(self.renderer.camera, *self.framer.fit(pose))
+        self.pose = pose
         self.add(self.relief)
         self.plot.axis_labels = self._axis_labels()
         self.overlay(self.plot.axis_labels)
@@ -88,6 +90,7 @@ class SurfaceScene(StoryScene, ThreeDScene):
         """Move the camera to `pose` (between rolls): the caption and the numbers stay pinned to
         the frame, labels and axis letters follow their points."""
         self.play(move(self.renderer.camera, self.framer, pose, self._follow), run_time=seconds)
+        self.pose = pose
         self._follow()
 
     def tell_with_camera(self, beats: Sequence[Beat], poses: Sequence[Pose | None]) -> None:
@@ -194,6 +197,8 @@ class SurfaceScene(StoryScene, ThreeDScene):
 
         group = VGroup(words, leader)
         self.pin(group, place)
+        if label.ball is not None and label.kind == "ball" and label.ball < len(self.balls):
+            self.follow(group, self.balls[label.ball], lambda _i: place())  # and as it rolls on
         self.marks.append(group)
         self.fade(group, seconds=0.5)
         return group
