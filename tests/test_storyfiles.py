@@ -441,7 +441,8 @@ BROKEN = [
     ("camera-on-a-plane", 'labels = [{ point = "lowest", text = "minimum" }]\n',
      'labels = [{ point = "lowest", text = "minimum" }]\ncamera = { theta = -90 }  # <-\n',
      "beats[1].camera", True),
-    ("camera-out-of-range", 'at = 5\n', 'at = 5\ncamera = { phi = 120 }  # <-\n', "beats[0].camera.phi", True),
+    ("camera-out-of-range", 'at = 5\n', 'at = 5\ncamera = { phi = 120 }  # <-\n', "beats[0].camera.phi",
+     True),
     ("camera-unknown-key", 'at = 5\n', 'at = 5\ncamera = { elevation = 30 }  # <-\n', "beats[0].camera.elevation",
      True),
     # what a schema cannot see: names across the file, the landscape's variables, the run
