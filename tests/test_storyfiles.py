@@ -443,8 +443,8 @@ BROKEN = [
      "beats[1].camera", True),
     ("camera-out-of-range", 'at = 5\n', 'at = 5\ncamera = { phi = 120 }  # <-\n', "beats[0].camera.phi",
      True),
-    ("camera-unknown-key", 'at = 5\n', 'at = 5\ncamera = { elevation = 30 }  # <-\n', "beats[0].camera.elevation",
-     True),
+    ("camera-unknown-key", 'at = 5\n', 'at = 5\ncamera = { elevation = 30 }  # <-\n',
+     "beats[0].camera.elevation", True),
     # what a schema cannot see: names across the file, the landscape's variables, the run
     ("caption-names-no-ball", "({adam.x:.3f}, {adam.y:.3f})", "({adma.x:.3f}, {adam.y:.3f})",
      "beats[0].caption", False),

@@ -250,11 +250,13 @@ def test_the_saddle_camera_starts_wide_turns_between_rolls_and_ends_along_the_es
 
 def test_a_story_file_moves_the_camera_and_labels_a_surface(tiny, beat_ends, tmp_path):
     text = (ROOT / "examples" / "stories" / "rastrigin.toml").read_text(encoding="utf-8")
+    shipped_label = 'labels = [{ point = "lowest", text = "f = 0", zh = "f = 0" }]'
+    shipped_camera = "camera = { phi = 52, theta = -112, zoom = 1.15 }"
+    assert shipped_label in text and shipped_camera in text, "the shipped file shows both"
     text = text.replace(
-        'caption = "every dimple is a minimum; only the one at (0, 0) is the lowest"',
-        'caption = "every dimple is a minimum; only the one at (0, 0) is the lowest"\n'
-        'labels = [{ point = "lowest", text = "lowest" }, { ball = "lion", text = "lion" }]',
+        shipped_label, 'labels = [{ point = "lowest", text = "lowest" }, { ball = "lion", text = "lion" }]'
     )
+    text = text.replace(shipped_camera, "")
     text = text.replace("at = 10\n", "at = 10\ncamera = { phi = 50, theta = -100, zoom = 1.2 }\n")
     path = tmp_path / "rastrigin-camera.toml"
     path.write_text(text, encoding="utf-8")
@@ -269,6 +271,13 @@ def test_a_story_file_moves_the_camera_and_labels_a_surface(tiny, beat_ends, tmp
             placed.append((d, words.width, words.height))
             assert d < words.width / 2 + 0.9, f"{words.words!r} is {d:.2f} from its target"
             assert group in scene.renderer.camera.fixed_in_frame_mobjects, "upright, facing the viewer"
+            lo, hi = words.get_corner([-1, -1, 0])[:2], words.get_corner([1, 1, 0])[:2]
+            for ball in scene.balls:
+                if ball.name in words.words:
+                    continue
+                c = scene.project(scene.centre(ball, ball.index(scene.step.get_value())))[:2]
+                gap = np.linalg.norm(c - np.clip(c, lo, hi))
+                assert gap > ball.dot.radius, f"{words.words!r} covers the ball {ball.name!r}"
 
     targets: list = []
     original = scene.mark

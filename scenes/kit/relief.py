@@ -8,6 +8,7 @@ by depth, then what lies on the mesh (trails, balls), so a trail is never hidden
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -159,6 +160,25 @@ class Relief(VGroup):
         )
         lines = [Line(self._corner(*a), self._corner(*b), stroke_width=3.0) for a, b in ends]
         return VGroup(*lines).set_color(palette().axis)
+
+    def place_axes(self, project: Callable[[np.ndarray], np.ndarray]) -> None:
+        """Put the axes on the edges facing the camera (`project`: scene point -> frame point):
+        x and y along the floor edges lowest in the picture, f up its leftmost corner; called
+        again whenever the camera turns."""
+        (x0, x1), (y0, y1), (z0, z1) = self.axes.x_range[:2], self.axes.y_range[:2], self.z_range
+
+        def screen_y(x: float, y: float) -> float:
+            return float(project(self._corner(x, y, z0))[1])
+
+        front_y = min((y0, y1), key=lambda y: screen_y((x0 + x1) / 2, y))
+        side_x = min((x0, x1), key=lambda x: screen_y(x, (y0 + y1) / 2))
+        cx, cy = min(
+            ((x, y) for x in (x0, x1) for y in (y0, y1)), key=lambda c: project(self._corner(*c, z0))[0]
+        )
+        x_line, y_line, f_line = self.axis_lines
+        x_line.put_start_and_end_on(self._corner(x0, front_y, z0), self._corner(x1, front_y, z0))
+        y_line.put_start_and_end_on(self._corner(side_x, y0, z0), self._corner(side_x, y1, z0))
+        f_line.put_start_and_end_on(self._corner(cx, cy, z0), self._corner(cx, cy, z1))
 
     # ---- points on the mesh ---------------------------------------------------------------
     def normals(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

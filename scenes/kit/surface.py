@@ -101,6 +101,12 @@ class SurfaceScene(StoryScene, ThreeDScene):
                 self.turn_to(pose)
             self.tell([beat])
 
+    def roll_to(self, step: int, seconds: float | None = None) -> None:
+        """As on a plane; then the words pinned beside 3D points are placed again (a label moves
+        off a ball that rolled under it)."""
+        super().roll_to(step, seconds)
+        self._follow()
+
     def _follow(self) -> None:
         for place in self.pinned:
             place()
@@ -116,6 +122,7 @@ class SurfaceScene(StoryScene, ThreeDScene):
         floor edge, away from the floor's middle; f above its axis' top."""
         labels = VGroup()
         floor = self.relief.frame
+        self.pin(VGroup(), lambda: self.relief.place_axes(self.project))  # first: the labels follow
         for name, line in zip(("x", "y", "f"), self.relief.axis_lines, strict=True):
             lab = math(name, name, font_size=AXIS_LABEL_FONT)
 
@@ -186,13 +193,23 @@ class SurfaceScene(StoryScene, ThreeDScene):
 
         def place() -> None:
             at = self.project(target())[:2]
-            # up and to the right of the target, or to its left where the region ends
-            side = RIGHT if at[0] + gap + 0.3 + words.width < box[2] else LEFT
-            spot = np.array([*at, 0.0]) + side * (gap + 0.3 + words.width / 2) + UP * (gap + 0.25)
-            spot[1] = min(spot[1], box[3] - words.height / 2)
-            words.move_to(spot)
-            edge = words.get_corner(DOWN + (LEFT if side is RIGHT else RIGHT))
             here = np.array([*at, 0.0])
+            others = [
+                (self.project(self.centre(b, b.index(self.step.get_value())))[:2], b.dot.radius + 0.08)
+                for b in self.balls
+                if label.ball is None or b is not self.balls[label.ball]
+            ]
+            # up-right of the target, else up-left, down-right, down-left: the first clear of the
+            # other balls and inside the plot's region
+            for side, up in ((RIGHT, UP), (LEFT, UP), (RIGHT, DOWN), (LEFT, DOWN)):
+                spot = here + side * (gap + 0.3 + words.width / 2) + up * (gap + 0.25)
+                words.move_to(spot)
+                lo, hi = words.get_corner(DOWN + LEFT)[:2], words.get_corner(UP + RIGHT)[:2]
+                inside = box[0] <= lo[0] and hi[0] <= box[2] and box[1] <= lo[1] and hi[1] <= box[3]
+                clear = all(_far(c, lo, hi, r) for c, r in others)
+                if inside and clear:
+                    break
+            edge = words.get_corner(-up + (LEFT if side is RIGHT else RIGHT))
             leader.put_start_and_end_on(here + _toward(here, edge, gap), edge)
 
         group = VGroup(words, leader)
@@ -209,6 +226,11 @@ class SurfaceScene(StoryScene, ThreeDScene):
 
 
 ORIGIN3 = np.zeros(3)
+
+
+def _far(c: np.ndarray, lo: np.ndarray, hi: np.ndarray, r: float) -> bool:
+    """Whether a disc at c of radius r keeps clear of the box (lo, hi)."""
+    return float(np.linalg.norm(c - np.clip(c, lo, hi))) > r
 
 
 def _toward(a: np.ndarray, b: np.ndarray, d: float) -> np.ndarray:
