@@ -15,7 +15,7 @@ from typing import Any
 import cairo
 import contourpy
 import numpy as np
-from manim import Line, ThreeDAxes, VGroup, VMobject
+from manim import Line, ManimColor, ThreeDAxes, ThreeDCamera, VGroup, VMobject
 
 from landscapes import Landscape, sample, sample_gradients
 from scenes.kit.contour import contour_levels, simplify
@@ -25,8 +25,8 @@ RESOLUTION = 48  # faces per side: a smooth silhouette at 1080p
 SEAM = 1.0  # each face's stroke, in its own colour: it closes the hairline cairo leaves between faces
 FLOOR_GRID = 120  # samples per side for the floor's contour lines
 RAMP_STEPS = 64  # the ramp's colours computed once, each face takes the nearest
-AMBIENT = 0.55  # a face turned away from the light keeps this share of its colour
-SHEEN = 0.12  # a soft highlight where a face looks straight at the light
+LUMA = np.array([0.2126, 0.7152, 0.0722])  # relative luminance weights (on sRGB values: an order only)
+AMBIENT = 0.5  # dark theme: a face turned away keeps this share of its colour (light: of its own lightness)
 LIFT = 0.02  # a trail floats this far above the mesh (scene units), along the normal
 
 FLOOR, MESH, ON_MESH, BALL = 0, 1, 2, 3  # the camera draws layers in this order
@@ -60,7 +60,6 @@ class Relief(VGroup):
         front: tuple[int, int] = (1, 0),
     ) -> None:
         super().__init__()
-        p = palette()
         self.landscape, self.axes, self.resolution = landscape, axes, resolution
         (x0, x1), (y0, y1), (z0, z1) = (axes.x_range[:2], axes.y_range[:2], axes.z_range[:2])
         self.z_range = (z0, z1)
@@ -78,7 +77,6 @@ class Relief(VGroup):
         set_layer(self.axis_lines[2], ON_MESH)  # the f axis stands at the silhouette's corner
         set_layer(self.mesh, MESH)
         self.add(self.floor_lines, self.frame, self.axis_lines, self.mesh)
-        self.edge_colour = p.axis
 
     # ---- colour -------------------------------------------------------------------------
     def ramp_t(self, f: np.ndarray) -> np.ndarray:
@@ -232,6 +230,12 @@ class Mesh(VMobject):
         self.colours = np.asarray(colours, dtype=float)  # (n, n, 3): the ramp's colour by height
         self.set_points_as_corners(vertices.reshape(-1, 3))  # the box and centre follow them
         self._lit: tuple[tuple[float, ...], np.ndarray] | None = None
+        self.dark = palette().name == "dark"
+        # one colour stands for all its faces where a single one is asked (the contrast checks):
+        # under the camera's light, the face nearest the theme's text colour, the worst case
+        lit = self.lit(np.asarray(ThreeDCamera().light_source_start_point, dtype=float)).reshape(-1, 3)
+        text = np.array(palette().text.to_rgb())
+        self.set_fill(ManimColor.from_rgb(lit[np.argmin(np.abs(lit @ LUMA - text @ LUMA))]), opacity=1.0)
 
     @property
     def vertices(self) -> np.ndarray:
@@ -249,8 +253,10 @@ class Mesh(VMobject):
         return nrm / np.maximum(np.linalg.norm(nrm, axis=2, keepdims=True), 1e-12)
 
     def lit(self, light: np.ndarray) -> np.ndarray:
-        """The faces' colours under a point light: diffuse (Lambert) over an ambient floor, so the
-        slopes facing away stay in their height's hue, darker."""
+        """The faces' colours under a point light (Lambert): on a dark ground the slopes facing
+        away darken toward an ambient floor, on a light one the slopes facing the light lighten
+        toward white; either way no face leaves the ramp's side of the theme's text, so what
+        the ramp was built for (text 4.5:1 on every band, ball edges 3:1) holds on the mesh."""
         key = tuple(np.round(light, 6))
         if self._lit is None or self._lit[0] != key:
             v = self.vertices
@@ -258,7 +264,11 @@ class Mesh(VMobject):
             to_light = light - centres
             to_light /= np.linalg.norm(to_light, axis=2, keepdims=True)
             diffuse = np.clip(np.sum(self.normals() * to_light, axis=2), 0.0, 1.0)[..., None]
-            rgb = np.clip(self.colours * (AMBIENT + (1 - AMBIENT) * diffuse) + SHEEN * diffuse**12, 0, 1)
+            if self.dark:
+                rgb = self.colours * (AMBIENT + (1 - AMBIENT) * diffuse)
+            else:
+                rgb = self.colours + (1 - self.colours) * (1 - AMBIENT) * diffuse
+            rgb = np.clip(rgb, 0, 1)
             self._lit = (key, rgb)
         return self._lit[1]
 
@@ -295,11 +305,13 @@ class ShadedBall(VMobject):
     on the side of the light to a dark rim, with an edge in the theme's ball edge colour."""
 
     def __init__(self, centre: np.ndarray, radius: float, colour: Any) -> None:
-        super().__init__(fill_color=colour, fill_opacity=1.0, stroke_width=0)
+        # its edge as the kit's flat balls have it: the theme's ball edge, 4 px at 1080p
+        super().__init__(
+            fill_color=colour, fill_opacity=1.0, stroke_color=palette().ball_edge, stroke_width=3.0
+        )
         self.radius = radius
         axes = np.vstack([np.eye(3), -np.eye(3)])
         self.set_points_as_corners(np.asarray(centre, dtype=float) + radius * axes)
-        self.edge = palette().ball_edge
 
     def draw_on(self, camera: Any, ctx: cairo.Context) -> None:
         alpha = float(self.get_fill_opacity())
@@ -321,6 +333,6 @@ class ShadedBall(VMobject):
         ctx.arc(sx, sy, r, 0, 2 * np.pi)
         ctx.set_source(grad)
         ctx.fill_preserve()
-        ctx.set_source_rgba(*self.edge.to_rgb()[::-1], alpha)
-        ctx.set_line_width(2.0 * camera.cairo_line_width_multiple)
+        ctx.set_source_rgba(*self.get_stroke_color().to_rgb()[::-1], alpha)
+        ctx.set_line_width(self.get_stroke_width() * camera.cairo_line_width_multiple)
         ctx.stroke()
