@@ -71,6 +71,11 @@ def lch(lightness: float, chroma: float, hue: float) -> ManimColor:
     return ManimColor.from_rgb(tuple(float(c) for c in rgb))
 
 
+def rgb_colour(rgb: np.ndarray) -> ManimColor:
+    """A colour computed from the palette's own (a lit face of the mesh), as a ManimColor."""
+    return ManimColor.from_rgb(tuple(float(c) for c in np.clip(rgb, 0.0, 1.0)))
+
+
 # ---- the landscape's height -----------------------------------------------------------------
 @dataclass(frozen=True)
 class Ramp:

@@ -15,11 +15,11 @@ from typing import Any
 import cairo
 import contourpy
 import numpy as np
-from manim import Line, ManimColor, ThreeDAxes, ThreeDCamera, VGroup, VMobject
+from manim import Line, ThreeDAxes, ThreeDCamera, VGroup, VMobject
 
 from landscapes import Landscape, sample, sample_gradients
 from scenes.kit.contour import contour_levels, simplify
-from scenes.kit.palette import Ramp, palette
+from scenes.kit.palette import Ramp, palette, rgb_colour
 
 RESOLUTION = 48  # faces per side: a smooth silhouette at 1080p
 SEAM = 1.0  # each face's stroke, in its own colour: it closes the hairline cairo leaves between faces
@@ -235,7 +235,7 @@ class Mesh(VMobject):
         # under the camera's light, the face nearest the theme's text colour, the worst case
         lit = self.lit(np.asarray(ThreeDCamera().light_source_start_point, dtype=float)).reshape(-1, 3)
         text = np.array(palette().text.to_rgb())
-        self.set_fill(ManimColor.from_rgb(lit[np.argmin(np.abs(lit @ LUMA - text @ LUMA))]), opacity=1.0)
+        self.set_fill(rgb_colour(lit[np.argmin(np.abs(lit @ LUMA - text @ LUMA))]), opacity=1.0)
 
     @property
     def vertices(self) -> np.ndarray:
