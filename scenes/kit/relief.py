@@ -169,7 +169,11 @@ class Relief(VGroup):
             return float(project(self._corner(x, y, z0))[1])
 
         front_y = min((y0, y1), key=lambda y: screen_y((x0 + x1) / 2, y))
-        side_x = min((x0, x1), key=lambda x: screen_y(x, (y0 + y1) / 2))
+        # the lower side edge; seen square-on (both alike), the right-hand one, clear of f's corner
+        lows = {x: screen_y(x, (y0 + y1) / 2) for x in (x0, x1)}
+        side_x = min(lows, key=lows.get)
+        if abs(lows[x0] - lows[x1]) < 0.3:
+            side_x = max((x0, x1), key=lambda x: float(project(self._corner(x, (y0 + y1) / 2, z0))[0]))
         cx, cy = min(
             ((x, y) for x in (x0, x1) for y in (y0, y1)), key=lambda c: project(self._corner(*c, z0))[0]
         )
