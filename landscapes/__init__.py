@@ -19,6 +19,7 @@ _WHERE = {
     "Landscape": "functions",
     "get_landscape": "functions",
     "sample": "functions",
+    "sample_gradients": "functions",
     "endpoints": "optimizers",
     "run": "optimizers",
     "run_batch": "optimizers",

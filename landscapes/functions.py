@@ -243,3 +243,11 @@ def sample(ls: Landscape, xs: np.ndarray, ys: np.ndarray | None = None) -> np.nd
         gx, gy = np.meshgrid(np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64))
         pts = torch.as_tensor(np.stack([gx.ravel(), gy.ravel()], axis=1))
         return ls.fn(pts).numpy().reshape(gx.shape)
+
+
+def sample_gradients(ls: Landscape, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """f and its autograd gradient at many points (n, d), for drawing on a surface: (n,), (n, d)."""
+    t = torch.as_tensor(np.asarray(points, dtype=np.float64)).clone().requires_grad_(True)
+    f = ls.fn(t)
+    (g,) = torch.autograd.grad(f.sum(), t)
+    return f.detach().numpy(), g.numpy()

@@ -1,13 +1,28 @@
-"""x² − y² as a surface: the ball rolls in along x, then slides off along y."""
+"""x² − y² as a surface: the ball rolls in along x, then slides off along y. The camera starts
+wide, turns to show the saddle's two directions (up along x, down along y), and ends looking
+along the direction in which the ball escapes."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from landscapes import classify
+from scenes.kit.camera3d import Pose
 from scenes.kit.palette import palette
 from scenes.kit.readouts import FONT
-from scenes.kit.surface import SurfaceScene
+from scenes.kit.surface import WIDE, SurfaceScene
 from scenes.words.i18n import _
 from scenes.words.terms import kind_words
+
+ACROSS = Pose(phi=62.0, theta=-18.0, zoom=1.0)  # x rolls toward the viewer, y's hump side-on
+
+
+def escape_pose(end: np.ndarray) -> Pose:
+    """Behind the saddle and above it, looking along the way the ball left it (from (0, 0) to
+    its end): high enough that sliding away and down shows as a climb up the picture."""
+    d = np.asarray(end[:2], dtype=float)
+    theta = float(np.degrees(np.arctan2(-d[1], -d[0]))) if np.linalg.norm(d) > 1e-9 else -90.0
+    return Pose(phi=42.0, theta=theta, zoom=1.0)
 
 
 class SaddleSurface(SurfaceScene):
@@ -17,7 +32,7 @@ class SaddleSurface(SurfaceScene):
     def construct(self) -> None:
         traj = self.trajectories["ball"]
         (x0, x1), (y0, y1) = self.landscape.domain
-        self.setup_surface([x0, x1, 0.5], [y0, y1, 0.5], [-1, 1, 0.5])
+        self.setup_surface([x0, x1, 0.5], [y0, y1, 0.5], [-1, 1, 0.5], pose=WIDE)
         self.column.title()
         self.add_ball(traj, self.narration.names[0], radius=0.16)
         panel = self.column.readouts(dim_names=("x", "y"))
@@ -29,4 +44,7 @@ class SaddleSurface(SurfaceScene):
         facts.words(_("→ a {kind}").format(kind=kind_words(hess.kind)), color=palette().note, size=FONT)
         self.column.add(facts)
         self.show_balls()
-        self.tell(self.narration.beats)
+        beats = self.narration.beats
+        # wide for the start; across the saddle while it rolls in; along the escape at the end
+        poses = [None] + [ACROSS] * (len(beats) - 2) + [escape_pose(traj.end)] if len(beats) > 1 else [None]
+        self.tell_with_camera(beats, poses)

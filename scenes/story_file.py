@@ -17,8 +17,10 @@ import numpy as np
 
 from landscapes import Story, sample
 from landscapes.storyfile import StoryFile, load, parse
+from landscapes.storyfile.records import BeatSpec
 from scenes.catalog import FILE_CLASSES
 from scenes.kit.axes import nice_range
+from scenes.kit.camera3d import Pose
 from scenes.kit.network_parts import SMALL, NetworkScene, loss_plane
 from scenes.kit.readouts import Readouts, name_text, series_feed
 from scenes.kit.story import Ball, StoryScene
@@ -98,12 +100,16 @@ class FileStory(StoryScene):
     def tell(self, beats: Sequence[Beat]) -> None:
         """Each beat in turn; the parts a beat shows appear as it opens, before its roll."""
         for spec, beat in zip(self.record.beats, beats, strict=True):
+            self.before_beat(spec)
             for key, part in spec.show:
                 ball = self.balls[self.record.ball_index(key)]
                 before = len(self.pointers.drawn)
                 self.show_part(ball, part)
                 self.add(*self.pointers.drawn[before:])
             super().tell([beat])
+
+    def before_beat(self, spec: BeatSpec) -> None:
+        """What a view does as a beat opens, before its roll (a surface turns its camera)."""
 
     def construct(self) -> None:
         balls = self.draw_view()
@@ -139,9 +145,21 @@ class StoryFilePlane(FileStory):
 
 
 class StoryFileSurface(FileStory, SurfaceScene):
-    """A landscape of two variables as a surface (no labels or parts: the loader refuses them)."""
+    """A landscape of two variables as a surface, its camera turning where a beat asks (no
+    parts: the loader refuses them)."""
 
     roll_seconds = 8.0
+
+    def before_beat(self, spec: BeatSpec) -> None:
+        if spec.camera is not None:
+            now = self.pose
+            self.turn_to(
+                Pose(
+                    phi=now.phi if spec.camera.phi is None else spec.camera.phi,
+                    theta=now.theta if spec.camera.theta is None else spec.camera.theta,
+                    zoom=now.zoom if spec.camera.zoom is None else spec.camera.zoom,
+                )
+            )
 
     def draw_view(self) -> list[Ball]:
         xr, yr = (ticked(b) for b in self.bounds)

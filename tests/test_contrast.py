@@ -7,7 +7,7 @@ MathTex, the kit's flattened captions and labels, live numbers) and each ball's 
 and beads. For every one it works out, from the mobjects themselves (cairo 1.16 here: no
 pixel tests), the colour that lies behind it: the background, with every filled mobject
 drawn before it composited over it where it covers the point (the contour plane's bands,
-the 3D surface's checker faces after projection, shaded basins), in the camera's own
+the 3D mesh by its face nearest the text colour, shaded basins), in the camera's own
 drawing order. Text must stand at 4.5:1 or more against the worst of that colour over its
 box (at the most opaque the text has been: captions fade), balls and trails at 3:1 or more
 along their whole path (a 3D ball also under the faces drawn after it). A mark with an

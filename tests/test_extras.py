@@ -137,8 +137,12 @@ def test_custom_surface_classifies_the_end(tiny, function, kind):
     assert classify(settings.landscape_obj, tr.end).kind == kind
     assert f"ends at a {kind}" in scene.caption_text
     end = tr.end
+    # the ball sits on the surface: its centre its radius above the end point, where the
+    # gradient vanishes and the normal is straight up
+    ball = scene.balls[0]
+    up = np.array([0.0, 0.0, ball.dot.radius])
     np.testing.assert_allclose(
-        scene.balls[0].dot.get_center(), scene.plot.axes.c2p(end[0], end[1], tr.values[-1]), atol=1e-6
+        ball.dot.get_center(), scene.plot.axes.c2p(end[0], end[1], tr.values[-1]) + up, atol=1e-6
     )
 
 

@@ -232,22 +232,21 @@ def test_3d_axis_labels_are_upright_letters_beside_their_axes(tiny, name):
     else:
         scene = render_scene(name)
     fixed = scene.renderer.camera.fixed_in_frame_mobjects
-    for label, axis in zip(
-        scene.plot.axis_labels,
-        (scene.plot.axes.x_axis, scene.plot.axes.y_axis, scene.plot.axes.z_axis),
-        strict=True,
-    ):
+    for name_, label, axis in zip("xyf", scene.plot.axis_labels, scene.relief.axis_lines, strict=True):
         assert label in fixed, "pinned to the frame, not rotated into 3D"
         assert label.height >= 0.2, "at least 12 px high at 480p"
-        end = scene.project(axis.get_end())
-        assert np.linalg.norm(label.get_center()[:2] - end[:2]) < 0.6, "beside its axis end"
+        # x and y beside the middle of their floor edge, f beside its axis' top
+        near = scene.project(axis.get_end() if name_ == "f" else axis.get_center())
+        assert np.linalg.norm(label.get_center()[:2] - near[:2]) < 0.6, f"{name_} beside its axis"
     # the surface's box sits in the middle of the space left of the panel, not in the top half
     ax = scene.plot.axes
     corners = [
         scene.project(ax.c2p(x, y, z)) for x in ax.x_range[:2] for y in ax.y_range[:2] for z in ax.z_range[:2]
     ]
     ys = np.array(corners)[:, 1]
-    assert abs((ys.min() + ys.max()) / 2 - (-0.2)) < 0.05
+    region = scene.framer.region
+    assert abs((ys.min() + ys.max()) / 2 - (region[1] + region[3]) / 2) < 0.05
+    assert region[2] <= scene.plot.regions.panel[0], "left of the panel"
 
 
 def test_plane_readouts_keep_apart_and_off_map_balls_are_not_ranked(tiny):

@@ -19,7 +19,12 @@ def _expected_end(scene, ball):
     tr = ball.traj
     if tr.points.shape[1] == 1:
         return scene.plot.axes.c2p(tr.points[-1, 0], tr.values[-1])
-    return scene.plot.axes.c2p(tr.points[-1, 0], tr.points[-1, 1], tr.values[-1])
+    # on a surface the ball sits on it: its centre its radius off the end point, along the normal
+    from test_surface import expected_centre
+
+    x, y, f = tr.points[-1, 0], tr.points[-1, 1], tr.values[-1]
+    assert np.allclose(ball.coords[-1], scene.plot.axes.c2p(x, y, f)), "the trajectory's own end"
+    return expected_centre(scene, float(x), float(y), ball.dot.radius)
 
 
 @pytest.mark.parametrize("name", [n for n, r in CATALOG.items() if r.section == "intro"])

@@ -66,7 +66,8 @@ def test_every_story_file_renders_its_balls_on_their_trajectories(tiny, path):
     assert len(scene.balls) == len(record.balls)
     for ball, traj, spec in zip(scene.balls, scene.trajectories, record.balls, strict=True):
         assert ball.traj is traj and traj.settings == spec.settings
-        assert np.allclose(ball.dot.get_center(), ball.coords[-1])
+        lift = scene.lifts[id(ball)][-1] if hasattr(scene, "lifts") else 0.0  # a ball on a surface sits on it
+        assert np.allclose(ball.dot.get_center(), ball.coords[-1] + lift)
         assert np.array_equal(ball.coords, scene.scene_points(traj))
     shown = [b["caption"] for b in scene.recorder.beats]
     assert shown == [typeset(c) for c in scene.narration.captions] and len(shown) == len(record.beats)
@@ -438,8 +439,13 @@ BROKEN = [
     ("unknown-section", 'view = "plane"', 'view = "plane"\nsection = "chapter-9"  # <-', "section", True),
     ("negative-hold", 'at = "end"', 'at = "end"\nhold = -1  # <-', "beats[1].hold", True),
     ("not-toml", "lr = 0.4", "lr = 0.4.  # <-", "(file)", True),
-    ("labels-on-a-surface", 'labels = [{ point = "lowest", text = "minimum" }]\n',
-     'labels = [{ point = "lowest", text = "minimum" }]  # <-\n', "beats[1].labels", True),
+    ("camera-on-a-plane", 'labels = [{ point = "lowest", text = "minimum" }]\n',
+     'labels = [{ point = "lowest", text = "minimum" }]\ncamera = { theta = -90 }  # <-\n',
+     "beats[1].camera", True),
+    ("camera-out-of-range", 'at = 5\n', 'at = 5\ncamera = { phi = 120 }  # <-\n', "beats[0].camera.phi",
+     True),
+    ("camera-unknown-key", 'at = 5\n', 'at = 5\ncamera = { elevation = 30 }  # <-\n',
+     "beats[0].camera.elevation", True),
     # what a schema cannot see: names across the file, the landscape's variables, the run
     ("caption-names-no-ball", "({adam.x:.3f}, {adam.y:.3f})", "({adma.x:.3f}, {adam.y:.3f})",
      "beats[0].caption", False),
@@ -462,7 +468,10 @@ BROKEN = [
 
 
 # a fault that needs a second change elsewhere in the file, by its replacement
-ALSO = {'labels = [{ point = "lowest", text = "minimum" }]  # <-\n': [('view = "plane"', 'view = "surface"')]}
+ALSO = {
+    'at = 5\ncamera = { phi = 120 }  # <-\n': [('view = "plane"', 'view = "surface"')],
+    'at = 5\ncamera = { elevation = 30 }  # <-\n': [('view = "plane"', 'view = "surface"')],
+}
 
 
 def broken(old: str, new: str) -> tuple[str, int]:

@@ -24,11 +24,12 @@ from ..settings import MAX_STEPS, Settings
 from .faults import _kind, _unflag, shown
 from .model_table import ModelTable
 from .placeholders import placeholder_faults
-from .records import BallSpec, BeatSpec, ClaimSpec, LabelSpec, StoryFile
+from .records import BallSpec, BeatSpec, CameraSpec, ClaimSpec, LabelSpec, StoryFile
 from .trust import REGISTRY_SOURCES, Trust, code_refusal, module_of
 from .vocabulary import (
     BALL_KEYS,
     BEAT_KEYS,
+    CAMERA_KEYS,
     CLAIMS,
     ENTERS_KEYS,
     LABEL_KEYS,
@@ -386,9 +387,9 @@ class _Reader(ModelTable):
                 show = [(b.key, p) for b in specs for p in parts if p != "bars"]
             labels = self.labels(t.get("labels"), (*path, "labels"), balls) if "labels" in t else ()
             self.model_beat(t, path)
-            if self.view == "surface" and (show or labels):
-                key = "labels" if labels else "show"
-                self.fault((*path, key), f'the surface view draws no {key}; use view = "plane" for them')
+            if self.view == "surface" and show:
+                self.fault((*path, "show"), 'the surface view draws no parts; use view = "plane" for them')
+            camera = self.camera(t["camera"], (*path, "camera")) if "camera" in t else None
             hold = self.number(t.get("hold", 1.2), (*path, "hold"), low=0, high=60)
             seconds = (
                 self.number(t["seconds"], (*path, "seconds"), low=0.1, high=600) if "seconds" in t else None
@@ -398,10 +399,26 @@ class _Reader(ModelTable):
                 self.fault((*path, "warn"), f"expected true or false, got {_kind(warn)}")
                 warn = False
             if "en" in words and when is not None:
-                out.append(
-                    BeatSpec(words, when, claims, tuple(show), labels, float(hold or 0), seconds, warn)
-                )
+                hold_ = float(hold or 0)
+                out.append(BeatSpec(words, when, claims, tuple(show), labels, hold_, seconds, warn, camera))
         return out
+
+    def camera(self, v: Any, path: tuple[str | int, ...]) -> CameraSpec | None:
+        """`camera = { phi = 60, theta = -90, zoom = 1.2 }`: a surface's camera before the beat."""
+        if self.view != "surface":
+            self.fault(path, 'only the surface view has a camera to move; use view = "surface"')
+            return None
+        t = self.table(v, path)
+        if t is None:
+            return None
+        self.keys(t, tuple(CAMERA_KEYS), path)
+        if not t:
+            self.fault(path, "give phi, theta or zoom, e.g. camera = { theta = -90 }")
+            return None
+        got = {
+            k: self.number(t[k], (*path, k), low=lo, high=hi) for k, (lo, hi) in CAMERA_KEYS.items() if k in t
+        }
+        return CameraSpec(**got)
 
     def when(
         self, t: Mapping[str, Any], path: tuple[str | int, ...], balls: Mapping[str, int]

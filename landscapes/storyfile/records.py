@@ -47,6 +47,16 @@ class ClaimSpec:
 
 
 @dataclass(frozen=True)
+class CameraSpec:
+    """Where a surface's camera turns before a beat: phi (from straight above, degrees), theta
+    (around the vertical, degrees), zoom (1: the whole box in view); None keeps the current."""
+
+    phi: float | None = None
+    theta: float | None = None
+    zoom: float | None = None
+
+
+@dataclass(frozen=True)
 class BeatSpec:
     caption: Words
     when: Moment = field(default_factory=lambda: Moment("start"))
@@ -56,6 +66,7 @@ class BeatSpec:
     hold: float = 1.2
     seconds: float | None = None
     warn: bool = False
+    camera: CameraSpec | None = None  # a surface's camera move before the beat's roll
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from ..settings import MAX_STEPS
 from .vocabulary import (
     BALL_KEYS,
     BEAT_KEYS,
+    CAMERA_KEYS,
     CLAIMS,
     ENTERS_KEYS,
     LABEL_KEYS,
@@ -253,6 +254,16 @@ def _beat() -> dict[str, Any]:
             "description": "parts added at this beat",
         },
         "labels": {"type": "array", "items": {"$ref": "#/$defs/label"}},
+        "camera": {
+            "type": "object",
+            "additionalProperties": False,
+            "minProperties": 1,
+            "description": "surface only: the camera turns here before the beat's roll; phi from "
+            "straight above and theta around the vertical in degrees, zoom 1 shows the whole box",
+            "properties": {
+                k: {"type": "number", "minimum": lo, "maximum": hi} for k, (lo, hi) in CAMERA_KEYS.items()
+            },
+        },
         "hold": {"type": "number", "minimum": 0, "maximum": 60},
         "seconds": {"type": "number", "minimum": 0.1, "maximum": 600},
         "warn": {"type": "boolean"},
@@ -319,11 +330,12 @@ def schema() -> dict[str, Any]:
         "if": {"required": ["view"], "properties": {"view": {"const": "surface"}}},
         "then": {
             "properties": {
-                "beats": {"items": {"not": {"anyOf": [{"required": ["labels"]}, {"required": ["show"]}]}}},
+                "beats": {"items": {"not": {"required": ["show"]}}},
                 "balls": {"items": {"not": {"required": ["show"]}}},
             }
         },
-        "description": "the surface view draws no labels and no parts",
+        "else": {"properties": {"beats": {"items": {"not": {"required": ["camera"]}}}}},
+        "description": "the surface view draws no parts; only it has a camera to move",
     }
     on_model = {
         "if": {"required": ["model"]},

@@ -68,7 +68,12 @@ BALL_KEYS = (
     "opt",
 )
 WHEN_KEYS = ("at", "stops", "enters")
-BEAT_KEYS = ("caption", *TRANSLATIONS, *WHEN_KEYS, "claims", "show", "labels", "hold", "seconds", "warn")
+BEAT_KEYS = (
+    "caption", *TRANSLATIONS, *WHEN_KEYS, "claims", "show", "labels", "camera", "hold", "seconds", "warn"
+)  # fmt: skip
+# a beat's camera on a surface: polar angle and azimuth in degrees, zoom relative to the view
+# that shows the whole box (1); each with the range the scene can frame
+CAMERA_KEYS = {"phi": (0.0, 85.0), "theta": (-360.0, 360.0), "zoom": (0.5, 2.0)}
 LABEL_KEYS = ("text", *TRANSLATIONS, "ball", "point")
 ENTERS_KEYS = ("ball", "x", "y")
 

@@ -74,13 +74,18 @@ def build_ball(
     box: Box | None,
     beads: bool,
     dot: VMobject | None = None,
+    segments: np.ndarray | None = None,
+    lift: np.ndarray | None = None,
 ) -> tuple[Ball, Draw]:
     """A ball from its scene points: its dot (the style's marker unless `dot` is given), a trail
     cut at `box` (None: the ball never leaves the view), beads at every point when `beads` (on
-    a plane, as the book draws a path); and the function that draws it at step i."""
+    a plane, as the book draws a path); and the function that draws it at step i. A surface
+    gives its trail's `segments` (on the mesh) and each point's `lift` (the dot's centre sits
+    that far off the point, along the normal)."""
     dot = dot if dot is not None else ball_marker(style, coords[0], radius)
     trail = style_trail(VMobject(), style)  # 5 px at 1080p over an edge of its own
-    segments = trail_segments(coords, box)
+    segments = trail_segments(coords, box) if segments is None else segments
+    centres = coords if lift is None else coords + lift
     inside = in_box(coords, box) if box is not None else np.ones(len(coords), dtype=bool)
     # a step from one point out of view to another would cross the plot as a line of its own
     # (a runaway ball draws a fence of them): it is left out; the edge marker says where the
@@ -94,7 +99,7 @@ def build_ball(
     dashed = DashedTrail(segments, style.dash) if style.dash else None
 
     def draw(i: int) -> None:
-        dot.move_to(coords[i])
+        dot.move_to(centres[i])
         dot.set_opacity(1.0 if inside[i] else 0.0)  # gone from view: the numbers say where
         if i:
             trail.points = dashed.points(i) if dashed is not None else segments[:i].reshape(-1, 3)

@@ -71,6 +71,11 @@ def lch(lightness: float, chroma: float, hue: float) -> ManimColor:
     return ManimColor.from_rgb(tuple(float(c) for c in rgb))
 
 
+def rgb_colour(rgb: np.ndarray) -> ManimColor:
+    """A colour computed from the palette's own (a lit face of the mesh), as a ManimColor."""
+    return ManimColor.from_rgb(tuple(float(c) for c in np.clip(rgb, 0.0, 1.0)))
+
+
 # ---- the landscape's height -----------------------------------------------------------------
 @dataclass(frozen=True)
 class Ramp:
@@ -132,8 +137,6 @@ class Palette:
     ramp: Ramp  # the contour plane's bands, lowest to highest value
     contour: ManimColor  # iso-lines, drawn over the bands at `contour_opacity`
     contour_opacity: float
-    surface: tuple[ManimColor, ManimColor]  # checkerboard of a 3D surface
-    surface_edge: ManimColor
     tangent: ManimColor  # the tangent at a ball: its slope is f′
     gradient: ManimColor  # the step the gradient alone would take (beside momentum's)
     names: tuple[tuple[ManimColor, str], ...] = ()  # what the words call a colour drawn here
@@ -176,8 +179,6 @@ DARK = Palette(
     ramp=Ramp(lightness=(8.5, 49.5), chroma=(30.0, 40.0), hue=(295.0, 150.0)),
     contour=_c("#ffffff"),
     contour_opacity=0.3,
-    surface=(_c("#2f5c88"), _c("#234566")),
-    surface_edge=_c("#8fb3d9"),
     tangent=_c("#ffffff"),
     gradient=_c("#ffffff"),
     names=(
@@ -218,8 +219,6 @@ LIGHT = Palette(
     ramp=Ramp(lightness=(55.5, 97.0), chroma=(30.0, 20.0), hue=(250.0, 95.0)),
     contour=_c("#000000"),
     contour_opacity=0.3,
-    surface=(_c("#cfe0f1"), _c("#b9d1ea")),
-    surface_edge=_c("#2c5478"),
     tangent=_c("#000000"),
     gradient=_c("#000000"),
     names=(

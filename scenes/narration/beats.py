@@ -25,7 +25,7 @@ def no_negative_zero(words: str) -> str:
 class Label:
     """Words at a point of the plot, naming the ball there (`ball`) or a critical point (`kind`).
 
-    `at` is in the plot's coordinates: (x, f(x)) on a curve, (x1, x2) on a plane."""
+    `at` is in the plot's coordinates: (x, f(x)) on a curve, (x1, x2) on a plane or a surface."""
 
     words: str
     at: tuple[float, float]

@@ -163,8 +163,6 @@ def narrate_file(
                 labels += said
                 warn = warn or off
             caption = "; ".join(parts)
-        if record.view == "surface":  # labels point into a plane's or a curve's coordinates
-            labels = []
         at = None if step == 0 else step
         n.add(
             Beat(
