@@ -103,7 +103,7 @@ class Stretch:
 
     @property
     def tag(self) -> str:
-        return f"{self.index + 1}-of-{self.count}"
+        return f"{self.fmt}-{self.index + 1}-of-{self.count}"
 
 
 def stretch_counts(costs: Sequence[float], split: Sequence[bool], workers: int) -> list[int]:

@@ -79,12 +79,15 @@ def manim_config(job: Job, fmt: str, video_dir: str | None = None, caches: str =
     moves the movie elsewhere (a stretch's folder); `caches` names a private TeX and text
     cache (a stretch's, since stretches of one scene run at once)."""
     name = job.name + caches
+    gif = "/gif" if fmt == "gif" else ""
     return {
         **job.output_config(fmt),
         "media_dir": job.media_dir,
         # manim names its files by scene and quality alone: a folder per settings and look
         # keeps two commands rendering the same scene differently from sharing one file
-        "video_dir": video_dir or f"{{media_dir}}/videos/{{module_name}}/{{quality}}/{job.variant}",
+        # and a GIF's lossless source movie its own folder: beside the MP4 it overwrote it (the
+        # MP4 of `--format mp4,gif` came out 4:4:4 and lossless, three times the size)
+        "video_dir": video_dir or f"{{media_dir}}/videos/{{module_name}}/{{quality}}/{job.variant}{gif}",
         "images_dir": f"{{media_dir}}/images/{{module_name}}/{job.variant}",
         "verbosity": "WARNING",
         "progress_bar": "display" if job.progress else "none",
@@ -149,7 +152,7 @@ def render_stretch(stretch: Stretch) -> tuple[str | None, bool]:
     from manim import config, tempconfig
 
     quiet_manim()
-    caches = f"@{stretch.index + 1}"  # stretches of one scene run at once: a cache each
+    caches = f"@{stretch.fmt}-{stretch.index + 1}"  # stretches of one scene run at once: a cache each
     sweep_caches(stretch.job, caches)
     job = stretch.job
     base = manim_config(job, stretch.fmt)
