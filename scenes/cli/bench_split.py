@@ -51,20 +51,32 @@ def _load() -> list[float]:
         return []
 
 
-def _timed(job: Job, workers: int, keep: Path) -> float:
-    """Wall seconds of `roll render` of one job with `workers` processes; the movie is kept."""
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the workers, once joined)."""
+    import resource
+
+    return sum(
+        r.ru_utime + r.ru_stime
+        for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    )
+
+
+def _timed(job: Job, workers: int, keep: Path) -> tuple[float, float, float]:
+    """Wall and CPU seconds of `roll render` of one job with `workers` processes; the movie
+    is kept. CPU over wall is the cores the render kept busy (manim encodes in threads beside
+    the drawing, so one process already uses more than one)."""
     from scenes.cli import runner
 
     def deliver(_job: Job, produced: Sequence[str]) -> list[str]:
         shutil.copyfile(produced[0], keep)
         return []
 
-    start = time.perf_counter()
+    start, cpu, drawing = time.perf_counter(), _cpu(), time.thread_time()
     code, _ = runner.run_jobs([job], workers, deliver=deliver)
     seconds = time.perf_counter() - start
     if code:
         raise RuntimeError(f"{job.name}: the render with {workers} processes failed (exit {code})")
-    return seconds
+    return seconds, _cpu() - cpu, time.thread_time() - drawing
 
 
 def split_bench(job: Job, workers: int) -> dict[str, Any]:
@@ -87,8 +99,8 @@ def split_bench(job: Job, workers: int) -> dict[str, Any]:
         limit = os.environ.get("ROLL_CACHE_LIMIT")
         os.environ["ROLL_CACHE_LIMIT"] = "0"  # both render: nothing is stored or found
         try:
-            one = _timed(job, 1, whole)
-            many = _timed(job, workers, split)
+            one, one_cpu, one_main = _timed(job, 1, whole)
+            many, many_cpu, _ = _timed(job, workers, split)
         finally:
             if limit is None:
                 os.environ.pop("ROLL_CACHE_LIMIT", None)
@@ -106,6 +118,11 @@ def split_bench(job: Job, workers: int) -> dict[str, Any]:
         "one_process_seconds": round(one, 2),
         "split_seconds": round(many, 2),
         "ratio": round(many / one, 3),
+        "one_process_cpu_seconds": round(one_cpu, 2),
+        "split_cpu_seconds": round(many_cpu, 2),
+        # the one-process render's drawing thread (its encoder threads run beside it): on an
+        # idle machine its wall time is at least this
+        "one_process_drawing_cpu_seconds": round(one_main, 2),
         "same_frames": same,
         "load_before": before,
         "load_after": _load(),
@@ -116,7 +133,8 @@ def split_bench(job: Job, workers: int) -> dict[str, Any]:
 def split_line(r: dict[str, Any]) -> str:
     return (
         f"{r['scene']} -q {r['quality']} ({r['frames']} frames): 1 process {r['one_process_seconds']:.1f} s, "
-        f"{r['jobs']} processes {r['split_seconds']:.1f} s, ratio {r['ratio']:.2f}; "
+        f"{r['jobs']} processes {r['split_seconds']:.1f} s, ratio {r['ratio']:.2f}; CPU "
+        f"{r['one_process_cpu_seconds']:.0f} s and {r['split_cpu_seconds']:.0f} s; "
         f"frames {'identical' if r['same_frames'] else 'DIFFERENT'}; "
         f"load {' '.join(map(str, r['load_before']))} before, {' '.join(map(str, r['load_after']))} after"
     )
