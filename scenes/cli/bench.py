@@ -124,10 +124,6 @@ HEADER = (
 
 
 def bench_command(args: argparse.Namespace) -> int:
-    if getattr(args, "split", False):
-        from scenes.cli.bench_split import split_command
-
-        return split_command(args)
     # the jobs' names, quality and look; bench renders them itself, timed, uncached, in one process
     jobs = plan(args, ("mp4",), every=CHAPTER, qualities=BENCH_QUALITIES, who="bench")
     names = [job.name for job in jobs]

@@ -256,6 +256,10 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.split:  # one scene, whole and split, side by side
+        from scenes.cli.bench_split import split_command
+
+        return split_command(args)
     from scenes.cli.bench import bench_command
 
     return bench_command(args)
