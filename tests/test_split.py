@@ -185,3 +185,21 @@ def test_bench_split_reports_both_times_and_the_ratio(tmp_path):
     assert len(r["load_before"]) == 3
     text = roll("bench", "--split", "vanishing-gradient", "gd-2d", cwd=tmp_path)
     assert text.returncode == 2 and "bench --split times one scene" in text.stderr
+
+
+def test_the_progress_line_counts_a_split_scenes_pieces():
+    from io import StringIO
+
+    from scenes.cli.progress import Progress
+
+    t = [0.0]
+    p = Progress({"adam": 2.0, "ripples": 1.0}, stream=StringIO(), enabled=True, now=lambda: t[0])
+    p.begin()
+    p.split("adam", 2)
+    t[0] = 10.0
+    p.piece("adam")
+    assert p.line() == ("roll: 0 of 2 scenes done (adam: 1 of 2 pieces), 0:10 elapsed, about 0:20 left"), (
+        "half of adam's cost (1 of 3) in 10 s: 2 units left, 20 s"
+    )
+    p.settle("adam")
+    assert p.line() == "roll: 1 of 2 scenes done, 0:10 elapsed, about 0:05 left"
