@@ -3,10 +3,11 @@ frame cost, each drawn in its own process, and the partial movies joined without
 
 manim numbers every `play` and `wait` of a scene (0, 1, 2, ...); with `from_animation_number`
 and `upto_animation_number` a process runs the scene's whole Python (so every mobject's state
-is right) but draws and encodes only its stretch. Each stretch's movie is a concatenation of
-manim's own partial movies (one h264 stream per animation, each opening with a keyframe, the
-same encoder settings in every process), so joining the stretches' packets in order gives the
-packets a one-process render joins: the same frames.
+is right) but draws and encodes only its stretch. Every movie, split or not, is encoded as
+partial movies on one grid: a new h264 stream (opening with a keyframe, the same encoder
+settings in every process) at each animation's start and every SEGMENT_SECONDS within it, so
+a stretch can end inside a long animation, and joining the stretches' packets in order gives
+the streams a one-process render joins: the same frames.
 
 Two things a skipped animation does differently, which `StretchRenderer` puts right:
 - manim's clock: it advances a skipped animation by its run time, a drawn one by its frames
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -344,7 +344,3 @@ def join_movies(parts: Sequence[Path], dest: Path) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return dest
-
-
-def remove_stretches(movie_dir: Path) -> None:
-    shutil.rmtree(movie_dir / "stretches", ignore_errors=True)
