@@ -12,7 +12,9 @@ from scenes.cli.fingerprint import environment
 from scenes.cli.job import Job
 from scenes.cli.sources import Sources
 
-FORMAT = 3  # 2: an entry holds each video's beats.json; 3: GIFs with one palette (write_gif)
+# 2: an entry holds each video's beats.json; 3: GIFs with one palette (write_gif); 4: movies cut
+# on the stretches' segment grid (a keyframe every 2 s within an animation)
+FORMAT = 4
 
 
 # -- the key ---------------------------------------------------------------------------------

@@ -130,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_quality(bn, BENCH_QUALITIES)
     bn.add_argument("--json", action="store_true", help="print one JSON object")
+    bn.add_argument(
+        "--split",
+        action="store_true",
+        help="time one scene rendered by 1 process and split over --jobs processes, in one run",
+    )
+    bn.add_argument("--jobs", type=int, default=2, help="processes of the split render (default 2)")
     bn.add_argument("--media-dir", default="media", help="where manim's TeX cache is kept (default media/)")
     add_look_flags(bn)
     for p in (tr, rd, sl, ga, ck, bn):  # the commands that read story files
@@ -250,6 +256,10 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.split:  # one scene, whole and split, side by side
+        from scenes.cli.bench_split import split_command
+
+        return split_command(args)
     from scenes.cli.bench import bench_command
 
     return bench_command(args)

@@ -36,9 +36,17 @@ def estimate_left(elapsed: float, cost_done: float, cost_left: float) -> float |
     return elapsed / cost_done * cost_left
 
 
-def progress_line(done: int, total: int, elapsed: float, left: float | None) -> str:
+def progress_line(
+    done: int,
+    total: int,
+    elapsed: float,
+    left: float | None,
+    pieces: Mapping[str, tuple[int, int]] | None = None,
+) -> str:
+    """The line; `pieces`: for each scene split into stretches, its pieces back of all."""
     guess = "estimating the time left" if left is None else f"about {clock(left)} left"
-    return f"roll: {done} of {total} scenes done, {clock(elapsed)} elapsed, {guess}"
+    split = "".join(f" ({name}: {a} of {b} pieces)" for name, (a, b) in (pieces or {}).items())
+    return f"roll: {done} of {total} scenes done{split}, {clock(elapsed)} elapsed, {guess}"
 
 
 class Progress:
@@ -59,6 +67,7 @@ class Progress:
         self.costs = dict(costs)
         self.done: set[str] = set()
         self.cost_done = 0.0
+        self.pieces: dict[str, tuple[int, int]] = {}  # a split scene's pieces: back, all
         self.now = now
         self.every = every
         self.started = now()
@@ -70,19 +79,37 @@ class Progress:
         self.started = self.now()
         self.draw()
 
+    def split(self, name: str, pieces: int) -> None:
+        """A scene renders as `pieces` pieces (its stretches): the line counts them."""
+        self.pieces[name] = (0, pieces)
+
+    def piece(self, name: str) -> None:
+        """One piece of a split scene is back: its share of the scene's cost is done."""
+        back, total = self.pieces.get(name, (0, 1))
+        if name in self.done or back >= total:
+            return
+        self.pieces[name] = (back + 1, total)
+        self.cost_done += self.costs.get(name, 1.0) / total
+        self.draw()
+
     def settle(self, name: str, rendered: bool = True) -> None:
         """A scene is finished (rendered, failed, or up to date when rendered=False)."""
         if name in self.done:
             return
         self.done.add(name)
+        back, total = self.pieces.pop(name, (0, 1))
         if rendered:
-            self.cost_done += self.costs.get(name, 1.0)
+            self.cost_done += self.costs.get(name, 1.0) * (1 - back / total)
 
     def line(self) -> str:
         elapsed = self.now() - self.started
-        left = sum(c for n, c in self.costs.items() if n not in self.done)
+        left = sum(
+            c * (1 - self.pieces.get(n, (0, 1))[0] / self.pieces.get(n, (0, 1))[1])
+            for n, c in self.costs.items()
+            if n not in self.done
+        )
         guess = estimate_left(elapsed, self.cost_done, left)
-        return progress_line(len(self.done), len(self.costs), elapsed, guess)
+        return progress_line(len(self.done), len(self.costs), elapsed, guess, self.pieces)
 
     def draw(self) -> None:
         if not self.enabled:

@@ -4,6 +4,7 @@ default), and SIGINT/SIGTERM stop every worker and exit 130/143."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import io
 import os
@@ -18,6 +19,7 @@ from typing import Any
 
 from landscapes.errors import SettingsError
 from scenes.cli import stops
+from scenes.cli.assembly import Assembly, Piece, Rest, piece_key
 from scenes.cli.cache import Cache, Damaged
 from scenes.cli.cache_key import job_key
 from scenes.cli.job import Job
@@ -25,7 +27,8 @@ from scenes.cli.plan import job_cost
 from scenes.cli.progress import Progress, is_terminal
 from scenes.cli.publish import publish
 from scenes.cli.sources import Sources
-from scenes.cli.worker import render_job, scene_lock
+from scenes.cli.stretches import Stretch, can_split, stretch_counts
+from scenes.cli.worker import render_job, render_stretch, scene_lock
 
 
 class Interrupted(BaseException):
@@ -162,12 +165,12 @@ class _Run:
                 self.say(f"roll: {job.name}: result not cached ({type(exc).__name__}: {exc})")
         return produced
 
-    def done(self, job: Job, paths: Sequence[str], seconds: float) -> None:
+    def done(self, job: Job, paths: Sequence[str], seconds: float, note: str = "") -> None:
         self.finished.append(job.name)
         self.progress.settle(job.name)
         with self.progress.above():
             self.emit(paths)
-            print(f"roll: {job.name} done in {seconds:.1f} s", file=sys.stderr)
+            print(f"roll: {job.name} done in {seconds:.1f} s{note}", file=sys.stderr)
 
     def emit(self, paths: Sequence[str]) -> None:
         """Print each path on stdout. A closed stdout (the reader quit) does not stop the run:
@@ -205,11 +208,12 @@ def run_jobs(
         if todo:
             require_manim()  # only now: a run with every scene up to date never loads manim
         run.progress.begin()
-        if workers == 1 or len(todo) <= 1:
+        counts = stretch_counts([job_cost(j) for j in todo], [can_split(j) for j in todo], workers)
+        if workers == 1 or (len(todo) <= 1 and max(counts, default=1) == 1):
             run.reuse(hits)
             _render_serial(todo, run, signals)
         else:
-            _render_parallel(todo, workers, run, hits, signals)
+            _render_parallel(todo, workers, run, hits, counts, signals)
         signals.check()
     except Interrupted as stop:
         run.progress.close()
@@ -267,13 +271,19 @@ def _worker(tasks: Any, results: Any, parent: int) -> None:
     import torch
 
     torch.set_num_threads(1)  # the workers already fill the cores
-    while (job := tasks.get()) is not None:
+    while (task := tasks.get()) is not None:
+        key = piece_key(task)
         try:
-            with scene_lock(job):
-                produced = render_job(job)
-            results.put((job.name, True, produced))
+            if isinstance(task, Stretch):  # a piece of a split scene: its parent holds the lock
+                produced: Any = render_stretch(task)
+            elif isinstance(task, Rest):
+                produced = render_job(task.job)
+            else:
+                with scene_lock(task):
+                    produced = render_job(task)
+            results.put((key, True, produced))
         except Exception as exc:  # noqa: BLE001 - the parent reports it with the scene's name
-            results.put((job.name, False, f"{type(exc).__name__}: {exc}"))
+            results.put((key, False, f"{type(exc).__name__}: {exc}"))
 
 
 def _worker_stop(signum: int, _frame: object) -> None:
@@ -310,8 +320,12 @@ def _render_parallel(
     workers: int,
     run: _Run,
     hits: Sequence[tuple[Job, list[str]]] = (),
+    counts: Sequence[int] | None = None,
     signals: _Signals | None = None,
 ) -> None:
+    """Render the jobs in worker processes; a job with a count above 1 is split into that
+    many stretches (scenes.cli.stretches), which this process joins once all are back,
+    holding the scene's lock meanwhile (its stretches share the scene's files)."""
     # fork, not spawn: require_manim() has already imported manim and torch here, so a
     # forked worker starts at once instead of paying ~2.5 s of imports (measured: --all -q l
     # with 2 jobs took 22.3 s spawned, 19.0 s forked). Nothing before this point has run a
@@ -321,55 +335,85 @@ def _render_parallel(
     sys.stdout.flush()
     sys.stderr.flush()
     tasks, results = ctx.Queue(), ctx.Queue()
-    n = min(workers, len(jobs))
     by_name = {job.name: job for job in jobs}
-    # the costliest first (3D), so the last worker to finish is not left with it
-    for job in sorted(jobs, key=lambda j: -job_cost(j)):
-        tasks.put(job)
-    for _ in range(n):
-        tasks.put(None)
-    parent = os.getpid()
-    procs = [ctx.Process(target=_worker, args=(tasks, results, parent), daemon=True) for _ in range(n)]
-    started = time.perf_counter()
-    for p in procs:
-        p.start()
-    run.say(f"roll: rendering {len(jobs)} scenes in {n} processes")
-    try:
-        run.reuse(hits)
-        pending = set(by_name)
-        while pending:
-            if signals is not None:  # a signal that came while a worker forked is raised here
-                signals.check()
-            try:
-                name, ok, payload = results.get(timeout=0.2)
-            except queue.Empty:
-                run.progress.tick()
-                if any(p.is_alive() for p in procs):
-                    continue
-                # every worker has exited: a last result may still be on its way through the
-                # pipe (a worker puts it, then exits), so wait for it before calling it lost
+    parts: dict[str, Assembly] = {}
+    work: list[tuple[float, Job | Piece]] = []
+    with contextlib.ExitStack() as locks:
+        for job, count in zip(jobs, counts or [1] * len(jobs), strict=True):
+            if count > 1:
+                locks.enter_context(scene_lock(job))
+                parts[job.name] = Assembly(job, count)
+                work += [(job_cost(job) / count, piece) for piece in parts[job.name].pieces]
+                run.progress.split(job.name, len(parts[job.name].pieces))
+            else:
+                work.append((job_cost(job), job))
+        n = min(workers, len(work))
+        # the costliest first (3D), so the last worker to finish is not left with it
+        for _, task in sorted(work, key=lambda w: -w[0]):
+            tasks.put(task)
+        for _ in range(n):
+            tasks.put(None)
+        parent = os.getpid()
+        procs = [ctx.Process(target=_worker, args=(tasks, results, parent), daemon=True) for _ in range(n)]
+        started = time.perf_counter()
+        for p in procs:
+            p.start()
+        split = "".join(f"; {name} in {a.count} stretches" for name, a in parts.items())
+        scenes = f"{len(jobs)} scene{'s' if len(jobs) > 1 else ''}"
+        run.say(f"roll: rendering {scenes} in {n} processes{split}")
+        try:
+            run.reuse(hits)
+            pending = {piece_key(task) for _, task in work}
+            while pending:
+                if signals is not None:  # a signal that came while a worker forked is raised here
+                    signals.check()
                 try:
-                    name, ok, payload = results.get(timeout=2.0)
+                    key, ok, payload = results.get(timeout=0.2)
                 except queue.Empty:
-                    codes = sorted({p.exitcode for p in procs})
-                    for lost in sorted(pending):
-                        run.fail(lost, f"its worker process ended (exit codes {codes})")
-                    return
-            pending.discard(name)
-            job = by_name[name]
-            if not ok:
-                run.fail(name, payload)
-                continue
-            try:
-                paths = run.deliver(job, run.keep(job, payload))
-            except Exception as exc:  # noqa: BLE001 - report it and go on with the other scenes
-                if run.verbose:
-                    raise
-                run.fail(name, f"{type(exc).__name__}: {exc}")
-                continue
-            run.done(job, paths, time.perf_counter() - started)
-    finally:
-        _stop(procs)
+                    run.progress.tick()
+                    if any(p.is_alive() for p in procs):
+                        continue
+                    # every worker has exited: a last result may still be on its way through the
+                    # pipe (a worker puts it, then exits), so wait for it before calling it lost
+                    try:
+                        key, ok, payload = results.get(timeout=2.0)
+                    except queue.Empty:
+                        codes = sorted({p.exitcode for p in procs})
+                        for lost in sorted({k[0] for k in pending}):
+                            run.fail(lost, f"its worker process ended (exit codes {codes})")
+                        return
+                pending.discard(key)
+                name = key[0]
+                job = by_name[name]
+                assembly = parts.get(name)
+                if assembly is not None:
+                    if assembly.failed:
+                        continue
+                    if not ok:
+                        assembly.failed = True
+                        assembly.discard()
+                        run.fail(name, payload)
+                        continue
+                    if not assembly.take(key, payload):
+                        run.progress.piece(name)
+                        continue
+                elif not ok:
+                    run.fail(name, payload)
+                    continue
+                try:
+                    produced = assembly.whole() if assembly is not None else payload
+                    paths = run.deliver(job, run.keep(job, produced))
+                except Exception as exc:  # noqa: BLE001 - report it and go on with the other scenes
+                    if run.verbose:
+                        raise
+                    run.fail(name, f"{type(exc).__name__}: {exc}")
+                    continue
+                note = f" ({assembly.count} stretches)" if assembly is not None else ""
+                run.done(job, paths, time.perf_counter() - started, note)
+        finally:
+            _stop(procs)
+            for assembly in parts.values():  # a stopped or failed run leaves no stretch behind
+                assembly.discard()
 
 
 def _stop(procs: Sequence[Any], grace: float = 3.0) -> None:
@@ -401,4 +445,3 @@ def silence_stdout() -> None:
 
 def _failure(name: str, what: str) -> str:
     return f"roll: {name} failed: {what}"
-

@@ -11,11 +11,22 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from scenes.catalog import scene_class
 from scenes.cli import textcache
 from scenes.cli.gif import write_gif
 from scenes.cli.job import Job
+from scenes.cli.stretches import (
+    END,
+    NOT_YET,
+    Stretch,
+    keep_plan,
+    recorded_plan,
+    splittable,
+    use_stretch_renderer,
+    windows,
+)
 
 
 def tex_cache(media_dir: str, name: str) -> Path:
@@ -62,41 +73,65 @@ class _QuietWebm(logging.Filter):
         return not str(record.msg).startswith("Output format set as webm")
 
 
-def render_job(job: Job) -> list[str]:
-    """Render one scene in each requested format into manim's media tree; returns the files."""
-    from manim import tempconfig
+def manim_config(job: Job, fmt: str, video_dir: str | None = None, caches: str = "") -> dict[str, Any]:
+    """The manim config of one job's render in one format: what decides the result
+    (Job.output_config), where its files go, and what shows on the terminal. `video_dir`
+    moves the movie elsewhere (a stretch's folder); `caches` names a private TeX and text
+    cache (a stretch's, since stretches of one scene run at once)."""
+    name = job.name + caches
+    gif = "/gif" if fmt == "gif" else ""
+    return {
+        **job.output_config(fmt),
+        "media_dir": job.media_dir,
+        # manim names its files by scene and quality alone: a folder per settings and look
+        # keeps two commands rendering the same scene differently from sharing one file
+        # and a GIF's lossless source movie its own folder: beside the MP4 it overwrote it (the
+        # MP4 of `--format mp4,gif` came out 4:4:4 and lossless, three times the size)
+        "video_dir": video_dir or f"{{media_dir}}/videos/{{module_name}}/{{quality}}/{job.variant}{gif}",
+        "images_dir": f"{{media_dir}}/images/{{module_name}}/{job.variant}",
+        "verbosity": "WARNING",
+        "progress_bar": "display" if job.progress else "none",
+        "tex_dir": str(tex_cache(job.media_dir, name)),
+        "text_dir": str(text_cache(job.media_dir, name)),
+    }
 
+
+def quiet_manim() -> None:
     quiet = logging.getLogger("manim")
     if not any(isinstance(f, _QuietWebm) for f in quiet.filters):
         quiet.addFilter(_QuietWebm())
 
-    settings = job.settings
-    cls = scene_class(job.name, settings)
-    for cache in (tex_cache(job.media_dir, job.name), text_cache(job.media_dir, job.name)):
+
+def build_scene(job: Job) -> Any:
+    """The job's scene, built under the config in force."""
+    cls = scene_class(job.name, job.settings)
+    return cls(
+        settings=job.settings, options=job.options, theme=job.theme, lang=job.lang, captions=job.captions
+    )
+
+
+def sweep_caches(job: Job, caches: str = "") -> None:
+    for cache in (tex_cache(job.media_dir, job.name + caches), text_cache(job.media_dir, job.name + caches)):
         textcache.sweep(cache)  # a damaged SVG (empty, cut short) is rendered again, not read
+
+
+def render_job(job: Job) -> list[str]:
+    """Render one scene in each requested format into manim's media tree; returns the files.
+    A movie that could be drawn in stretches is cut on their segment grid here too (the same
+    frames either way) and its timeline kept for the next split render."""
+    from manim import tempconfig
+
+    quiet_manim()
+    sweep_caches(job)
     produced = []
     for fmt in job.formats:
-        cfg = {
-            **job.output_config(fmt),
-            "media_dir": job.media_dir,
-            # manim names its files by scene and quality alone: a folder per settings and look
-            # keeps two commands rendering the same scene differently from sharing one file
-            "video_dir": f"{{media_dir}}/videos/{{module_name}}/{{quality}}/{job.variant}",
-            "images_dir": f"{{media_dir}}/images/{{module_name}}/{job.variant}",
-            "verbosity": "WARNING",
-            "progress_bar": "display" if job.progress else "none",
-            "tex_dir": str(tex_cache(job.media_dir, job.name)),
-            "text_dir": str(text_cache(job.media_dir, job.name)),
-        }
-        with tempconfig(cfg):
-            scene = cls(
-                settings=settings,
-                options=job.options,
-                theme=job.theme,
-                lang=job.lang,
-                captions=job.captions,
-            )
+        with tempconfig(manim_config(job, fmt)):
+            scene = build_scene(job)
+            if splittable(fmt) and not job.sections:
+                use_stretch_renderer(scene)
             scene.render()
+            if splittable(fmt) and not job.sections:
+                keep_plan(job, recorded_plan(scene))
             writer = scene.renderer.file_writer
             if fmt == "png":
                 produced.append(str(writer.image_file_path))
@@ -107,3 +142,41 @@ def render_job(job: Job) -> list[str]:
                 produced.append(str(writer.movie_file_path))
     return produced
 
+
+def render_stretch(stretch: Stretch) -> tuple[str | None, bool]:
+    """Draw one stretch of a job's movie in its own folder: the scene's timeline (recorded by
+    an earlier render, else a dry run that draws nothing) is cut the same way in every
+    process, then the scene runs drawing only this stretch's window. Returns the stretch's
+    movie (None when it has no frames) and whether it is the last one (its subtitles and
+    beats, beside its movie, are the whole scene's)."""
+    from manim import config, tempconfig
+
+    quiet_manim()
+    caches = f"@{stretch.fmt}-{stretch.index + 1}"  # stretches of one scene run at once: a cache each
+    sweep_caches(stretch.job, caches)
+    job = stretch.job
+    base = manim_config(job, stretch.fmt)
+    cfg = manim_config(job, stretch.fmt, f"{base['video_dir']}/stretches/{stretch.tag}", caches)
+    with tempconfig(cfg):
+        fps = config.frame_rate
+    plan = stretch.plan
+    if plan is None:
+        with tempconfig({**cfg, "from_animation_number": NOT_YET}):
+            scene = build_scene(job)
+            use_stretch_renderer(scene)
+            scene.render()
+            plan = recorded_plan(scene)
+    cuts = windows(plan, fps, stretch.count)
+    if stretch.index >= len(cuts):
+        return None, False
+    lo, hi = cuts[stretch.index]
+    last = hi == END
+    upto = -1 if last else (hi[0] if hi[1] else hi[0] - 1)
+    with tempconfig({**cfg, "from_animation_number": lo[0], "upto_animation_number": upto}):
+        scene = build_scene(job)
+        use_stretch_renderer(scene, (lo, hi))
+        scene.render()
+        if last:
+            keep_plan(job, recorded_plan(scene))
+        movie = Path(scene.renderer.file_writer.movie_file_path)
+    return (str(movie) if movie.is_file() else None), last
