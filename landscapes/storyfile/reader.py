@@ -46,6 +46,7 @@ from .vocabulary import (
     parse_claim,
 )
 from .when import Moment
+from .zoom import read_zoom
 
 
 class _Reader(Fields):
@@ -381,9 +382,11 @@ class _Reader(Fields):
             if not isinstance(warn, bool):
                 self.fault((*path, "warn"), f"expected true or false, got {_kind(warn)}")
                 warn = False
+            dim = next(iter(balls.values()), 1)
+            zoom = read_zoom(self, t["zoom"], (*path, "zoom"), self.view, when, dim) if "zoom" in t else None
             if "en" in words and when is not None:
                 out.append(
-                    BeatSpec(words, when, claims, tuple(show), labels, float(hold or 0), seconds, warn)
+                    BeatSpec(words, when, claims, tuple(show), labels, float(hold or 0), seconds, warn, zoom)
                 )
         return out
 

@@ -66,7 +66,19 @@ BALL_KEYS = (
     "opt",
 )
 WHEN_KEYS = ("at", "stops", "enters")
-BEAT_KEYS = ("caption", *TRANSLATIONS, *WHEN_KEYS, "claims", "show", "labels", "hold", "seconds", "warn")
+BEAT_KEYS = (
+    "caption",
+    *TRANSLATIONS,
+    *WHEN_KEYS,
+    "claims",
+    "show",
+    "labels",
+    "hold",
+    "seconds",
+    "warn",
+    "zoom",
+)
+ZOOM_KEYS = ("x", "y")
 LABEL_KEYS = ("text", *TRANSLATIONS, "ball", "point")
 ENTERS_KEYS = ("ball", "x", "y")
 
