@@ -173,7 +173,9 @@ def edge_marker(
         # and inside the view along the edge
         mob.shift(RIGHT * (max(box_[0] - mob.get_left()[0], 0) - max(mob.get_right()[0] - box_[2], 0)))
         mob.shift(UP * (max(box_[1] - mob.get_bottom()[1], 0) - max(mob.get_top()[1] - box_[3], 0)))
-        mob.shift((inward if k else DOWN) * slot * (mob.height + 0.08))
+        # several markers stack towards the box's middle, never out under its edge
+        stack = DOWN if mob.get_y() > (box_[1] + box_[3]) / 2 else UP
+        mob.shift((inward if k else stack) * slot * (mob.height + 0.08))
         label.points = mob.points
         label.words = typeset(words)  # what it says, as drawn: the layout tests read it
 

@@ -11,7 +11,15 @@ import numpy as np
 from manim import Line, VGroup, VMobject
 
 from landscapes import Landscape, Trajectory
-from scenes.kit.axes import curve, curve_points, end_labels, nice_range, story_axes, to_scene, value_range
+from scenes.kit.axes import (
+    curve,
+    curve_points,
+    end_labels,
+    nice_range,
+    story_axes,
+    to_scene,
+    value_range,
+)
 from scenes.kit.contour import ContourPlane
 from scenes.kit.labels import Box, Obstacles, box_of, place
 from scenes.kit.layout import Regions, regions
@@ -145,8 +153,8 @@ class Plot:
 
     def zoom(self, x_range: Sequence[float], y_range: Sequence[float]) -> VGroup:
         """The same box showing a part of the landscape ([start, stop, tick step] per axis), its
-        ticks numbered at this scale; `overview()` goes back. What annotations keep clear of
-        starts afresh (the scene adds the balls' paths)."""
+        ticks numbered at this scale; `whole()` goes back. What annotations keep clear of starts
+        afresh (the scene adds the balls' paths)."""
         if self.overview is None:
             self.overview = (
                 self.axes,
@@ -157,10 +165,18 @@ class Plot:
                 self.axis_labels,
                 self.drawn,
             )
-        left, bottom, right, top = self.box()
-        self.obstacles = Obstacles()
-        if self.plane is not None:
-            old = self.plane
+        box = self.box()
+        drawn = self._zoomed(x_range, y_range, box)
+        numbers = self.plane.tick_labels if self.plane is not None else self.axes.y_axis.numbers
+        reach = min((m.get_left()[0] for m in numbers if m.get_right()[0] <= box[0]), default=0.0)
+        if reach < FRAME[0] + 0.05:  # wide y numbers (−0.25): the box's left edge moves right
+            self.obstacles = Obstacles()
+            drawn = self._zoomed(x_range, y_range, (box[0] + FRAME[0] + 0.05 - reach, *box[1:]))
+        return drawn
+
+    def _zoomed(self, x_range: Sequence[float], y_range: Sequence[float], box: Box) -> VGroup:
+        left, bottom, right, top = box
+        if self.overview is not None and self.overview[1] is not None:
             plane = ContourPlane(
                 self.landscape,
                 x_range,
@@ -170,7 +186,7 @@ class Plot:
                 x_label=coordinate_names(self.landscape)[0],
                 y_label=coordinate_names(self.landscape)[1],
                 centre=((left + right) / 2, (top + bottom) / 2),
-                ramp=old.ramp,
+                ramp=self.overview[1].ramp,
             )
             return self._frame(plane)
         axes, labels = story_axes(
@@ -183,7 +199,7 @@ class Plot:
             left=left,
             centre_y=(top + bottom) / 2,
         )
-        return self._curves(axes, labels, x_range, (left, bottom, right, top))
+        return self._curves(axes, labels, x_range, box)
 
     def whole(self) -> VGroup | None:
         """Back to the view the scene was built with (after `zoom`): the same drawn objects."""

@@ -67,9 +67,11 @@ def _padded(lo: float, hi: float, span: float) -> tuple[float, float]:
     return mid - span / 2, mid + span / 2
 
 
-def tick_step(lo: float, hi: float) -> float:
-    """A round step giving 2 to 5 ticks over lo..hi (1, 2, 2.5 or 5 times a power of ten)."""
-    raw = (hi - lo) / 5
+def tick_step(lo: float, hi: float, most: int = 4) -> float:
+    """A round step giving 2 to `most` ticks over lo..hi (1, 2, 2.5 or 5 times a power of
+    ten): x numbers side by side want few, y numbers stacked may be more (the ends' numbers
+    give way to the axis labels)."""
+    raw = (hi - lo) / most
     mag = 10 ** np.floor(np.log10(raw))
     return float(next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw))
 
@@ -102,7 +104,7 @@ def zoomed_view(
             lo, hi = min(y0, *values), max(y1, *values)
             margin = max(hi - lo, MIN_SPAN) * PAD
             ys = (lo - margin, hi + margin)
-    return [*xs, tick_step(*xs)], [*ys, tick_step(*ys)]
+    return [*xs, tick_step(*xs)], [*ys, tick_step(*ys, most=5)]
 
 
 @dataclass
@@ -201,15 +203,15 @@ class Zoomer:
         shows the region: axes, bands, balls and their paths at the new scale."""
         scene, plot = self.stage, self.stage.plot
         rect = self._box_of(x_range, y_range)
-        whole = plot.box()
+        old = plot.drawn
+        new = plot.zoom(x_range, y_range)  # its box: the whole view's, narrower for wide numbers
+        box = plot.box()
         full = Rectangle(
-            width=whole[2] - whole[0], height=whole[3] - whole[1], stroke_color=palette().text, stroke_width=4
+            width=box[2] - box[0], height=box[3] - box[1], stroke_color=palette().text, stroke_width=4
         )
-        full.move_to([(whole[0] + whole[2]) / 2, (whole[1] + whole[3]) / 2, 0])
+        full.move_to([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2, 0])
         scene.play(FadeIn(rect), run_time=0.4)
         scene.play(Transform(rect, full), run_time=0.7)
-        old = plot.drawn
-        new = plot.zoom(x_range, y_range)
         scene.remove(old, rect)
         scene.add(new)
         scene.bring_to_back(new)
