@@ -112,6 +112,17 @@ def test_a_path_that_fills_the_view_is_not_zoomed(tiny):
     assert not scene.zoom.seen
 
 
+def test_custom_zooms_on_a_jittering_end_not_on_a_settled_one(tiny):
+    from scenes.catalog import get_story
+
+    settled = render_scene("custom")  # gd settles in x·cos(0.15πx)'s minimum: nothing to watch
+    assert not settled.zoom.seen
+    noisy = get_story("custom").settings.override(optimizer="sgd", noise=0.5, anneal=False)
+    scene = render_scene("custom", settings=noisy)  # sgd keeps jittering there: from close
+    (seen,) = scene.zoom.seen
+    check_seen(scene, seen, "custom, sgd with noise")
+
+
 @pytest.mark.parametrize(
     ("region", "box"),
     [

@@ -28,6 +28,7 @@ PAD = 0.1  # the watched region's margin in the zoomed view, each side, as a sha
 MARKERS = 4  # at most this many balls out of a zoomed view get an edge marker
 DISTORT = 4.0  # a zoomed plane's two scales differ at most this much (ticks say each one)
 MIN_SPAN = 1e-3  # the narrowest zoomed range, in the plot's units
+STILL = 0.01  # steps spanning less than this share of the view's width and of its height: settled
 Region = tuple[float, float, float, float]  # x0, x1, y0, y1 in the plot's coordinates
 
 
@@ -102,8 +103,7 @@ def zoomed_view(
             values = np.asarray(sample(landscape, np.linspace(*xs, 200)), dtype=float)
             values = values[np.isfinite(values)]
             lo, hi = min(y0, *values), max(y1, *values)
-            margin = max(hi - lo, MIN_SPAN) * PAD
-            ys = (lo - margin, hi + margin)
+            ys = _padded(lo, hi, max((hi - lo) * (1 + 2 * PAD), MIN_SPAN))
     return [*xs, tick_step(*xs)], [*ys, tick_step(*ys, most=5)]
 
 
@@ -160,8 +160,9 @@ class Zoomer:
             if points.size == 0:
                 return None
             region = region_of(points)
-            if region[1] - region[0] <= 0 and region[3] - region[2] <= 0:
-                return None  # the balls stand still: nothing to watch move
+            reach = max((region[1] - region[0]) / (vx1 - vx0), (region[3] - region[2]) / (vy1 - vy0))
+            if reach < STILL:
+                return None  # the balls (all but) stand still: no move to watch
             if share(region, (vx0, vx1), (vy0, vy1)) >= SHARE:
                 return None
         landscape = None if plane else plot.landscape
@@ -184,9 +185,9 @@ class Zoomer:
         if first > now:
             total = beat.seconds or scene.roll_seconds * (beat.at - now) / max(scene.balls.last_step, 1)
             scene.roll_to(first, seconds=max(0.5, total * (first - now) / (beat.at - now)))
-            seconds = max(3.0, total * (beat.at - first) / (beat.at - now))
+            seconds = max(2.5, total * (beat.at - first) / (beat.at - now))
         self.move_in(region, x_range, y_range, (first, beat.at))
-        return max(seconds or 3.0, 3.0)
+        return max(seconds or 2.5, 2.5)  # the watched steps: long enough to follow
 
     def _box_of(self, x_range: Sequence[float], y_range: Sequence[float]) -> Rectangle:
         lo = self.stage.plot.axes.c2p(x_range[0], y_range[0])
@@ -210,8 +211,8 @@ class Zoomer:
             width=box[2] - box[0], height=box[3] - box[1], stroke_color=palette().text, stroke_width=4
         )
         full.move_to([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2, 0])
-        scene.play(FadeIn(rect), run_time=0.4)
-        scene.play(Transform(rect, full), run_time=0.7)
+        scene.play(FadeIn(rect), run_time=0.3)
+        scene.play(Transform(rect, full), run_time=0.6)
         scene.remove(old, rect)
         scene.add(new)
         scene.bring_to_back(new)
@@ -236,7 +237,6 @@ class Zoomer:
             scene.add(marker)
         self.steps, self._region = steps, region
         self._redraw()
-        scene.wait(0.3)
 
     def leave(self) -> None:
         """After a zoomed beat: note what it showed, then back to the whole view, the box
@@ -291,8 +291,8 @@ class Zoomer:
         )
         rect.move_to([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2, 0])
         scene.add(rect)
-        scene.play(Transform(rect, self._box_of(x_range, y_range)), run_time=0.7)
-        scene.play(FadeOut(rect), run_time=0.3)
+        scene.play(Transform(rect, self._box_of(x_range, y_range)), run_time=0.6)
+        scene.play(FadeOut(rect), run_time=0.2)
 
     def _redraw(self) -> None:
         """Every moving part drawn again at the shown step, on the view shown now."""
