@@ -167,20 +167,19 @@ class Plot:
             )
         box = self.box()
         lo, hi, asked = y_range
-        # a coarser round step first (−0.5 fits where −0.25 runs off the frame), if two y
-        # numbers stay; else the box's left edge moves right for the asked one
+        # the asked step, else a coarser round one (−0.5 fits where −0.25 runs off the frame)
+        # if two y numbers stay; else the box's left edge moves right for the asked one
+        reach: list[float] = []
         for step in (asked, asked * 2, asked * 4):
             self.obstacles = Obstacles()
             drawn = self._zoomed(x_range, [lo, hi, step], box)
             numbers = self.plane.tick_labels if self.plane is not None else self.axes.y_axis.numbers
             ys = [m.get_left()[0] for m in numbers if m.get_right()[0] <= box[0]]
-            if min(ys, default=0.0) >= FRAME[0] + 0.05 and len(ys) >= 2:
+            reach.append(min(ys, default=0.0))
+            if reach[-1] >= FRAME[0] + 0.05 and len(ys) >= 2:
                 return drawn
-        reach = min(ys, default=0.0)
-        if reach < FRAME[0] + 0.05:  # wide y numbers (−0.25): the box's left edge moves right
-            self.obstacles = Obstacles()
-            drawn = self._zoomed(x_range, y_range, (box[0] + FRAME[0] + 0.05 - reach, *box[1:]))
-        return drawn
+        self.obstacles = Obstacles()
+        return self._zoomed(x_range, y_range, (box[0] + max(FRAME[0] + 0.05 - reach[0], 0.0), *box[1:]))
 
     def _zoomed(self, x_range: Sequence[float], y_range: Sequence[float], box: Box) -> VGroup:
         left, bottom, right, top = box
