@@ -167,19 +167,23 @@ class Plot:
             )
         box = self.box()
         lo, hi, asked = y_range
-        # the asked step, else a coarser round one (−0.5 fits where −0.25 runs off the frame)
-        # if two y numbers stay; else the box's left edge moves right for the asked one
-        reach: list[float] = []
+        # the asked step, or a coarser round one if it keeps two y numbers and they need less
+        # room (−0.70 where −0.705 runs off the frame); the box's left edge moves right by what
+        # the chosen numbers still need
+        best: tuple[float, float] | None = None  # (room needed, step)
         for step in (asked, asked * 2, asked * 4):
             self.obstacles = Obstacles()
             drawn = self._zoomed(x_range, [lo, hi, step], box)
             numbers = self.plane.tick_labels if self.plane is not None else self.axes.y_axis.numbers
             ys = [m.get_left()[0] for m in numbers if m.get_right()[0] <= box[0]]
-            reach.append(min(ys, default=0.0))
-            if reach[-1] >= FRAME[0] + 0.05 and len(ys) >= 2:
+            need = max(FRAME[0] + 0.05 - min(ys, default=0.0), 0.0)
+            if len(ys) >= 2 and (best is None or need < best[0] - 1e-9):
+                best = (need, step)
+            if need == 0 and len(ys) >= 2:
                 return drawn
+        need, step = best if best is not None else (0.0, asked)
         self.obstacles = Obstacles()
-        return self._zoomed(x_range, y_range, (box[0] + max(FRAME[0] + 0.05 - reach[0], 0.0), *box[1:]))
+        return self._zoomed(x_range, [lo, hi, step], (box[0] + need, *box[1:]))
 
     def _zoomed(self, x_range: Sequence[float], y_range: Sequence[float], box: Box) -> VGroup:
         left, bottom, right, top = box
