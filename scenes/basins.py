@@ -1,21 +1,24 @@
 """Many balls released at once on f or g: each minimum's basin of attraction, coloured.
 
-All balls come from one batched trajectory run. At the end the balls take the colour of
-the minimum they reached, and each ball's stretch of the x-axis (half-way to its
-neighbours) is shaded in that colour: the basins.
+All balls come from one batched trajectory run, before the first frame: so each ball is
+released in the colour of the minimum it will reach (and that basin's marker shape), and
+where two basins meet the first steps are watched from close. At the end each ball's
+stretch of the x-axis (half-way to its neighbours) is shaded in its colour: the basins.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, Dot, Rectangle, VGroup
 
 from landscapes import classify
 from scenes.kit.mathtext import text
-from scenes.kit.palette import ball_color, palette
+from scenes.kit.palette import ball_color, ball_style, palette
 from scenes.kit.readouts import FONT, PANEL_X, Readouts, name_math
 from scenes.kit.story import StoryScene
-from scenes.narration.beyond import group_ends
+from scenes.narration.beats import Beat
 from scenes.words.i18n import _
 from scenes.words.terms import kind_words
 
@@ -27,15 +30,32 @@ class Basins(StoryScene):
         self.column.title()
         ((lo, hi),) = self.landscape.domain
         self.add(self.plot.graph([lo, hi]))
-        neutral = palette().neutral
-        for traj, name in zip(self.trajectories, self.narration.names, strict=True):
-            ball = self.add_ball(traj, name, radius=0.1, color=neutral)
-            ball.trail.set_stroke(neutral, width=1.5, opacity=1.0)  # 3:1 on the background, as every trail
+        groups = self.narration.extras["groups"]
+        radius = self.radius()
+        for traj, name, group in zip(self.trajectories, self.narration.names, groups, strict=True):
+            # the basin's colour and marker from the release: where the ball will end (the
+            # numbers are computed before the first frame); its style's dash stays off, the
+            # trails are thin
+            style = replace(ball_style(int(group)), dash=None)
+            ball = self.add_ball(traj, name, radius=radius, color=ball_color(int(group)))
+            ball.style = style
+            ball.dot.become(self.make_dot(ball.coords[ball.index(0)], radius, style.color, style))
+            ball.trail.set_stroke(style.color, width=1.5, opacity=1.0)
         self.panel = self.column.add(self.make_panel())
         self.show_balls()
-        self.say(self.narration.beats[0])
+        opening, *rest, verdict = self.narration.beats
+        self.say(opening)
+        self.tell(rest)  # where two basins meet, from close
         self.roll_to(self.balls.last_step)
-        self.colour_basins()
+        self.colour_basins(verdict)
+
+    def radius(self) -> float:
+        """0.1, or less where starts crowd: neighbouring balls keep a gap of their own size."""
+        starts = np.sort([t.points[0, 0] for t in self.trajectories])
+        if len(starts) < 2:
+            return 0.1
+        unit = self.plot.axes.c2p(1.0, 0.0)[0] - self.plot.axes.c2p(0.0, 0.0)[0]
+        return float(min(0.1, max(0.03, 0.25 * np.min(np.diff(starts)) * unit)))
 
     def make_panel(self) -> Readouts:
         panel = Readouts()
@@ -45,18 +65,15 @@ class Basins(StoryScene):
         panel.words(_("balls"), str(len(self.balls)))
         return panel
 
-    def colour_basins(self) -> None:
-        ends = np.array([b.traj.end[0] for b in self.balls])
-        labels, centres = group_ends(ends)
+    def colour_basins(self, verdict: Beat) -> None:
+        labels, centres = self.narration.extras["groups"], self.narration.extras["centres"]
         colours = [ball_color(k) for k in range(len(centres))]
         starts = np.array([b.traj.points[0, 0] for b in self.balls])
         ((lo, hi),) = self.landscape.domain
         edges = np.concatenate([[lo], (starts[1:] + starts[:-1]) / 2, [hi]]) if len(starts) > 1 else [lo, hi]
         y0, y1 = self.plot.axes.y_range[:2]
         shades = VGroup()
-        for k, ball in enumerate(self.balls):
-            ball.dot.set_color(colours[labels[k]])
-            ball.trail.set_stroke(colours[labels[k]], opacity=1.0)
+        for k, _ball in enumerate(self.balls):
             left, right = self.plot.axes.c2p(edges[k], y0), self.plot.axes.c2p(edges[k + 1], y1)
             shades.add(
                 Rectangle(
@@ -90,4 +107,4 @@ class Basins(StoryScene):
         legend.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         legend.move_to([PANEL_X, self.panel.bottom - 0.2, 0], aligned_edge=UL)
         self.fade(legend, seconds=0.6)
-        self.say(self.narration.beats[1])
+        self.say(verdict)

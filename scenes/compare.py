@@ -36,9 +36,10 @@ class CompareOptimizers(StoryScene):
         self.show_balls()
         opening, verdict = self.narration.beats
         self.say(opening)
-        self.roll_to(verdict.at)
+        self.roll_to(verdict.at, seconds=self.zoom.watch(verdict))  # crowded ends from close
         self.verdicts()
         self.say(verdict)
+        self.zoom.leave()
 
     def legend_panel(self) -> None:
         """Per ball: its optimizer and settings, then live x (y) and f, each with room of its

@@ -379,6 +379,14 @@ def check_claim(name: str, trajs: Sequence[Trajectory], claim: dict, scene: str)
         for c in values["centres"]:
             assert np.linalg.norm(fd_grad(trajs[0], np.array([c]))) < FLAT * 1.01 + 1e-6, where
             assert kind_at(trajs[0], np.array([c])) == "minimum", where
+    elif cname == "roll_apart":
+        # basins: two neighbouring starts (no start between them) that end at different places
+        a, b = values["balls"]
+        starts = [u.points[0, 0] for u in trajs]
+        lo, hi = sorted((starts[a], starts[b]))
+        assert not any(lo < s < hi for s in starts), where
+        assert abs(trajs[a].end[0] - trajs[b].end[0]) > 1e-3, where
+        assert values["steps"] >= 1, where
     elif cname.startswith("ends"):
         # compare / custom / describe: the verdict says what kind of point the end is
         kind = cname.removeprefix("ends").strip("_").replace("_", " ")
@@ -497,7 +505,10 @@ def check_run(name: str, trajs: Sequence[Trajectory], narration: object) -> int:
     values = pool(trajs)
     shown = 0
     shown_labels: list = []
+    now = 0
     for beat in narration.beats:
+        check_zoom(name, trajs, beat, now)
+        now = beat.at if beat.at is not None else now
         for claim in beat.claims:
             if claim.holds:
                 check_claim(
@@ -525,6 +536,31 @@ def check_run(name: str, trajs: Sequence[Trajectory], narration: object) -> int:
             close = act == act2 and np.linalg.norm(np.subtract(a.at, b.at)) <= 0.02 * width
             assert not close or a.words == b.words, f"{name}: {a.words!r} and {b.words!r} on one target"
     return shown
+
+
+def check_zoom(name: str, trajs: Sequence[Trajectory], beat: object, now: int) -> None:
+    """A zoom beat rolls, watches balls that exist, and what its labels point at lies in the
+    region it watches (the zoomed view holds that region): the picture shows what is said."""
+    if beat.zoom is None:
+        return
+    assert beat.at is not None, f"{name}: a zoom beat watches a roll"
+    watched = range(len(trajs)) if beat.zoom.balls is None else beat.zoom.balls
+    assert watched and all(0 <= k < len(trajs) for k in watched), f"{name}: the zoom watches no ball"
+    if beat.zoom.x is not None:
+        return
+    first = max(now, beat.at - beat.zoom.last)
+    parts = []
+    for k in watched:
+        t = trajs[k]
+        steps = np.arange(min(first, t.steps), min(beat.at, t.steps) + 1)
+        ys = t.points[steps, 1] if t.points.shape[1] == 2 else t.values[steps]
+        parts.append(np.column_stack([t.points[steps, 0], ys]))
+    pts = np.concatenate(parts)
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    pad = 1e-9 + 1e-6 * np.abs(pts).max()
+    for lab in beat.labels:
+        inside = np.all(np.asarray(lab.at) >= lo - pad) and np.all(np.asarray(lab.at) <= hi + pad)
+        assert inside, f"{name}: {lab.words!r} points outside the zoomed region {lo}..{hi}"
 
 
 def property_check(name: str) -> None:

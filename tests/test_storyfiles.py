@@ -464,6 +464,15 @@ BROKEN = [
     ("state-the-optimizer-lacks", "f = {adam.f:.2e}", "f = {adam.delta1:.2e}", "beats[1].caption", False),
     ("no-such-point", 'point = "lowest"', 'point = "saddle"', "beats[1].labels[0].point", False),
     ("words-as-a-number", "f = {adam.f:.2e}", "f = {adam.status:.2e}", "beats[1].caption", False),
+    # zoom: "end" or a region; a beat that rolls; a plane's region needs both ranges, in order
+    ("zoom-a-word", 'at = "end"\n', 'at = "end"\nzoom = "close"  # <-\n', "beats[1].zoom", True),
+    ("zoom-key-unknown", 'at = "end"\n', 'at = "end"\nzoom = { x = [0, 1], y = [0, 1], z = [0, 1] }  # <-\n',
+     "beats[1].zoom.z", True),
+    ("zoom-no-roll", "at = 5", 'at = "start"\nzoom = "end"  # <-', "beats[0].zoom", False),
+    ("zoom-backwards", 'at = "end"\n', 'at = "end"\nzoom = { x = [1, -1], y = [0, 1] }  # <-\n',
+     "beats[1].zoom.x", False),
+    ("zoom-plane-needs-y", 'at = "end"\n', 'at = "end"\nzoom = { x = [-1, 1] }  # <-\n', "beats[1].zoom.y",
+     False),
 ]  # fmt: skip
 
 

@@ -21,15 +21,15 @@ from ..limits import (
 )
 from ..names import HYPERPARAMETERS, OPTIMIZERS, SCHEDULES
 from ..settings import MAX_STEPS, Settings
+from .camera import read_camera
 from .faults import _kind, _unflag, shown
 from .model_table import ModelTable
 from .placeholders import placeholder_faults
-from .records import BallSpec, BeatSpec, CameraSpec, ClaimSpec, LabelSpec, StoryFile
+from .records import BallSpec, BeatSpec, ClaimSpec, LabelSpec, StoryFile
 from .trust import REGISTRY_SOURCES, Trust, code_refusal, module_of
 from .vocabulary import (
     BALL_KEYS,
     BEAT_KEYS,
-    CAMERA_KEYS,
     CLAIMS,
     ENTERS_KEYS,
     LABEL_KEYS,
@@ -47,6 +47,7 @@ from .vocabulary import (
     parse_claim,
 )
 from .when import Moment
+from .zoom import read_zoom
 
 
 class _Reader(ModelTable):
@@ -389,7 +390,7 @@ class _Reader(ModelTable):
             self.model_beat(t, path)
             if self.view == "surface" and show:
                 self.fault((*path, "show"), 'the surface view draws no parts; use view = "plane" for them')
-            camera = self.camera(t["camera"], (*path, "camera")) if "camera" in t else None
+            camera = read_camera(self, t["camera"], (*path, "camera"), self.view) if "camera" in t else None
             hold = self.number(t.get("hold", 1.2), (*path, "hold"), low=0, high=60)
             seconds = (
                 self.number(t["seconds"], (*path, "seconds"), low=0.1, high=600) if "seconds" in t else None
@@ -398,27 +399,14 @@ class _Reader(ModelTable):
             if not isinstance(warn, bool):
                 self.fault((*path, "warn"), f"expected true or false, got {_kind(warn)}")
                 warn = False
+            dim = next(iter(balls.values()), 1)
+            zoom = read_zoom(self, t["zoom"], (*path, "zoom"), self.view, when, dim) if "zoom" in t else None
             if "en" in words and when is not None:
                 hold_ = float(hold or 0)
-                out.append(BeatSpec(words, when, claims, tuple(show), labels, hold_, seconds, warn, camera))
+                out.append(
+                    BeatSpec(words, when, claims, tuple(show), labels, hold_, seconds, warn, camera, zoom)
+                )
         return out
-
-    def camera(self, v: Any, path: tuple[str | int, ...]) -> CameraSpec | None:
-        """`camera = { phi = 60, theta = -90, zoom = 1.2 }`: a surface's camera before the beat."""
-        if self.view != "surface":
-            self.fault(path, 'only the surface view has a camera to move; use view = "surface"')
-            return None
-        t = self.table(v, path)
-        if t is None:
-            return None
-        self.keys(t, tuple(CAMERA_KEYS), path)
-        if not t:
-            self.fault(path, "give phi, theta or zoom, e.g. camera = { theta = -90 }")
-            return None
-        got = {
-            k: self.number(t[k], (*path, k), low=lo, high=hi) for k, (lo, hi) in CAMERA_KEYS.items() if k in t
-        }
-        return CameraSpec(**got)
 
     def when(
         self, t: Mapping[str, Any], path: tuple[str | int, ...], balls: Mapping[str, int]

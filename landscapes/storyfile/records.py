@@ -67,6 +67,9 @@ class BeatSpec:
     seconds: float | None = None
     warn: bool = False
     camera: CameraSpec | None = None  # a surface's camera move before the beat's roll
+    # the beat's last steps from close: "end" (where they cover under 5 % of the plot), or a
+    # region ((x0, x1), (y0, y1)) in the plot's coordinates (a curve's y may be left out)
+    zoom: str | tuple[tuple[float, float], ...] | None = None
 
 
 @dataclass(frozen=True)

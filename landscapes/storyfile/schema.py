@@ -35,6 +35,7 @@ from .vocabulary import (
     TRANSLATIONS,
     VIEWS,
     WHEN_KEYS,
+    ZOOM_KEYS,
 )
 
 SCHEMA_ID = "https://github.com/roll-landscapes/story.schema.json"
@@ -267,6 +268,19 @@ def _beat() -> dict[str, Any]:
         "hold": {"type": "number", "minimum": 0, "maximum": 60},
         "seconds": {"type": "number", "minimum": 0.1, "maximum": 600},
         "warn": {"type": "boolean"},
+        "zoom": {
+            "description": 'the beat\'s last steps from close: "end" (where they cover under 5 % of '
+            "the plot), or a region of the plot (a curve's y may be left out); plane and curve views",
+            "oneOf": [
+                {"const": "end"},
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["x"],
+                    "properties": _ordered(ZOOM_KEYS, {"x": box, "y": box}),
+                },
+            ],
+        },
     }
     return {
         "type": "object",

@@ -69,11 +69,13 @@ BALL_KEYS = (
 )
 WHEN_KEYS = ("at", "stops", "enters")
 BEAT_KEYS = (
-    "caption", *TRANSLATIONS, *WHEN_KEYS, "claims", "show", "labels", "camera", "hold", "seconds", "warn"
+    "caption", *TRANSLATIONS, *WHEN_KEYS, "claims", "show", "labels", "camera", "hold", "seconds", "warn",
+    "zoom",
 )  # fmt: skip
 # a beat's camera on a surface: polar angle and azimuth in degrees, zoom relative to the view
 # that shows the whole box (1); each with the range the scene can frame
 CAMERA_KEYS = {"phi": (0.0, 85.0), "theta": (-360.0, 360.0), "zoom": (0.5, 2.0)}
+ZOOM_KEYS = ("x", "y")
 LABEL_KEYS = ("text", *TRANSLATIONS, "ball", "point")
 ENTERS_KEYS = ("ball", "x", "y")
 

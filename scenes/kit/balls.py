@@ -84,30 +84,49 @@ def build_ball(
     that far off the point, along the normal)."""
     dot = dot if dot is not None else ball_marker(style, coords[0], radius)
     trail = style_trail(VMobject(), style)  # 5 px at 1080p over an edge of its own
-    segments = trail_segments(coords, box) if segments is None else segments
-    centres = coords if lift is None else coords + lift
-    inside = in_box(coords, box) if box is not None else np.ones(len(coords), dtype=bool)
-    # a step from one point out of view to another would cross the plot as a line of its own
-    # (a runaway ball draws a fence of them): it is left out; the edge marker says where the
-    # ball is instead
-    away = ~inside[:-1] & ~inside[1:]
-    segments[away] = segments[away][:, :1, :]
-    ball = Ball(traj, name, style.color, dot, trail, coords, segments, inside, style=style)
-    rings = bead_paths(coords, radius * 0.4) if beads else None
-    if rings is not None:
+    ball = Ball(
+        traj,
+        name,
+        style.color,
+        dot,
+        trail,
+        coords,
+        coords[:-1, None],
+        coords[:, 0] == coords[:, 0],
+        style=style,
+    )
+    if beads:
         ball.beads = style_beads(VMobject(), style)
-    dashed = DashedTrail(segments, style.dash) if style.dash else None
+    drawn: dict[str, Any] = {}
+
+    def place(points: np.ndarray, view: Box | None, given: np.ndarray | None = None) -> None:
+        """Where each step lands (scene points) and the view it is cut at: on building, and
+        again when the view moves in or out (scenes.kit.zoom)."""
+        segments = trail_segments(points, view) if given is None else given
+        inside = in_box(points, view) if view is not None else np.ones(len(points), dtype=bool)
+        # a step from one point out of view to another would cross the plot as a line of its own
+        # (a runaway ball draws a fence of them): it is left out; the edge marker says where the
+        # ball is instead
+        away = ~inside[:-1] & ~inside[1:]
+        segments[away] = segments[away][:, :1, :]
+        ball.coords, ball.segments, ball.inside, ball.box = points, segments, inside, view
+        drawn["centres"] = points if lift is None else points + lift
+        drawn["rings"] = bead_paths(points, radius * 0.4) if beads else None
+        drawn["dashed"] = DashedTrail(segments, style.dash) if style.dash else None
 
     def draw(i: int) -> None:
-        dot.move_to(centres[i])
-        dot.set_opacity(1.0 if inside[i] else 0.0)  # gone from view: the numbers say where
+        dot.move_to(drawn["centres"][i])
+        dot.set_opacity(1.0 if ball.inside[i] else 0.0)  # gone from view: the numbers say where
+        dashed, rings = drawn["dashed"], drawn["rings"]
         if i:
-            trail.points = dashed.points(i) if dashed is not None else segments[:i].reshape(-1, 3)
+            trail.points = dashed.points(i) if dashed is not None else ball.segments[:i].reshape(-1, 3)
         else:
             trail.clear_points()
         if rings is not None:
-            ball.beads.points = rings[: i + 1][inside[: i + 1]].reshape(-1, 3)
+            ball.beads.points = rings[: i + 1][ball.inside[: i + 1]].reshape(-1, 3)
 
+    place(coords, box, segments)
+    ball.place = place
     return ball, draw
 
 
@@ -122,6 +141,7 @@ def edge_words(ball: Ball, i: int, box: Box, landscape: Landscape, on_plane: boo
     if ball.inside[i]:
         return None
     p, tr = ball.coords[i], ball.traj
+    box = ball.box if ball.box is not None else box  # the view shown now (zoomed in or not)
     over = [max(box[0] - p[0], p[0] - box[2], 0) / (box[2] - box[0])]
     over.append(max(box[1] - p[1], p[1] - box[3], 0) / (box[3] - box[1]))
     k = int(over[1] > over[0]) if on_plane else (0 if over[0] > 0 else 1)
@@ -150,14 +170,17 @@ def edge_marker(
             return
         words, k = said
         p = ball.coords[i]
+        box_ = ball.box if ball.box is not None else box  # the view shown now
         mob = flat(text(words, font_size=FONT - 4, color=label.fill_color))
-        edge = np.clip(p, [box[0], box[1], 0], [box[2], box[3], 0])
-        inward = (UP if p[1] < box[1] else DOWN) if k else (RIGHT if p[0] < box[0] else -RIGHT)
+        edge = np.clip(p, [box_[0], box_[1], 0], [box_[2], box_[3], 0])
+        inward = (UP if p[1] < box_[1] else DOWN) if k else (RIGHT if p[0] < box_[0] else -RIGHT)
         mob.move_to(edge + inward * (0.1 + (mob.height if k else mob.width) / 2))
         # and inside the view along the edge
-        mob.shift(RIGHT * (max(box[0] - mob.get_left()[0], 0) - max(mob.get_right()[0] - box[2], 0)))
-        mob.shift(UP * (max(box[1] - mob.get_bottom()[1], 0) - max(mob.get_top()[1] - box[3], 0)))
-        mob.shift((inward if k else DOWN) * slot * (mob.height + 0.08))
+        mob.shift(RIGHT * (max(box_[0] - mob.get_left()[0], 0) - max(mob.get_right()[0] - box_[2], 0)))
+        mob.shift(UP * (max(box_[1] - mob.get_bottom()[1], 0) - max(mob.get_top()[1] - box_[3], 0)))
+        # several markers stack towards the box's middle, never out under its edge
+        stack = DOWN if mob.get_y() > (box_[1] + box_[3]) / 2 else UP
+        mob.shift((inward if k else stack) * slot * (mob.height + 0.08))
         label.points = mob.points
         label.words = typeset(words)  # what it says, as drawn: the layout tests read it
 

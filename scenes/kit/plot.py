@@ -11,7 +11,15 @@ import numpy as np
 from manim import Line, VGroup, VMobject
 
 from landscapes import Landscape, Trajectory
-from scenes.kit.axes import curve, curve_points, end_labels, nice_range, story_axes, to_scene, value_range
+from scenes.kit.axes import (
+    curve,
+    curve_points,
+    end_labels,
+    nice_range,
+    story_axes,
+    to_scene,
+    value_range,
+)
 from scenes.kit.contour import ContourPlane
 from scenes.kit.labels import Box, Obstacles, box_of, place
 from scenes.kit.layout import Regions, regions
@@ -44,10 +52,14 @@ class Plot:
         self.curves: list[VMobject] = []
         self.axis_labels: Any = None
         self.on_layout: list[Callable[[Regions], None]] = []  # the panel's title follows the layout
+        self.drawn: VGroup | None = None  # the static plot as last built: axes or plane, curves
+        self.graphed: tuple[list[Landscape], list[Any], str] = ([landscape], [None], "f(x)")
+        self.overview: tuple[Any, ...] | None = None  # while zoomed in: the whole view, to go back to
 
     def next_act(self, landscape: Landscape) -> None:
         """The story's next part, on another landscape: nothing drawn yet to keep clear of."""
         self.landscape, self.plane, self.obstacles, self.curves = landscape, None, Obstacles(), []
+        self.overview = None
 
     def layout(self, kind: str, aspect: float | None = None) -> Regions:
         """Cut the frame for this view (scenes.kit.layout)."""
@@ -95,15 +107,22 @@ class Plot:
         if reach < FRAME[0] + 0.05:  # wide tick numbers (−100): the box moves right, narrower
             more = FRAME[0] + 0.05 - reach + (inset or 0.0)
             return self.graph(x_range, landscapes, y_label, colors, x_step=step, inset=more)
+        self.graphed = (lss, colors, y_label)
+        return self._curves(axes, labels, x_range, (left, bottom, right, top))
+
+    def _curves(self, axes: Any, labels: VGroup, x_range: Sequence[float], box: Box) -> VGroup:
+        """The curves of the graphed landscapes on these axes: the plot from now on."""
+        lss, colors, _y = self.graphed
         self.axes, self.axis_labels = axes, labels
         self.block(labels, *axes.x_axis.numbers, *axes.y_axis.numbers)
-        self.area = (left, bottom, right, top)
+        self.area = box
         self.curves = []
         for k, ls in enumerate(lss):
             pts = curve_points(axes, ls, x_range)
             self.obstacles.add_line(pts)
             self.curves.append(curve(pts, colors[k % len(colors)]))
-        return VGroup(axes.drawn, labels, *self.curves)
+        self.drawn = VGroup(axes.drawn, labels, *self.curves)
+        return self.drawn
 
     def contour(
         self, x_range: Sequence[float], y_range: Sequence[float], levels: int | Sequence[float] = 12
@@ -125,6 +144,10 @@ class Plot:
             y_label=y_label,
             centre=(left + width / 2, (top + bottom) / 2),
         )
+        return self._frame(plane)
+
+    def _frame(self, plane: ContourPlane) -> ContourPlane:
+        """The plane's axis labels at the axes' ends: the plot from now on."""
         edge = plane.frame_box.get_left()[0]
         ys = VGroup(*(t for t in plane.tick_labels if t.get_right()[0] < edge))
         xs = VGroup(*(t for t in plane.tick_labels if t.get_right()[0] >= edge))
@@ -134,7 +157,78 @@ class Plot:
                 plane.tick_labels.remove(t)
         self.use_plane(plane)
         self.block(plane.tick_labels, plane.x_label, plane.y_label)
+        self.drawn = plane
         return plane
+
+    def zoom(self, x_range: Sequence[float], y_range: Sequence[float]) -> VGroup:
+        """The same box showing a part of the landscape ([start, stop, tick step] per axis), its
+        ticks numbered at this scale; `whole()` goes back. What annotations keep clear of starts
+        afresh (the scene adds the balls' paths)."""
+        if self.overview is None:
+            self.overview = (
+                self.axes,
+                self.plane,
+                self.area,
+                self.obstacles,
+                self.curves,
+                self.axis_labels,
+                self.drawn,
+            )
+        box = self.box()
+        lo, hi, asked = y_range
+        # the asked step, or a coarser round one if it keeps two y numbers and they need less
+        # room (−0.70 where −0.705 runs off the frame); the box's left edge moves right by what
+        # the chosen numbers still need
+        best: tuple[float, float] | None = None  # (room needed, step)
+        for step in (asked, asked * 2, asked * 4):
+            self.obstacles = Obstacles()
+            drawn = self._zoomed(x_range, [lo, hi, step], box)
+            numbers = self.plane.tick_labels if self.plane is not None else self.axes.y_axis.numbers
+            ys = [m.get_left()[0] for m in numbers if m.get_right()[0] <= box[0]]
+            need = max(FRAME[0] + 0.05 - min(ys, default=0.0), 0.0)
+            if len(ys) >= 2 and (best is None or need < best[0] - 1e-9):
+                best = (need, step)
+            if need == 0 and len(ys) >= 2:
+                return drawn
+        need, step = best if best is not None else (0.0, asked)
+        self.obstacles = Obstacles()
+        return self._zoomed(x_range, [lo, hi, step], (box[0] + need, *box[1:]))
+
+    def _zoomed(self, x_range: Sequence[float], y_range: Sequence[float], box: Box) -> VGroup:
+        left, bottom, right, top = box
+        if self.overview is not None and self.overview[1] is not None:
+            plane = ContourPlane(
+                self.landscape,
+                x_range,
+                y_range,
+                right - left,
+                top - bottom,
+                x_label=coordinate_names(self.landscape)[0],
+                y_label=coordinate_names(self.landscape)[1],
+                centre=((left + right) / 2, (top + bottom) / 2),
+                ramp=self.overview[1].ramp,
+            )
+            return self._frame(plane)
+        axes, labels = story_axes(
+            x_range,
+            y_range,
+            right - left,
+            top - bottom,
+            "x",
+            self.graphed[2],
+            left=left,
+            centre_y=(top + bottom) / 2,
+        )
+        return self._curves(axes, labels, x_range, box)
+
+    def whole(self) -> VGroup | None:
+        """Back to the view the scene was built with (after `zoom`): the same drawn objects."""
+        if self.overview is not None:
+            self.axes, self.plane, self.area, self.obstacles, self.curves, self.axis_labels, self.drawn = (
+                self.overview
+            )
+            self.overview = None
+        return self.drawn
 
     def use_plane(self, plane: ContourPlane) -> None:
         """Balls and marks from now on go on this plane."""

@@ -42,11 +42,12 @@ class Pointers:
     def step(self, ball: Ball, color: Any = None) -> StepArrow:
         """An arrow from the ball to its next trajectory point: the step it is about to take."""
         arrow = StepArrow(color or ball.color, width=6.0)
-        ends = ball.segments[:, -1]  # a step out of view ends at the view's edge, pointing the way
 
         def point(i: int) -> None:
+            # a step out of view ends at the view's edge, pointing the way (read as drawn: the
+            # view may have moved in)
             if i + 1 < len(ball.coords) and ball.inside[i]:
-                arrow.put(ball.coords[i], ends[i])
+                arrow.put(ball.coords[i], ball.segments[i, -1])
             else:
                 arrow.hide()
 
@@ -58,33 +59,40 @@ class Pointers:
         if self.plot.plane is None:
             raise ValueError("the gradient's own step is drawn on a contour plane")
         ends = ball.traj.gradient_steps()  # the numbers' side computes the step; here it is drawn
-        targets = to_scene(self.plot.axes, ends[:, 0], ends[:, 1])
-        n = min(len(targets), len(ball.coords))
-        pairs = np.empty((2 * n, 3))
-        pairs[0::2], pairs[1::2] = ball.coords[:n], targets[:n]
-        targets = targets.copy()
-        targets[:n] = trail_segments(pairs, self.plot.box())[0::2, -1]  # inside the plot's box
         arrow = StepArrow(color or palette().gradient, width=3.0)
+        plot = self.plot
+
+        def aim() -> np.ndarray:
+            """The arrows' tips on the view shown now, inside the plot's box."""
+            targets = to_scene(plot.axes, ends[:, 0], ends[:, 1])
+            n = min(len(targets), len(ball.coords))
+            pairs = np.empty((2 * n, 3))
+            pairs[0::2], pairs[1::2] = ball.coords[:n], targets[:n]
+            targets[:n] = trail_segments(pairs, plot.box())[0::2, -1]
+            arrow.targets, arrow.view = targets, plot.axes
+            return targets
+
+        aim()
 
         def point(i: int) -> None:
+            targets = arrow.targets if arrow.view is plot.axes else aim()
             if i + 1 < len(ball.coords):
                 arrow.put(ball.coords[i], targets[i])
             else:
                 arrow.hide()
 
-        arrow.targets = targets
         return self._pointer(arrow, ball, point)
 
     def tangent(self, ball: Ball, color: Any = None, length: float = 2.2) -> Tangent:
         """The tangent at the ball on a curve: its slope is f′ there (flat where f′ = 0)."""
-        axes = self.plot.axes
-        o = np.asarray(axes.c2p(0.0, 0.0))
-        ux = np.asarray(axes.c2p(1.0, 0.0)) - o
-        uy = np.asarray(axes.c2p(0.0, 1.0)) - o
+        plot = self.plot
         slopes = ball.traj.grads[:, 0]
         line = Tangent(color or palette().tangent, length=length)
 
         def point(i: int) -> None:
+            o = np.asarray(plot.axes.c2p(0.0, 0.0))  # the view shown now: its slope on screen
+            ux = np.asarray(plot.axes.c2p(1.0, 0.0)) - o
+            uy = np.asarray(plot.axes.c2p(0.0, 1.0)) - o
             line.put(ball.coords[i], ux[:2] + slopes[i] * uy[:2])
 
         return self._pointer(line, ball, point)

@@ -34,6 +34,7 @@ from scenes.kit.readouts import NUMBER_SIZE, Readouts
 from scenes.kit.recorder import BeatRecorder
 from scenes.kit.trails import Ball
 from scenes.kit.typeset import typeset
+from scenes.kit.zoom import Zoomer
 from scenes.narration.beats import BOOK_VIEW, Beat, Label, Narration
 from scenes.narration.registry import narrate
 from scenes.words.i18n import use_language
@@ -83,6 +84,7 @@ class StoryScene(Scene):
         )
         self.column = Column(self)
         self.pointers = Pointers(self)
+        self.zoom = Zoomer(self)
         self.recorder = BeatRecorder(lambda: self.narration.names, self.add_subcaption)
         self.caption_mob: VMobject | None = None
         self.caption_text = ""
@@ -140,13 +142,13 @@ class StoryScene(Scene):
     def follow(self, mob: VMobject, ball: Ball, draw: Callable[[int], None]) -> None:
         """Draw `mob` from its ball's step index now, and again whenever the index changes while
         rolling: a step lasts many frames, and between steps nothing needs rebuilding."""
-        drawn = [-1]
+        drawn = [(-1, -1)]
 
         def update(_: VMobject) -> None:
-            i = ball.index(self.step.get_value())
-            if i != drawn[0]:
-                drawn[0] = i
-                draw(i)
+            now = (ball.index(self.step.get_value()), self.zoom.version)  # the view may have moved
+            if now != drawn[0]:
+                drawn[0] = now
+                draw(now[0])
 
         update(mob)
         self.movers.append((mob, update))
@@ -228,13 +230,16 @@ class StoryScene(Scene):
 
     # ---- words -----------------------------------------------------------------
     def tell(self, beats: Sequence[Beat]) -> None:
-        """Each beat in turn: roll to its step, then say it."""
+        """Each beat in turn: roll to its step (its last steps from close if it zooms), then
+        say it."""
         for beat in beats:
             for step, seconds in beat.via:
                 self.roll_to(step, seconds=seconds)
             if beat.at is not None:
-                self.roll_to(beat.at, seconds=beat.seconds)
+                seconds = self.zoom.watch(beat)  # the last steps from close, where they are small
+                self.roll_to(beat.at, seconds=seconds)
             self.say(beat)
+            self.zoom.leave()
 
     def say(self, beat: Beat) -> None:
         """A beat's caption, then its labels, held for the beat's time."""

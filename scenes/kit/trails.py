@@ -3,6 +3,7 @@ with a bead per point."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,9 @@ class Ball:
     beads: VMobject | None = None  # on a plane: a dot at every visited point
     style: Any = None  # its BallStyle: colour, marker shape, dash
     marker: VMobject | None = None  # where a ball out of view is: an arrow at the edge, its coordinate
+    box: Box | None = None  # the view its trail is cut at (None: it never leaves the view)
+    # lays the ball on a view again: place(scene points per step, the view's box or None)
+    place: Callable[[np.ndarray, Box | None], None] | None = None
 
     def index(self, step: float) -> int:
         return min(int(step), len(self.coords) - 1)

@@ -17,7 +17,7 @@ NEGATIVE_ZERO = re.compile(r"-(0(?:\.0+)?)(?![\d.])")
 
 
 def no_negative_zero(words: str) -> str:
-    """"-0.000000" reads as a number below zero that is not there: print it as 0.000000."""
+    """ "-0.000000" reads as a number below zero that is not there: print it as 0.000000."""
     return NEGATIVE_ZERO.sub(r"\1", words)
 
 
@@ -37,6 +37,28 @@ class Label:
         return {"words": self.words, "target": {"kind": self.kind, "ball": ball, "at": list(self.at)}}
 
 
+ZOOM_STEPS = 10  # a zoom beat's last roll: the steps watched from close
+
+
+@dataclass(frozen=True)
+class Zoom:
+    """Where a beat's last roll is watched from close (scenes.kit.zoom): the region holding the
+    steps its balls take in it (the last `last` steps up to the beat's step; `balls`: only
+    these balls, by index, the others are pointed at on the view's edge), or a region given in
+    the plot's coordinates (`x`, `y`; a curve's `y` may be left to the curve). The view moves
+    in only where that region covers less than 5 % of the plot, and back out after the beat."""
+
+    last: int = ZOOM_STEPS
+    balls: tuple[int, ...] | None = None
+    x: tuple[float, float] | None = None
+    y: tuple[float, float] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.x is not None:
+            return {"x": list(self.x), **({"y": list(self.y)} if self.y is not None else {})}
+        return {"last": self.last, **({"balls": list(self.balls)} if self.balls is not None else {})}
+
+
 @dataclass(frozen=True)
 class Beat:
     """One caption and what it brings: first every ball rolls to step `at` (if given) over
@@ -52,6 +74,7 @@ class Beat:
     act: int = 0  # a story in parts (newton): which part the beat belongs to
     via: tuple[tuple[int, float], ...] = ()  # (step, seconds) rolls before the one to `at`
     before: tuple[Label, ...] = ()  # labels shown before the caption
+    zoom: Zoom | None = None  # watch the roll to `at` from close (and back out after the beat)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "caption", no_negative_zero(self.caption))

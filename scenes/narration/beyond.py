@@ -10,7 +10,7 @@ import numpy as np
 
 from landscapes import Trajectory, classify
 from landscapes.claims import Claim, Ground, at_critical, ending, fitted_view, off_the_map
-from scenes.narration.beats import Beat, Narration
+from scenes.narration.beats import ZOOM_STEPS, Beat, Narration, Zoom
 from scenes.narration.describe import distinct, stop_words
 from scenes.words.i18n import _
 from scenes.words.terms import (
@@ -114,7 +114,9 @@ def compare(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narratio
     verdicts = [verdict(ground, t, k) for k, t in enumerate(trajs)]
     n.extras["verdicts"] = [v for v, _c in verdicts]
     words, claims = summary(ground, trajs, short, [c for _v, c in verdicts])
-    n.add(Beat(words, at=max(t.steps for t in trajs), hold=2.0, claims=(*(c for _v, c in verdicts), *claims)))
+    # where the paths end crowded (under 5 % of the plot), their last steps from close
+    end = max(t.steps for t in trajs)
+    n.add(Beat(words, at=end, hold=2.0, claims=(*(c for _v, c in verdicts), *claims), zoom=Zoom()))
     return n
 
 
@@ -132,6 +134,33 @@ def group_ends(ends: np.ndarray) -> tuple[np.ndarray, list[float]]:
     return labels, [float(np.mean(c)) for c in centres]
 
 
+def boundary(trajs: Sequence[Trajectory], labels: Sequence[int]) -> Beat | None:
+    """Where two basins meet: the closest neighbouring starts that end apart, their first
+    steps from close (the view moves in only where those steps are small)."""
+    order = np.argsort([t.points[0, 0] for t in trajs], kind="stable")
+    pairs = [(int(a), int(b)) for a, b in zip(order, order[1:], strict=False) if labels[a] != labels[b]]
+    if not pairs:
+        return None
+    a, b = min(pairs, key=lambda p: trajs[p[1]].points[0, 0] - trajs[p[0]].points[0, 0])
+    # the steps while both stay near where they started (a tenth of the domain): the parting
+    ls = trajs[a].settings.landscape_obj
+    width = float(np.ptp(ls.domain[0])) if ls.domain else 1.0
+    steps = min(ZOOM_STEPS, trajs[a].steps, trajs[b].steps)
+    moved = [np.abs(trajs[k].points[: steps + 1, 0] - trajs[k].points[0, 0]) for k in (a, b)]
+    near = np.flatnonzero((moved[0] <= 0.1 * width) & (moved[1] <= 0.1 * width))
+    steps = max(1, min(steps, int(near[-1]) if len(near) else 1))
+    apart = Claim(
+        "roll_apart",
+        bool(labels[a] != labels[b]) and steps > 0,
+        None,
+        {"balls": [a, b], "starts": [float(trajs[k].points[0, 0]) for k in (a, b)], "steps": steps},
+    )
+    words = _("where basins meet: x = {a:.3f} and {b:.3f} roll apart").format(
+        a=trajs[a].points[0, 0], b=trajs[b].points[0, 0]
+    )
+    return Beat(words, at=steps, seconds=3.0, hold=1.5, claims=(apart,), zoom=Zoom(last=steps, balls=(a, b)))
+
+
 def stretches(starts: Sequence[float], labels: Sequence[int]) -> int:
     """How many shaded stretches the scene draws: runs of one label along the sorted starts."""
     seq = [int(labels[k]) for k in np.argsort(starts, kind="stable")]
@@ -140,16 +169,18 @@ def stretches(starts: Sequence[float], labels: Sequence[int]) -> int:
 
 def basins(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration:
     n = Narration([_("ball {k}").format(k=k + 1) for k in range(len(trajs))])
-    n.add(
-        Beat(
-            _("{n} balls released at once ({optimizer})").format(
-                n=len(trajs), optimizer=optimizer_label(trajs[0].settings)
-            ),
-            hold=0.6,
-        )
-    )
     ends = np.array([t.end[0] for t in trajs])
     labels, centres = group_ends(ends)
+    n.extras["groups"] = labels  # each ball's colour, from its release: where it will end
+    n.add(
+        Beat(
+            _("{n} balls released ({optimizer}), coloured by where each will end").format(
+                n=len(trajs), optimizer=optimizer_label(trajs[0].settings)
+            ),
+            hold=0.8,
+        )
+    )
+    n.add(boundary(trajs, labels))
     ls = trajs[0].settings.landscape_obj
     ground = Ground(ls, ls.domain)
 
@@ -221,7 +252,7 @@ def custom(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration
         )
     n.add(Beat(first, hold=0.6))
     words, claim, warn = ending_words(ground_fitted(trajs), t)
-    n.add(Beat(words, at=t.steps, hold=2.0, warn=warn, claims=(claim,)))
+    n.add(Beat(words, at=t.steps, hold=2.0, warn=warn, claims=(claim,), zoom=Zoom()))
     return n
 
 
@@ -262,7 +293,9 @@ def race(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration:
         words = _("no ball arrived in {steps} steps; nearest: {name}, f = {f:.3f}").format(
             steps=trajs[near].settings.steps, name=name[near], f=trajs[near].values[-1]
         )
-    n.add(Beat(words, at=max(t.steps for t in trajs), hold=2.0, claims=tuple(claims)))
+    # the finish from close: the last steps of those that arrived (the others pointed at on the edge)
+    finish = Zoom(last=3 * ZOOM_STEPS, balls=tuple(sorted(arrived)) or None)
+    n.add(Beat(words, at=max(t.steps for t in trajs), hold=2.0, claims=tuple(claims), zoom=finish))
     return n
 
 

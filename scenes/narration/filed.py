@@ -37,7 +37,7 @@ from landscapes.claims import (
     still_moving,
 )
 from landscapes.storyfile import ClaimSpec, LabelSpec, StoryFile, axis_of, ball_values, fill
-from scenes.narration.beats import Beat, Label, Narration
+from scenes.narration.beats import Beat, Label, Narration, Zoom
 from scenes.narration.describe import describe, plot_point, where
 from scenes.words.i18n import _, language
 from scenes.words.terms import settings_label
@@ -173,6 +173,17 @@ def narrate_file(
                 warn=warn,
                 labels=tuple(labels),
                 claims=tuple(claims),
+                zoom=zoom_of(spec.zoom),
             )
         )
     return n
+
+
+def zoom_of(spec: str | tuple[tuple[float, float], ...] | None) -> Zoom | None:
+    """The file's `zoom`: "end" watches the beat's last steps where they are small; a region
+    is shown as given."""
+    if spec is None:
+        return None
+    if spec == "end":
+        return Zoom()
+    return Zoom(x=spec[0], y=spec[1] if len(spec) > 1 else None)

@@ -23,7 +23,7 @@ from landscapes.claims import (
     near_saddle,
     off_the_map,
 )
-from scenes.narration.beats import Beat, Label, Narration
+from scenes.narration.beats import Beat, Label, Narration, Zoom
 from scenes.narration.describe import describe, describe_all, plot_point, unique
 from scenes.words.i18n import _
 from scenes.words.terms import optimizer_label, optimizer_name
@@ -175,13 +175,25 @@ def ripples(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narratio
                 hold=2.7,
                 labels=tuple(labels[len(n.beats[-1].labels) :]),
                 claims=out,
+                zoom=Zoom(last=30),  # the dip where both end, from close
             )
         )
     else:
         words, cl, labels, warn = describe(ground, noisy, n.names[0], 0)
         shown = n.beats[-1].labels
         fresh = unique([*shown, *labels], near)[len(shown) :]
-        n.add(Beat(words, at=last, seconds=6.5, hold=2.7, warn=warn, labels=tuple(fresh), claims=tuple(cl)))
+        n.add(
+            Beat(
+                words,
+                at=last,
+                seconds=6.5,
+                hold=2.7,
+                warn=warn,
+                labels=tuple(fresh),
+                claims=tuple(cl),
+                zoom=Zoom(last=30),
+            )
+        )
     return n
 
 

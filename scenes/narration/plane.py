@@ -10,7 +10,7 @@ import numpy as np
 
 from landscapes import Trajectory
 from landscapes.claims import Claim, arrived, blew_up, is_optimizer, off_the_map, stalled, steeper
-from scenes.narration.beats import BOOK_VIEW, Beat, Narration
+from scenes.narration.beats import BOOK_VIEW, Beat, Narration, Zoom
 from scenes.narration.chapter import ground, lowest
 from scenes.words.i18n import _
 from scenes.words.terms import optimizer_name, schedule_name, settings_label, status_words
@@ -87,6 +87,7 @@ def sgd_schedules(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Na
                 ),
                 at=last,
                 hold=3.0,
+                zoom=Zoom(last=last_k),  # the steps the sentence measures, from close
             )
         )
     return n
@@ -472,11 +473,15 @@ def adam(trajs: Sequence[Trajectory], options: Mapping[str, Any]) -> Narration:
         )
         for t in trajs
     )
+    # adam's return loop from close: from its first step past the minimum's x1 to the end
+    past = np.flatnonzero(t.points[:, 0] > low[0])
+    back = int(past[0]) if len(past) else max(t.steps - 10, 0)
     n.add(
         Beat(
             _("distance from the minimum after {n} steps: {list}").format(n=last, list=dist),
             at=last,
             hold=3.0,
+            zoom=Zoom(last=max(last - back, 1), balls=(0,)),
         )
     )
     return n
