@@ -25,6 +25,7 @@ from landscapes.errors import SettingsError
 from scenes.cli.bench import BENCH_QUALITIES
 from scenes.cli.job import Job
 from scenes.cli.plan import plan
+from scenes.cli.stretches import can_split
 
 
 def same_frames(a: Path, b: Path) -> tuple[bool, int]:
@@ -143,10 +144,14 @@ def split_line(r: dict[str, Any]) -> str:
 def split_command(args: argparse.Namespace) -> int:
     names = list(getattr(args, "names", None) or [])
     if len(names) != 1 or getattr(args, "all", False):
-        raise SettingsError("bench --split times one scene: name it (roll bench --split saddle-surface)")
+        raise SettingsError("bench --split times one scene: name it (roll bench --split adam)")
     if args.jobs < 2:
         raise SettingsError(f"--jobs {args.jobs}: a split needs 2 or more processes")
     (job,) = plan(args, ("mp4",), qualities=BENCH_QUALITIES, who="bench")
+    if not can_split(job):
+        raise SettingsError(
+            f"bench --split: {job.name} renders whole (a surface is not split); name a curve or a plane"
+        )
     result = split_bench(job, args.jobs)
     print(json.dumps(result) if args.json else split_line(result))
     return 0 if result["same_frames"] else 1

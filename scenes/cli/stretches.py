@@ -56,8 +56,16 @@ def splittable(fmt: str) -> bool:
 
 
 def can_split(job: Job) -> bool:
-    """A job whose movies can be drawn in stretches (a deck's clips are cut at sections: not)."""
-    return not job.sections and any(splittable(f) for f in job.formats)
+    """A job whose movies can be drawn in stretches: not a deck's clips (cut at sections), and
+    not a surface. A surface's movie drawn as one stretch differed from its one-process render
+    in one frame by up to 37 levels in about one run of three (both renders in one process;
+    three plain renders agreed to the pixel); until that is found, a surface renders whole."""
+    from scenes.catalog import scene_class
+    from scenes.kit.surface import SurfaceScene
+
+    if job.sections or not any(splittable(f) for f in job.formats):
+        return False
+    return not issubclass(scene_class(job.name, job.settings), SurfaceScene)
 
 
 @dataclass(frozen=True)
