@@ -13,6 +13,9 @@ from landscapes import Settings, classify, run
 from scenes.catalog import get_story
 from scenes.cli.main import main
 
+# a scene's length: 20 s of story, and up to 2 s more where the view zooms in and out
+LONGEST = 22.0
+
 
 def _render(name, settings=None, options=None):
     return render_scene(name, settings, options)
@@ -39,7 +42,7 @@ def test_compare_balls_end_at_their_own_optimizer_trajectories(tiny):
     gd, momentum, _ = scene.balls
     assert abs(gd.traj.end[0] - 0.6516) < 1e-3 and abs(momentum.traj.end[0] - 1.017) < 1e-3
     assert "lowest (f = -1.208): momentum; caught in a higher minimum: gd, adam" in scene.caption_text
-    assert 8 <= scene.renderer.time <= 20
+    assert 8 <= scene.renderer.time <= LONGEST
 
 
 def test_compare_in_two_dimensions_uses_the_plane_view(tiny):
@@ -92,7 +95,7 @@ def test_basins_is_one_batched_run_and_colours_match_minima(tiny, monkeypatch):
     scene = _render("basins", options={"balls": 24})
     assert calls == [(24, 1)], "all balls in one batched call"
     assert len(scene.balls) == 24
-    assert 8 <= scene.renderer.time <= 20
+    assert 8 <= scene.renderer.time <= LONGEST
     ends = np.array([b.traj.end[0] for b in scene.balls])
     assert np.any(np.abs(ends + 0.2739) < 1e-3) and np.any(np.abs(ends - 1.0904) < 1e-3), "both minima"
     colours = {}
@@ -125,7 +128,7 @@ def test_custom_curve_renders_and_ends_on_its_trajectory(tiny):
         scene.balls[0].dot.get_center(), scene.plot.axes.c2p(tr.end[0], tr.values[-1]), atol=1e-6
     )
     assert "ends at a minimum" in scene.caption_text
-    assert 8 <= scene.renderer.time <= 20
+    assert 8 <= scene.renderer.time <= LONGEST
 
 
 @pytest.mark.parametrize(("function", "kind"), [("x**2 + y**2", "minimum"), ("x**2 - y**2", "saddle")])
