@@ -22,6 +22,7 @@ HEAD = 0.55  # a plane's header row: its loss's name and live value
 class Generalization(NetworkScene):
     story_name = "generalization"
     roll_seconds = 10.0
+    beads = False
 
     def construct(self) -> None:
         rec = self.record

@@ -49,6 +49,9 @@ class StoryScene(Scene):
     # True: a runaway ball stops at the view's edge (readouts keep the true numbers).
     # False: it leaves the view, as the numbers say; its trail is cut at the edge.
     clip_to_view: ClassVar[bool] = True
+    # a plane's path as dots joined by lines, as the book draws it; a path of hundreds of steps
+    # (a network's) reads as its line alone, and its dots cost more to draw than the rest
+    beads: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -128,7 +131,7 @@ class StoryScene(Scene):
         box = None if self.clip_to_view else self.plot.box()
         dot = self.make_dot(coords[0], radius, style.color, style)
         on_plane = self.plot.plane is not None
-        ball, draw = build_ball(traj, name, coords, style, radius, box, on_plane, dot)
+        ball, draw = build_ball(traj, name, coords, style, radius, box, on_plane and self.beads, dot)
         if box is not None and not ball.inside.all():
             slot = sum(b.marker is not None for b in self.balls)  # several balls gone: a row each
             ball.marker, where = edge_marker(ball, box, self.plot.landscape, on_plane, slot)
