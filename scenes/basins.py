@@ -16,7 +16,7 @@ from manim import DOWN, LEFT, RIGHT, UL, Dot, Rectangle, VGroup
 from landscapes import classify
 from scenes.kit.mathtext import text
 from scenes.kit.palette import ball_color, ball_style, palette
-from scenes.kit.readouts import FONT, PANEL_X, Readouts, name_math
+from scenes.kit.readouts import FONT, Readouts, name_math
 from scenes.kit.story import StoryScene
 from scenes.narration.beats import Beat
 from scenes.words.i18n import _
@@ -58,10 +58,12 @@ class Basins(StoryScene):
         return float(min(0.1, max(0.03, 0.25 * np.min(np.diff(starts)) * unit)))
 
     def make_panel(self) -> Readouts:
-        panel = Readouts()
+        """Step, η and the count of balls, in the layout's panel column (beside the plot)."""
+        left, _bottom, right, top = self.column.box()
+        panel = Readouts(left=left, top=top, width=right - left)
         self.column.step_row(panel)
         lr = f"{self.settings.lr:g}"
-        panel.row(name_math(r"\eta", "η", size=FONT + 8), name_math(lr, lr))
+        panel.row(name_math(r"\eta", "η"), name_math(lr, lr))
         panel.words(_("balls"), str(len(self.balls)))
         return panel
 
@@ -105,6 +107,9 @@ class Basins(StoryScene):
                 )
             )
         legend.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        legend.move_to([PANEL_X, self.panel.bottom - 0.2, 0], aligned_edge=UL)
+        left, _bottom, right, _top = self.column.box()
+        if legend.width > right - left:
+            legend.scale_to_fit_width(right - left)
+        legend.move_to([left, self.panel.bottom - 0.2, 0], aligned_edge=UL)
         self.fade(legend, seconds=0.6)
         self.say(verdict)
