@@ -107,6 +107,8 @@ CASES = [(n, None) for n in CHAPTER] + [
     ("network", {"optimizers": "gd,momentum,adam"}),
     ("compare", {"model": "mlp:16,16"}),
     ("basins", None),
+    ("compare", None),
+    ("race", None),
 ]
 ROOT = Path(__file__).resolve().parents[1]
 STORY_FILES = sorted(ROOT.glob("examples/stories/*.toml"))
