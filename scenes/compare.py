@@ -50,7 +50,7 @@ class CompareOptimizers(StoryScene):
         dims = ("x", "y")[: self.landscape.dim]
         self.verdict_rows: list[float] = []
         for ball in self.balls:
-            panel.header(ball.name, ball.color, style=ball.style, wrap=False)  # the verdicts need the rows
+            panel.header(ball.name, ball.color, style=ball.style)
             if not crowded:
                 cols = [*((d, ball.traj.points[:, k]) for k, d in enumerate(dims)), ("f", ball.traj.values)]
                 index = self.balls.index_of(ball)

@@ -104,11 +104,8 @@ class Readouts(VGroup):
             x += gap_out
         self.y -= self.row_height
 
-    def header(
-        self, name: str, color: object, size: float = FONT, style: object = None, wrap: bool = True
-    ) -> Readouts:
-        """A ball's marker (its shape and edge, as on the plot) and name, in its colour; a name too
-        long for the panel puts its settings on a second row when `wrap` (the room allows)."""
+    def header(self, name: str, color: object, size: float = FONT, style: object = None) -> Readouts:
+        """A ball's marker (its shape and edge, as on the plot) and name, in its colour."""
         if style is not None:
             from scenes.kit.markers import ball_marker
 
@@ -116,13 +113,7 @@ class Readouts(VGroup):
         else:
             key = Dot(radius=0.09, color=color).set_stroke(palette().ball_edge, 1.5, background=False)
         head = VGroup(key, text(name, font_size=size, color=color)).arrange(RIGHT, buff=0.15)
-        if wrap and head.width > self.panel_width and " " in name:
-            # a long legend (adam with both betas): its settings on a row of their own, at the
-            # size of the rest, rather than the whole line shrunk below what reads from the back
-            first, rest = name.split(" ", 1)
-            self.row(VGroup(key, text(first, font_size=size, color=color)).arrange(RIGHT, buff=0.15))
-            head = text(rest, font_size=size, color=color)
-        if head.width > self.panel_width:  # still too long: shrunk to stay in the panel
+        if head.width > self.panel_width:  # a long legend (adam with both betas) stays in the panel
             head.scale_to_fit_width(self.panel_width)
         return self.row(head)
 
