@@ -141,3 +141,16 @@ def test_no_story_line_or_book_caption_prints_a_negative_zero():
         assert not zero.search(story.line), name
     for name, captions in BOOK.items():
         assert not any(zero.search(c) for c in captions), name
+
+
+def test_a_caption_beside_the_plot_wraps_between_words_outside_brackets(tiny):
+    from scenes.kit.captions import wrap
+    from scenes.kit.mathtext import Size, text
+
+    words = "adam comes within 0.1 of x = 1 at step 120; adamw is at (0.71, 0.50) after (all) 200 steps"
+    rows = wrap(words, 4.0, Size.CAPTION_MIN)
+    assert " ".join(rows) == words and len(rows) >= 3
+    assert all(text(r, font_size=Size.CAPTION_MIN).width <= 4.0 for r in rows)
+    assert not any(r.count("(") != r.count(")") for r in rows), "no break inside brackets"
+    assert not any(r.endswith("=") or r.startswith("=") for r in rows), "x = 1 stays whole"
+    assert wrap("one", 0.1, Size.CAPTION_MIN) == ["one"], "a word wider than the column stands alone"

@@ -53,17 +53,24 @@ def split_caption(words: str) -> tuple[str, str] | None:
 
 def wrap(words: str, width: float, size: float) -> list[str]:
     """Lines of at most `width` at `size`, broken at spaces outside brackets (never inside
-    "(f = 0.100)"), each as full as it can be; a word wider than the column stands alone."""
-    cuts = [i for i, ch in enumerate(words) if ch == " " and top_level(words[i:], " ") == 0]
-    cuts = [i for i in cuts if words[:i].count("(") == words[:i].count(")")]
+    "(f = 0.100)") and not beside "=" ("f = 0.17" stays whole), each as full as it can be; a
+    word wider than the column stands alone."""
+    depth, cuts = 0, []
+    for i, ch in enumerate(words):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if ch == " " and depth == 0 and "=" not in words[max(i - 1, 0) : i + 2]:
+            cuts.append(i)
+    cuts.append(len(words))
     rows: list[str] = []
     start = 0
     while start < len(words):
-        end = len(words)
-        if text(words[start:end], font_size=size).width > width:
-            fits = [c for c in cuts if c > start and text(words[start:c], font_size=size).width <= width]
-            later = [c for c in cuts if c > start]
-            end = fits[-1] if fits else (later[0] if later else len(words))
+        later = [c for c in cuts if c > start]
+        end = later[0]
+        for c in later[1:]:  # the line grows word by word until the next one would not fit
+            if text(words[start:c], font_size=size).width > width:
+                break
+            end = c
         rows.append(words[start:end].strip())
         start = end + 1
     return rows
