@@ -14,9 +14,9 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, Dot, Rectangle, VGroup
 
 from landscapes import classify
-from scenes.kit.mathtext import text
+from scenes.kit.mathtext import Size, text
 from scenes.kit.palette import ball_color, ball_style, palette
-from scenes.kit.readouts import FONT, Readouts, name_math
+from scenes.kit.readouts import Readouts, name_math
 from scenes.kit.story import StoryScene
 from scenes.narration.beats import Beat
 from scenes.words.i18n import _
@@ -24,6 +24,7 @@ from scenes.words.terms import kind_words
 
 
 class Basins(StoryScene):
+    rows_per_ball = False  # its legend has a row per basin
     story_name = "basins"
 
     def construct(self) -> None:
@@ -96,20 +97,18 @@ class Basins(StoryScene):
                 Dot(radius=0.09, color=colours[c]).set_stroke(palette().ball_edge, 1.5, background=False),
                 text(
                     _("{kind} x = {x:.2f}").format(kind=kind_text, x=centre),
-                    font_size=FONT - 6,
+                    font_size=Size.SMALLEST,
                     color=palette().text,  # the key's dot carries the colour: words at 4.5:1
                 ),
             ).arrange(RIGHT, buff=0.15)
             words = _("1 ball") if count == 1 else _("{n} balls").format(n=count)
             legend.add(
-                VGroup(head, text(words, font_size=FONT - 6, color=palette().text)).arrange(
+                VGroup(head, text(words, font_size=Size.SMALLEST, color=palette().text)).arrange(
                     DOWN, aligned_edge=LEFT, buff=0.1
                 )
             )
         legend.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         left, _bottom, right, _top = self.column.box()
-        if legend.width > right - left:
-            legend.scale_to_fit_width(right - left)
         legend.move_to([left, self.panel.bottom - 0.2, 0], aligned_edge=UL)
         self.fade(legend, seconds=0.6)
         self.say(verdict)

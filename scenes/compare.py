@@ -7,12 +7,13 @@ chapter draws them: iso-contours with the balls' paths over them.
 from __future__ import annotations
 
 import numpy as np
-from manim import LEFT
+from manim import VGroup
 
 from scenes.kit.axes import view_range
-from scenes.kit.readouts import FONT, Readouts, name_math
+from scenes.kit.mathtext import Size
+from scenes.kit.readouts import Readouts, name_math
 from scenes.kit.story import StoryScene
-from scenes.narration.beyond import LEGEND_SAYS_THE_REST
+from scenes.words.terms import LEGEND_SAYS_THE_REST
 
 
 class CompareOptimizers(StoryScene):
@@ -43,14 +44,25 @@ class CompareOptimizers(StoryScene):
 
     def legend_panel(self) -> None:
         """Per ball: its optimizer and settings, then live x (y) and f, each with room of its
-        own; beyond four balls the name alone (the verdict under it gives where it ended)."""
-        left, _bottom, right, top = self.column.box()
+        own, and rows kept free for its verdict. Beyond four balls the name and η alone (the
+        rest of the settings are in beats.json) and no live numbers. Where the column is too
+        short, the verdicts are left to the caption, which says them for up to four balls."""
         crowded = len(self.balls) > LEGEND_SAYS_THE_REST
-        panel = Readouts(left=left, top=top, width=right - left, row=0.38 if crowded else 0.44)
+        panel = self._legend(crowded, verdicts=True)
+        if panel.overflow and not crowded:
+            panel = self._legend(crowded, verdicts=False)
+        self.column.add(panel)
+
+    def _legend(self, crowded: bool, verdicts: bool) -> Readouts:
+        left, bottom, right, top = self.column.box()
+        panel = Readouts(left=left, top=top, width=right - left, row=0.38 if crowded else 0.44, floor=bottom)
         dims = ("x", "y")[: self.landscape.dim]
-        self.verdict_rows: list[float] = []
-        for ball in self.balls:
-            panel.header(ball.name, ball.color, style=ball.style)
+        self.verdict_rows = VGroup()
+        for ball, words in zip(self.balls, self.narration.extras["verdicts"], strict=True):
+            if crowded:  # a row each, at the least size: eight names and verdicts fit the column
+                panel.header(name_and_rate(ball.name), ball.color, size=Size.SMALLEST, style=ball.style)
+            else:
+                panel.header(ball.name, ball.color, style=ball.style)
             if not crowded:
                 cols = [*((d, ball.traj.points[:, k]) for k, d in enumerate(dims)), ("f", ball.traj.values)]
                 index = self.balls.index_of(ball)
@@ -60,23 +72,24 @@ class CompareOptimizers(StoryScene):
                         for n, arr in cols
                     ]
                 )
-            self.verdict_rows.append(panel.y + 0.02)
-            panel.gap(0.36 if crowded else 0.44)
-        self.column.add(panel)
+            if verdicts:
+                indent = 0.1 if crowded else 0.3
+                verdict = panel.wrapped(words, ball.color, Size.SMALLEST, indent=indent, later=True)
+                self.verdict_rows.add(verdict)
+            panel.gap(0.0 if crowded else 0.1)
+        return panel
 
     def verdicts(self) -> None:
-        """Where each ball ended, under its readouts."""
-        left, _bottom, right, _top = self.column.box()
-        rows = Readouts(left=left + 0.3, width=right - left - 0.3)
-        for ball, y, words in zip(
-            self.balls, self.verdict_rows, self.narration.extras["verdicts"], strict=True
-        ):
-            rows.y = y
-            rows.words(words, color=ball.color, size=FONT - 4)
-        for m in rows:
-            if m.width > rows.panel_width:
-                m.scale_to_fit_width(rows.panel_width).align_to([left + 0.3, 0, 0], LEFT)
-        self.fade(rows, seconds=0.5)
+        """Where each ball ended, under its readouts (when the column had room for it)."""
+        if len(self.verdict_rows):
+            self.fade(self.verdict_rows, seconds=0.5)
+
+
+def name_and_rate(name: str) -> str:
+    """'momentum η=0.02' of 'momentum η=0.02 β=0.9': the words up to the learning rate."""
+    words = name.split(" ")
+    rate = next((k for k, w in enumerate(words) if w.startswith("η=")), None)
+    return " ".join(words[: rate + 1]) if rate is not None else name
 
 
 class CompareOptimizersPlane(CompareOptimizers):

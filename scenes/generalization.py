@@ -7,7 +7,7 @@ from __future__ import annotations
 from manim import VGroup
 
 from scenes.kit.layout import EDGE, FRAME, LABEL_ROOM, Y_TICK_ROOM
-from scenes.kit.mathtext import flat, text
+from scenes.kit.mathtext import Size, flat, text
 from scenes.kit.network_parts import NetworkScene
 from scenes.kit.palette import ball_color
 from scenes.kit.readouts import FONT, Readouts
@@ -33,7 +33,7 @@ class Generalization(NetworkScene):
             _("{model} on {n} points of {data}: empirical risk and risk").format(
                 model=model_words(net), n=net.samples, data=net.data
             ),
-            size=FONT - 4,
+            size=Size.SMALLEST,
             width=steps.left - 0.3 - (FRAME[0] + 0.3),
         )
         r = self.under_title()

@@ -8,8 +8,8 @@ import numpy as np
 
 from landscapes import classify
 from scenes.kit.camera3d import Pose
+from scenes.kit.mathtext import Size
 from scenes.kit.palette import palette
-from scenes.kit.readouts import FONT
 from scenes.kit.surface import WIDE, SurfaceScene
 from scenes.words.i18n import _
 from scenes.words.terms import kind_words
@@ -38,10 +38,12 @@ class SaddleSurface(SurfaceScene):
         panel = self.column.readouts(dim_names=("x", "y"))
         hess = classify(self.landscape, [0.0, 0.0])
         eig = ", ".join(f"{v:g}".replace("-", "−") for v in sorted(hess.eigenvalues, reverse=True))
-        facts = type(panel)(left=panel.left, top=panel.bottom - 0.3, width=panel.panel_width, row=0.46)
-        facts.words(_("Hessian at (0, 0):"), size=FONT)
-        facts.words(_("eigenvalues: {values}").format(values=eig), color=palette().note, size=FONT)
-        facts.words(_("→ a {kind}").format(kind=kind_words(hess.kind)), color=palette().note, size=FONT)
+        floor = self.column.box()[1]
+        facts = type(panel)(panel.left, panel.bottom - 0.3, panel.panel_width, row=0.46, floor=floor)
+        small = Size.SMALLEST  # three facts under five readouts: a line each, at the least size
+        facts.wrapped(_("Hessian at (0, 0):"), size=small)
+        facts.wrapped(_("eigenvalues: {values}").format(values=eig), color=palette().note, size=small)
+        facts.wrapped(_("→ a {kind}").format(kind=kind_words(hess.kind)), color=palette().note, size=small)
         self.column.add(facts)
         self.show_balls()
         beats = self.narration.beats

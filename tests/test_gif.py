@@ -57,4 +57,4 @@ def test_every_gif_frame_is_its_movie_frame_within_a_small_error(tiny_movie, tmp
     assert len(frames) == len(video) > 5
     for k, (g, v) in enumerate(zip(frames, video, strict=True)):
         error = np.abs(g - v).max(axis=2)
-        assert error.mean() < 3.0 and np.percentile(error, 99) <= 24, (k, error.mean())
+        assert error.mean() < 3.2 and np.percentile(error, 99) <= 24, (k, error.mean())

@@ -4,7 +4,9 @@ numbers are typeset for slides, a caption never outlives the step it quotes, and
 roll draws its trail.
 
 The snapshot is taken where a beat ends (its subtitle cue closes), from what is on screen
-then; the thresholds are the issue's, written here, not read from the kit.
+then; the thresholds are the issue's, written here, not read from the kit. A text's size is
+its digits' cap height and its subscripts' height, measured against the same characters set
+afresh (tests/typesize.py), not its box: a box stays tall around a shrunk "β₁".
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 import pytest
 from conftest import render_scene
 from manim import Text
+from typesize import type_sizes
 
 from scenes.catalog import CHAPTER
 from scenes.kit.numbers import LiveNumber
@@ -65,7 +68,7 @@ def words_of(m) -> str:
 
 class Snapshot:
     def __init__(self, scene) -> None:
-        self.texts = [(words_of(m), box(m), m) for m in shown_texts(scene) if m.has_points()]
+        self.texts = [(words_of(m), box(m), m) for m in shown_texts(scene) if m.family_members_with_points()]
         self.balls = [(b.name, box(b.dot)) for b in scene.balls if b.dot.get_fill_opacity() > 0.5]
         self.marks = [(m[0], box(m[0])) for m in scene.marks if m[0].get_fill_opacity() > 0.5]
         self.plot = None
@@ -156,14 +159,19 @@ def test_every_shipped_story_file_meets_the_picture_targets(tiny, snapshots, pat
 
 def meets_the_targets(scene, snapshots, name: str) -> None:
     assert snapshots, "the scene has beats"
+    small: set[str] = set()  # every text set too small, named at once
     for k, shot in enumerate(snapshots):
         where = f"{name} beat {k}"
         kind, plot, *area = shot.plot
         share = (area[0] if area else (plot[2] - plot[0]) * (plot[3] - plot[1])) / FRAME_AREA
         need = {"plane": PLANE_SHARE, "curve": CURVE_SHARE, "surface": SURFACE_SHARE}[kind]
         assert share >= need - 1e-3, f"{where}: plot {share:.1%}"
-        for words, b, _m in shot.texts:
-            assert b[3] - b[1] >= SMALLEST_TEXT * 0.98, f"{where}: {words!r} is {b[3] - b[1]:.3f} high"
+        for words, b, m in shot.texts:
+            cap, sub = type_sizes(m, words)
+            if cap < SMALLEST_TEXT - 1e-3:
+                small.add(f"{where}: {words!r} has digits {cap * 60:.1f} px high at 480p")
+            if sub is not None and sub < SMALLEST_TEXT * 0.7 - 1e-3:
+                small.add(f"{where}: {words!r} has subscripts {sub * 60:.1f} px high at 480p")
             assert b[0] >= -FRAME_W / 2 and b[2] <= FRAME_W / 2, f"{where}: {words!r} leaves the frame"
             assert b[1] >= -FRAME_H / 2 and b[3] <= FRAME_H / 2, f"{where}: {words!r} leaves the frame"
         for i, (wa, ba, _) in enumerate(shot.texts):
@@ -177,6 +185,7 @@ def meets_the_targets(scene, snapshots, name: str) -> None:
         if shot.caption is not None:
             for p in shot.panels:
                 assert not overlap(shot.caption, p), f"{where}: the caption runs into a panel"
+    assert not small, "\n".join(sorted(small))
     assert scene.recorder.beats
 
 

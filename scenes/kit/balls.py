@@ -14,9 +14,8 @@ from manim import DOWN, RIGHT, UP, ValueTracker, VMobject
 from landscapes import Landscape, Trajectory
 from scenes.kit.labels import Box
 from scenes.kit.markers import DashedTrail, ball_marker, style_beads, style_trail
-from scenes.kit.mathtext import flat, text
+from scenes.kit.mathtext import Size, flat, text
 from scenes.kit.palette import BallStyle, palette
-from scenes.kit.readouts import FONT
 from scenes.kit.trails import Ball, bead_paths, in_box, trail_segments
 from scenes.kit.typeset import typeset
 from scenes.words.i18n import _
@@ -171,7 +170,7 @@ def edge_marker(
         words, k = said
         p = ball.coords[i]
         box_ = ball.box if ball.box is not None else box  # the view shown now
-        mob = flat(text(words, font_size=FONT - 4, color=label.fill_color))
+        mob = flat(text(words, font_size=Size.LABEL, color=label.fill_color))
         edge = np.clip(p, [box_[0], box_[1], 0], [box_[2], box_[3], 0])
         inward = (UP if p[1] < box_[1] else DOWN) if k else (RIGHT if p[0] < box_[0] else -RIGHT)
         mob.move_to(edge + inward * (0.1 + (mob.height if k else mob.width) / 2))

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from scenes.words.terms import LEGEND_SAYS_THE_REST
+
 FRAME_W, FRAME_H = 14.0 + 2.0 / 9.0, 8.0  # manim's frame for 16:9
 FRAME: tuple[float, float, float, float] = (-FRAME_W / 2, -FRAME_H / 2, FRAME_W / 2, FRAME_H / 2)
 EDGE = 0.12  # clear of the frame's edges
@@ -26,6 +28,11 @@ PANEL_MIN = 3.9  # the panel column is at least this wide
 PANEL_TALL = 4.5
 SIDE_BALLS = 2
 CURVE_PANEL_GIVE = 0.3  # a curve's panel holds one or two balls: it gives the plot this much
+# Beyond CROWDED balls the panel gives each a name and a line of verdict (no live numbers), and
+# a curve's panel takes CROWDED_GIVE from the plot so that verdict ("→ still moving, f = −0.704"
+# at the least size) fits on one line
+CROWDED = LEGEND_SAYS_THE_REST
+CROWDED_GIVE = 0.6
 CAPTION_LINE = 0.45  # one caption line at Size.CAPTION, with its descenders
 CAPTION_GAP = 0.1
 PLANE_SHARE = 0.40  # a plane's box takes at least this much of the frame
@@ -68,7 +75,7 @@ def regions(
     `lines_at(width)` says how many lines the captions take in a column that wide: given, a
     plane that a full-width caption would push under its share takes the caption beside it,
     when the panel has no more than SIDE_BALLS `balls` to show above it."""
-    full = _regions(kind, aspect, caption_strip(caption_lines))
+    full = _regions(kind, aspect, caption_strip(caption_lines), balls > CROWDED)
     if kind != "plane" or lines_at is None or balls > SIDE_BALLS or full.plot_share >= PLANE_SHARE:
         return full
     beside = _regions(kind, aspect, caption_strip(1))  # the plot as under a one-line caption
@@ -80,7 +87,7 @@ def regions(
     return Regions(beside.plot, (left, strip[3] + CAPTION_GAP, beside.panel[2], top), strip)
 
 
-def _regions(kind: str, aspect: float | None, caption: Box) -> Regions:
+def _regions(kind: str, aspect: float | None, caption: Box, crowded: bool = False) -> Regions:
     top = FRAME[3] - EDGE / 2
     bottom = caption[3] + TICK_ROOM
     left = FRAME[0] + EDGE + Y_TICK_ROOM
@@ -95,9 +102,10 @@ def _regions(kind: str, aspect: float | None, caption: Box) -> Regions:
     elif kind == "surface":
         plot = (FRAME[0] + EDGE, caption[3] + CAPTION_GAP, left + widest + LABEL_ROOM, top)
     else:
-        plot = (left, bottom, left + widest + CURVE_PANEL_GIVE, top)  # a curve's panel is narrower
+        give = -CROWDED_GIVE if crowded else CURVE_PANEL_GIVE  # a curve's panel is narrower
+        plot = (left, bottom, left + widest + give, top)
     panel = (plot[2] + LABEL_ROOM, caption[3] + CAPTION_GAP, FRAME[2] - EDGE, top)
     return Regions(plot, panel, caption)
 
 
-__all__ = ["FRAME", "PLANE_SHARE", "Box", "Regions", "area", "caption_strip", "regions"]
+__all__ = ["CROWDED", "FRAME", "PLANE_SHARE", "Box", "Regions", "area", "caption_strip", "regions"]

@@ -25,14 +25,16 @@ def has_latex() -> bool:
 
 
 TEXT_FONT = "DejaVu Sans"  # clear at 480p; pango falls back to a default font where it is missing
+SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉"
 MATH_FONT = TEXT_FONT  # numbers and math in every language: Noto Sans CJK has no ₁ ₂
 FONTS = {"zh": "Noto Sans CJK SC"}  # without it pango picks a Japanese face for Chinese text
 
 
 class Size:
     """Font sizes (manim's Text points) for a frame 8 units high. At 24 a digit's cap is 0.25
-    units (1/32 of the frame, 15 px at 480p); a subscript digit is 0.575 of the size's cap,
-    so text holding subscripts is set at 32 or more (≥ 70 % of 15 px)."""
+    units (1/32 of the frame, 15 px at 480p); a subscript digit is 0.56 of the size's cap, so
+    text holding subscripts is set at 30 or more (≥ 70 % of 15 px). Measured, not taken from
+    here, by tests/typesize.py."""
 
     TITLE = 34
     CAPTION = 32
@@ -40,10 +42,11 @@ class Size:
     CAPTION_TIGHT = 28  # or to this, when it holds no subscript (digits 0.30 high, 18 px at 480p)
     NAME = 34  # the panel's names (x₁, ∂f/∂x₂, η) and axis labels: a lone "x" is 0.26 high
     NUMBER = 30  # the panel's live numbers: 0.32 units high, 19 px at 480p
-    HEADER = 28  # a ball's name in the panel
+    HEADER = 30  # a ball's name in the panel: "adam η=0.4 β₁=0.9 β₂=0.999" holds subscripts
     TICK = 26
     LABEL = 30  # annotations at a ball or a critical point
     SMALLEST = 24  # nothing on screen is set smaller
+    SUBSCRIPTED = 30  # nor anything that holds a subscript (β₁, x₂) smaller than this
 
 
 def text_font() -> str:
@@ -68,7 +71,10 @@ class MathText(Text):
 def laid_out(s: str, cls: type[Text] | None = None, **kwargs: Any) -> Text:
     """manim's Text: pango lays it out on an SVG as wide as the movie's pixels, and wraps a
     line longer than that (a caption at 120 px wide came out on two lines, at half its
-    width): lay every text out as on a 4K frame, so sizes do not depend on the quality."""
+    width): lay every text out as on a 4K frame, so sizes do not depend on the quality.
+    A text holding a subscript is set at Size.SUBSCRIPTED at least."""
+    if any(c in SUBSCRIPTS for c in s):
+        kwargs["font_size"] = max(kwargs.get("font_size", Size.SUBSCRIPTED), Size.SUBSCRIPTED)
     width = config.pixel_width
     config.pixel_width = max(width, 3840)
     try:

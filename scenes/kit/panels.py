@@ -9,9 +9,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from manim import DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Line, VGroup, VMobject
+from manim import DOWN, LEFT, ORIGIN, RIGHT, UL, Line, VGroup, VMobject
 
-from scenes.kit.captions import top_level
 from scenes.kit.labels import Box
 from scenes.kit.layout import regions
 from scenes.kit.mathtext import Size, math, text
@@ -20,6 +19,8 @@ from scenes.kit.readouts import FONT, NUMBER_SIZE, Readouts, name_math, name_tex
 from scenes.kit.stage import Stage
 from scenes.words.i18n import _
 from scenes.words.terms import coordinate_names
+
+CLEAR = 0.22  # between the panel's rows and the x axis' label
 
 
 class Column:
@@ -42,15 +43,22 @@ class Column:
     def ball_readouts(self, show_lr: bool = False) -> Readouts:
         """Step, then per ball its optimizer with every hyper-parameter in force and its live
         coordinates; f on a row of its own while the column has room for it (up to two balls
-        on a plane); the learning rate in force, for schedules. The rest of the numbers are in
-        beats.json and `roll trajectory`."""
-        left, _bottom, right, top = self.box()
-        panel = Readouts(left=left, top=top, width=right - left, row=0.46)
+        on a plane, and above the column's floor); the learning rate in force, for schedules.
+        The rest of the numbers are in beats.json and `roll trajectory`."""
+        names = coordinate_names(self.plot.landscape)
+        with_f = len(self.stage.balls) <= 2 or len(names) == 1
+        panel = self._ball_rows(show_lr, with_f)
+        if panel.overflow and with_f:
+            panel = self._ball_rows(show_lr, with_f=False)
+        return self.add(panel)
+
+    def _ball_rows(self, show_lr: bool, with_f: bool) -> Readouts:
+        left, bottom, right, top = self.box()
+        panel = Readouts(left=left, top=top, width=right - left, row=0.46, floor=bottom)
         self.step_row(panel)
         panel.gap(0.06)
         balls = self.stage.balls
         names = coordinate_names(self.plot.landscape)
-        with_f = len(balls) <= 2 or len(names) == 1
         for ball in balls:
             tr = ball.traj
             panel.header(ball.name, ball.color, style=ball.style)
@@ -64,7 +72,7 @@ class Column:
                 cells = [(name_math(tex, plain), series_feed(arr, index), arr) for tex, plain, arr in rows]
                 panel.cells(cells)
             panel.gap(0.06)
-        return self.add(panel)
+        return panel
 
     # ---- readouts ------------------------------------------------------------
     def readouts(
@@ -75,8 +83,8 @@ class Column:
     ) -> Readouts:
         """Step and learning rate, then per ball: x (y), f, gradient (and `extra` rows, as
         (tex, plain, values per step) by ball index), updated in place."""
-        left, _bottom, right, top = self.box()
-        panel = Readouts(left=left, top=top, width=right - left)
+        left, bottom, right, top = self.box()
+        panel = Readouts(left=left, top=top, width=right - left, floor=bottom)
         self.step_row(panel)
         balls = self.stage.balls
         # η as the balls' rules have it: adadelta has none, a schedule changes it every step
@@ -120,6 +128,7 @@ class Column:
     def add(self, panel: Readouts) -> Readouts:
         """Show a panel: its static rows now, its numbers as moving parts (see show_balls).
         Annotations keep clear of it."""
+        panel.close_up()
         self.panels.append(panel)
         self.plot.keep_left_of(panel)
         self.stage.overlay(panel)
@@ -140,16 +149,28 @@ class Column:
         self.stage.movers.append((num, update))
 
     def place_title(self, t: VMobject) -> None:
-        """Top left of the panel column; a formula wider than the column breaks after its
-        "=" (as a slide would), and only one too wide for two lines is shrunk."""
+        """Top left of the panel column; a formula wider than the column breaks, as a slide
+        would: after ", " between formulas, after "=", then before a "+" or "−" outside
+        brackets, as few lines as fit. Only a part too wide for a line of its own is shrunk."""
         panel = self._column()
         width = panel[2] - panel[0]
         words = getattr(t, "original_text", "")
-        for mark in (", ", "="):  # two formulas: one a line; one formula: break after its "="
-            cut = top_level(words, mark)
-            if t.width > width and cut is not None:
-                head = len(words[: cut + len(mark)].replace(" ", ""))
-                VGroup(*t[:head]).next_to(VGroup(*t[head:]), UP, buff=0.12, aligned_edge=LEFT)
+        glyphs = t.submobjects
+        if not hasattr(t, "one_line"):  # where each glyph sat on one line, from the first
+            t.one_line = [g.get_center() - glyphs[0].get_center() for g in glyphs]
+        for g, at in zip(glyphs, t.one_line, strict=True):  # a new layout: break afresh
+            g.move_to(glyphs[0].get_center() + at)
+        if t.width > width and len(glyphs) == len(words.replace(" ", "")):
+            lines = formula_lines(words, glyphs, width)
+            if len(lines) > 2 and not hasattr(t, "set_smaller"):  # over two lines: one size down
+                t.set_smaller = True
+                t.scale(Size.CAPTION_MIN / Size.TITLE)
+                t.one_line = [at * Size.CAPTION_MIN / Size.TITLE for at in t.one_line]
+                lines = formula_lines(words, glyphs, width)
+            pitch = t.height + 0.12
+            for k, (a, b) in enumerate(lines[1:], start=1):
+                line = VGroup(*glyphs[a:b])
+                line.shift(LEFT * (line.get_left()[0] - glyphs[0].get_left()[0]) + DOWN * pitch * k)
         if t.width > width:
             t.scale_to_fit_width(width)
         t.move_to([panel[0], panel[3], 0], aligned_edge=UL)
@@ -169,10 +190,16 @@ class Column:
         return plot.regions.panel if plot.regions else regions("plane", 7 / 6).panel
 
     def box(self) -> Box:
-        """Where readouts go: the panel column under the title."""
+        """Where readouts go: the panel column under the title, and above the x axis' label
+        where that label, at the axis' end, reaches into the column."""
         panel = self._column()
         top = self.title_mob.get_bottom()[1] - 0.4 if self.title_mob is not None else panel[3] - 0.25
-        return (panel[0], panel[1], panel[2], top)
+        bottom = panel[1]
+        label = self.plot.x_label
+        if label is not None and label.family_members_with_points():
+            if label.get_right()[0] > panel[0] - CLEAR and label.get_top()[1] > bottom - CLEAR:
+                bottom = label.get_top()[1] + CLEAR
+        return (panel[0], bottom, panel[2], top)
 
     def legend(self, entries: Sequence[tuple[str, Any]]) -> VGroup:
         """Coloured line samples with names, a row each, at the top of the panel column (under
@@ -194,3 +221,45 @@ class Column:
         self.stage.overlay(items)
         self.plot.block(items)
         return items
+
+
+def formula_breaks(words: str) -> list[tuple[int, int]]:
+    """Where a formula may break, best first, as (rank, glyph index a new line starts at):
+    after ", " between formulas, after "=", before "+" or "−", each outside brackets."""
+    out, depth, glyph = [], 0, 0
+    for i, ch in enumerate(words):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if depth == 0 and ch == " ":
+            before, after = words[:i].rstrip(), words[i + 1 :].lstrip()
+            if before.endswith(","):
+                out.append((0, glyph))
+            elif before.endswith("="):
+                out.append((1, glyph))
+            elif after[:1] in "+−" and not before.endswith(("+", "−")):
+                out.append((2, glyph))
+        glyph += not ch.isspace()
+    return out
+
+
+def formula_lines(words: str, glyphs: Sequence[VMobject], width: float) -> list[tuple[int, int]]:
+    """The lines (first glyph, past the last) of a formula broken to fit `width`: the fewest
+    lines, and among those the best-ranked breaks (after "," before after "=" before at "+")."""
+    n = len(glyphs)
+    rank = {g: r for r, g in sorted(formula_breaks(words), reverse=True) if 0 < g < n}
+
+    def span(a: int, b: int) -> float:
+        return glyphs[b - 1].get_right()[0] - glyphs[a].get_left()[0]
+
+    # best[i]: (lines, ranks' sum, where the line from i ends) for the formula from glyph i
+    best: dict[int, tuple[int, int, int]] = {n: (0, 0, n)}
+    for i in sorted([0, *rank], reverse=True):
+        later = [e for e in [*rank, n] if e > i]
+        ends = [e for e in later if span(i, e) <= width] or [min(later)]  # too wide: its own line
+        best[i] = min((best[e][0] + 1, best[e][1] + rank.get(e, 0), e) for e in ends)
+    lines, start = [], 0
+    while start < n:
+        end = best[start][2]
+        lines.append((start, end))
+        start = end
+    return lines

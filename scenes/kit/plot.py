@@ -71,6 +71,13 @@ class Plot:
             follow(self.regions)
         return self.regions
 
+    @property
+    def x_label(self) -> VMobject | None:
+        """The x axis' label as drawn now, at the axis' end (it may reach under the panel)."""
+        if self.plane is not None:
+            return self.plane.x_label
+        return self.axis_labels[0] if self.axis_labels is not None else None
+
     def block(self, *mobs: VMobject) -> None:
         """Annotations keep clear of these."""
         for m in mobs:

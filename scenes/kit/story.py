@@ -52,6 +52,9 @@ class StoryScene(Scene):
     # a plane's path as dots joined by lines, as the book draws it; a path of hundreds of steps
     # (a network's) reads as its line alone, and its dots cost more to draw than the rest
     beads: ClassVar[bool] = True
+    # the panel has rows per ball (basins' has them per basin): the layout gives a crowded
+    # panel its room (scenes.kit.layout.CROWDED)
+    rows_per_ball: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -83,7 +86,7 @@ class StoryScene(Scene):
         self.plot = Plot(
             self.landscape,
             lambda width: caption_lines(lambda: self.narration.beats, width),
-            lambda: len(self.trajectories),
+            lambda: len(self.trajectories) if self.rows_per_ball else 1,
         )
         self.column = Column(self)
         self.pointers = Pointers(self)

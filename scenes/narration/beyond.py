@@ -14,6 +14,7 @@ from scenes.narration.beats import ZOOM_STEPS, Beat, Narration, Zoom
 from scenes.narration.describe import distinct, stop_words
 from scenes.words.i18n import _
 from scenes.words.terms import (
+    LEGEND_SAYS_THE_REST,
     kind_words,
     optimizer_label,
     optimizer_name,
@@ -24,10 +25,6 @@ from scenes.words.terms import (
 )
 
 SAME_MINIMUM = 0.05  # end points closer than this reached the same minimum
-# Beyond this many balls the legend holds each ball's verdict under its name, and the closing
-# caption keeps to one line: who got lowest and who was caught higher (compare), who arrived
-# first (race); the rest is in the legend, where each name already says it.
-LEGEND_SAYS_THE_REST = 4
 
 
 def ground_fitted(trajs: Sequence[Trajectory]) -> Ground:

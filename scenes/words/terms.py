@@ -6,6 +6,11 @@ from __future__ import annotations
 from landscapes import Landscape, Settings
 from scenes.words.i18n import _
 
+# Beyond this many balls the legend holds each ball's verdict under its name, and the closing
+# caption keeps to one line: who got lowest and who was caught higher (compare), who arrived
+# first (race); the rest is in the legend, where each name already says it. The layout
+# (scenes.kit.layout) gives such a legend its room.
+LEGEND_SAYS_THE_REST = 4
 
 def status_words(status: str) -> str | None:
     """What the screen says about a run that ended off the map (None for a normal end)."""
