@@ -108,7 +108,7 @@ class Basins(StoryScene):
                 )
             )
         legend.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        left, _bottom, right, _top = self.column.box()
+        left = self.column.box()[0]
         legend.move_to([left, self.panel.bottom - 0.2, 0], aligned_edge=UL)
         self.fade(legend, seconds=0.6)
         self.say(verdict)

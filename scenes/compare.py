@@ -9,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 from manim import VGroup
 
+from landscapes.rules import LR_SYMBOL
 from scenes.kit.axes import view_range
 from scenes.kit.mathtext import Size
-from scenes.kit.readouts import Readouts, name_math
+from scenes.kit.readouts import Readouts, name_math, series_feed
 from scenes.kit.story import StoryScene
 from scenes.words.terms import LEGEND_SAYS_THE_REST
 
@@ -63,15 +64,9 @@ class CompareOptimizers(StoryScene):
                 panel.header(name_and_rate(ball.name), ball.color, size=Size.SMALLEST, style=ball.style)
             else:
                 panel.header(ball.name, ball.color, style=ball.style)
-            if not crowded:
                 cols = [*((d, ball.traj.points[:, k]) for k, d in enumerate(dims)), ("f", ball.traj.values)]
                 index = self.balls.index_of(ball)
-                panel.cells(
-                    [
-                        (name_math(n, n), (lambda arr=arr, index=index: float(arr[index()])), arr)
-                        for n, arr in cols
-                    ]
-                )
+                panel.cells([(name_math(n, n), series_feed(arr, index), arr) for n, arr in cols])
             if verdicts:
                 indent = 0.1 if crowded else 0.3
                 verdict = panel.wrapped(words, ball.color, Size.SMALLEST, indent=indent, later=True)
@@ -88,7 +83,7 @@ class CompareOptimizers(StoryScene):
 def name_and_rate(name: str) -> str:
     """'momentum η=0.02' of 'momentum η=0.02 β=0.9': the words up to the learning rate."""
     words = name.split(" ")
-    rate = next((k for k, w in enumerate(words) if w.startswith("η=")), None)
+    rate = next((k for k, w in enumerate(words) if w.startswith(f"{LR_SYMBOL}=")), None)
     return " ".join(words[: rate + 1]) if rate is not None else name
 
 

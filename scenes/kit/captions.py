@@ -15,7 +15,7 @@ import numpy as np
 from manim import DOWN, VMobject
 
 from scenes.kit.layout import EDGE, FRAME_W, Box
-from scenes.kit.mathtext import Size, flat, text
+from scenes.kit.mathtext import SUBSCRIPTS, Size, flat, text
 from scenes.kit.typeset import typeset
 
 CAPTION_FONT = Size.CAPTION
@@ -25,7 +25,7 @@ CAPTION_WIDTH = FRAME_W - 2 * EDGE - 0.3
 def caption_sizes(words: str) -> tuple[float, ...]:
     """The sizes a one-line caption may take, largest first: subscripts need 30 or more to stay
     70 % of a digit's 15 px at 480p."""
-    small = any(ch in "₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹" for ch in words)
+    small = any(ch in SUBSCRIPTS or ch in "⁰¹²³⁴⁵⁶⁷⁸⁹" for ch in words)
     return (CAPTION_FONT, Size.CAPTION_MIN) if small else (CAPTION_FONT, Size.CAPTION_MIN, Size.CAPTION_TIGHT)
 
 

@@ -37,6 +37,7 @@ class Size:
     here, by tests/typesize.py."""
 
     TITLE = 34
+    TITLE_LONG = 30  # a title that breaks into more than two lines
     CAPTION = 32
     CAPTION_MIN = 30  # a long caption shrinks to this, then takes a second line
     CAPTION_TIGHT = 28  # or to this, when it holds no subscript (digits 0.30 high, 18 px at 480p)

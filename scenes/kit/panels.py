@@ -164,8 +164,8 @@ class Column:
             lines = formula_lines(words, glyphs, width)
             if len(lines) > 2 and not hasattr(t, "set_smaller"):  # over two lines: one size down
                 t.set_smaller = True
-                t.scale(Size.CAPTION_MIN / Size.TITLE)
-                t.one_line = [at * Size.CAPTION_MIN / Size.TITLE for at in t.one_line]
+                t.scale(Size.TITLE_LONG / Size.TITLE)
+                t.one_line = [at * Size.TITLE_LONG / Size.TITLE for at in t.one_line]
                 lines = formula_lines(words, glyphs, width)
             pitch = t.height + 0.12
             for k, (a, b) in enumerate(lines[1:], start=1):
