@@ -146,8 +146,7 @@ def parse_expression(expr: str, domain: Bounds | None = None) -> Landscape:
         y = p[..., 1] if dim == 2 else torch.zeros_like(x)
         return body(x, y)
 
-    name = " ".join(expr.split())
-    plain = f"f({'x, y' if dim == 2 else 'x'}) = {name}"
+    plain = f"f({'x, y' if dim == 2 else 'x'}) = {_to_plain(tree.body)}"
     return Landscape("custom", dim, fn, domain, _to_latex(tree.body, dim), plain)
 
 
@@ -189,3 +188,74 @@ def _to_latex(node: ast.AST, dim: int) -> str:
 
     var = "x, y" if dim == 2 else "x"
     return f"f({var}) = {go(node)}"
+
+
+_MINUS = "\u2212"
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_PLAIN_FUNCS = {"sigmoid": "σ"}
+_PREC = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2, ast.Pow: 4}
+
+
+def _number(v: float) -> str:
+    """A constant as a slide prints it: 0.15, 2, 1×10⁶ (never 1e+06)."""
+    s = f"{v:g}"
+    if "e" not in s:
+        return s
+    mantissa, exponent = s.split("e")
+    power = "10" + str(int(exponent)).translate(_SUPERSCRIPT)
+    return power if mantissa == "1" else f"{mantissa}×{power}"
+
+
+def _lettered(n: ast.AST) -> bool:
+    """A term that starts with a letter and reads as one symbol (x, π, x²): a number or a
+    letter before it is multiplied by writing them side by side, as the book does (2x², 0.15πx)."""
+    if isinstance(n, ast.Name):
+        return True
+    return isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Pow, ast.Mult)) and _lettered(n.left)
+
+
+def _to_plain(node: ast.AST) -> str:
+    """An accepted tree as a formula on a slide: 'x**4 - 2*x**2' is 'x⁴ − 2x²' (U+2212 for
+    minus, superscript powers, '·' where side by side would misread). The title draws this."""
+
+    def go(n: ast.AST, parent_prec: int = 0) -> str:
+        if isinstance(n, ast.Constant):
+            return _number(float(n.value))
+        if isinstance(n, ast.Name):
+            return "π" if n.id == "pi" else n.id
+        if isinstance(n, ast.UnaryOp):
+            s = (_MINUS if isinstance(n.op, ast.USub) else "+") + go(n.operand, 3)
+            return f"({s})" if parent_prec > 2 else s
+        if isinstance(n, ast.BinOp):
+            prec = _PREC[type(n.op)]
+            if isinstance(n.op, ast.Pow):
+                s = go(n.left, 5) + _power(n.right)
+            elif isinstance(n.op, ast.Mult):
+                left, right = go(n.left, prec), go(n.right, prec + 1)
+                side_by_side = _lettered(n.right) and not left.endswith((")", "|", "e"))
+                s = f"{left}{right}" if side_by_side else f"{left}·{right}"
+            elif isinstance(n.op, ast.Div):
+                s = f"{go(n.left, prec)}/{go(n.right, prec + 1)}"
+            else:
+                sign = "+" if isinstance(n.op, ast.Add) else _MINUS
+                s = f"{go(n.left, prec)} {sign} {go(n.right, prec + 1)}"
+            return f"({s})" if prec < parent_prec else s
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name):
+            arg = go(n.args[0])
+            if n.func.id == "abs":
+                return f"|{arg}|"
+            if n.func.id == "sqrt":
+                return f"√{arg}" if isinstance(n.args[0], (ast.Name, ast.Constant)) else f"√({arg})"
+            return f"{_PLAIN_FUNCS.get(n.func.id, n.func.id)}({arg})"
+        raise AssertionError("only accepted trees reach here")
+
+    def _power(e: ast.AST) -> str:
+        """x², x⁻¹; anything else after a caret: x^0.5, e^(−x²)."""
+        inner = e.operand if isinstance(e, ast.UnaryOp) and isinstance(e.op, ast.USub) else e
+        whole = isinstance(inner, ast.Constant) and float(inner.value).is_integer()
+        if whole and abs(float(inner.value)) < 1e6:
+            sign = "-" if inner is not e else ""
+            return f"{sign}{int(float(inner.value))}".translate(_SUPERSCRIPT)
+        return "^" + go(e, 5)
+
+    return go(node)

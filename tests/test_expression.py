@@ -101,3 +101,22 @@ def test_huge_powers_are_float_infinity_not_a_hang():
 def test_domain_must_match_the_variables():
     with pytest.raises(SettingsError, match="give a,b,c,d"):
         parse_expression("x*y", domain=((0.0, 1.0),))
+
+
+@pytest.mark.parametrize(
+    ("expr", "title"),
+    [
+        ("x**4 - 2*x**2 + 0.3*x", "f(x) = x⁴ − 2x² + 0.3x"),
+        ("x*cos(0.15*pi*x)", "f(x) = x·cos(0.15πx)"),
+        ("-x**2 + 3*x - 1/2", "f(x) = −x² + 3x − 1/2"),
+        ("(-x)**2 - (x - 1)", "f(x) = (−x)² − (x − 1)"),
+        ("exp(-x**2 - y**2)", "f(x, y) = exp(−x² − y²)"),
+        ("sqrt(x**2 + y**2) + abs(x) + sigmoid(y)", "f(x, y) = √(x² + y²) + |x| + σ(y)"),
+        ("2*x*y**2 + x**-1 + e**(-x)", "f(x, y) = 2xy² + x⁻¹ + e^(−x)"),
+        ("1e6*x + (x + 1)*(x - 1) + e*x", "f(x) = 10⁶x + (x + 1)·(x − 1) + e·x"),
+    ],
+)
+def test_the_title_is_a_formula_as_a_slide_prints_it(expr, title):
+    """No '**', '*' or ASCII hyphen on screen: powers raised, minus as U+2212, products side by
+    side where that reads unambiguously."""
+    assert parse_expression(expr).plain == title

@@ -135,9 +135,7 @@ def render_case(name, options):
     if "landscape" in options:
         settings = settings.override(landscape=options["landscape"], start=(-1.5, 2.0))
     if "function" in options:
-        settings = settings.override(
-            landscape="custom", function=options["function"], start=(0.3,)
-        )
+        settings = settings.override(landscape="custom", function=options["function"], start=(0.3,))
     return render_scene(name, settings=settings, options={"optimizers": optimizers})
 
 
@@ -202,6 +200,25 @@ def test_numbers_on_screen_are_typeset_for_slides(tiny, snapshots, name, lang):
         assert not SIGN_HYPHEN.search(words), f"{name}: a hyphen as minus in {words!r}"
         assert "e+" not in words and "e-0" not in words, f"{name}: a terminal's exponent in {words!r}"
         assert not re.search(r"(^|\s)\+\d", words), f"{name}: a '+' on a plain value in {words!r}"
+
+
+@pytest.mark.parametrize("function", ["x**4 - 2*x**2 + 0.3*x", "x**2 - y**2 - 0.5*x*y"])
+def test_a_custom_formula_is_typeset_on_screen(tiny, snapshots, function):
+    """The title of `--function` is the formula, not the code: no '**', '*' or hyphen-minus."""
+    from scenes.catalog import get_story
+
+    two = "y" in function
+    settings = get_story("custom").settings.override(
+        landscape="custom",
+        function=function,
+        start=(0.9, 0.05) if two else (0.3,),
+        domain=((-1.0, 1.0), (-1.0, 1.0)) if two else None,
+    )
+    render_scene("custom", settings=settings)
+    seen = [w for shot in snapshots for w, _b, _m in shot.texts]
+    assert any(w.startswith("f(x") for w in seen), seen
+    for words in seen:
+        assert "*" not in words and not re.search(r"(^|\s)-(\s|\d|[a-z(])", words), words
 
 
 @pytest.mark.parametrize("name", ["cubic-saddle", "learning-rate", "gd-2d", "momentum", "sgd-schedules"])
