@@ -267,6 +267,9 @@ def check_claim(name: str, trajs: Sequence[Trajectory], claim: dict, scene: str)
         gap = t.values[0] - fstar
         assert np.all(t.values[step:] - fstar <= 1e-4 * gap + 1e-9 * max(1.0, abs(fstar))), where
         assert step == 0 or np.any(t.values[:step] - fstar > 1e-4 * gap - 1e-9), where
+        # the bar the caption quotes: f stays under it from the step on, and is over it before
+        assert np.all(t.values[step:] <= values["bar"] + 1e-9), where
+        assert step == 0 or t.values[step - 1] > values["bar"] - 1e-9, where
     elif cname == "blew_up":
         axis = values["axis"]
         lo, hi = BOOK_VIEW[axis] if t.points.shape[1] == 2 else view_of(scene, t, trajs[0])[0]

@@ -35,7 +35,11 @@ def test_the_words_are_the_runs_order_of_arrival():
     assert arrived, "someone arrives on rosenbrock in 300 steps at a tuned rate"
     first = arrived[0][1]
     name = trajs[first].settings.optimizer
-    assert n.beats[-1].caption.startswith(f"first to arrive: {name}, at step {arrived[0][0]}")
+    bar = fstar + 1e-4 * (trajs[first].values[0] - fstar)  # the race's bar: 1e-4 of the start's gap
+    caption = n.beats[-1].caption
+    assert caption.startswith(f"first to stay below f = {bar:.2g}: {name}, from step {arrived[0][0]}")
+    values, step = trajs[first].values, arrived[0][0]
+    assert np.all(values[step:] <= bar) and values[step - 1] > bar
     for rank, (step, k) in enumerate(arrived, 1):
         assert n.extras["verdicts"][k] == f"→ #{rank} to arrive, step {step}"
         assert f"η={trajs[k].settings.lr:g}" in n.names[k]
