@@ -45,3 +45,33 @@ def test_ticks_read_at_480p_and_words_keep_clear_of_panels_and_edges(tiny, name)
     if scene.plot.plane is None:
         x_label = box_of(scene.plot.axis_labels[0])
         assert not any(_overlap(x_label, p, pad=0.2) for p in panels), f"{name}: the x label touches a panel"
+
+
+@pytest.mark.parametrize("name", ["learning-rate", "ill-conditioned", "momentum"])
+def test_an_edge_marker_keeps_off_the_axes_labels_at_every_step(tiny, name):
+    """A runaway's marker sits on the view's edge near a corner, where the axes' labels are
+    (f(x) at the top left): at every step it shows, it is inside the plot box and clear of them."""
+    scene = render_scene(name)
+    plot = scene.plot
+    if plot.plane is not None:
+        labels, area = [plot.plane.x_label, plot.plane.y_label], box_of(plot.plane.frame_box)
+    else:
+        labels, area = list(plot.axis_labels), plot.area
+    marked = [b for b in scene.balls if b.marker is not None]
+    assert marked, f"{name}: a ball leaves the view"
+    shown = 0
+    for step in range(max(b.traj.steps for b in scene.balls) + 1):
+        scene.step.set_value(step)
+        for mob, update in scene.movers:
+            update(mob)
+        for ball in marked:
+            if not len(ball.marker.points):
+                continue
+            shown += 1
+            box = box_of(ball.marker)
+            where = f"{name} step {step}: {ball.marker.words!r}"
+            for label in labels:
+                assert not _overlap(box, box_of(label)), f"{where} covers the axis label"
+            assert area[0] - 1e-6 <= box[0] and box[2] <= area[2] + 1e-6, f"{where} leaves the plot"
+            assert area[1] - 1e-6 <= box[1] and box[3] <= area[3] + 1e-6, f"{where} leaves the plot"
+    assert shown

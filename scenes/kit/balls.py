@@ -12,7 +12,7 @@ import numpy as np
 from manim import DOWN, RIGHT, UP, ValueTracker, VMobject
 
 from landscapes import Landscape, Trajectory
-from scenes.kit.labels import Box
+from scenes.kit.labels import Box, box_of, overlaps
 from scenes.kit.markers import DashedTrail, ball_marker, style_beads, style_trail
 from scenes.kit.mathtext import Size, flat, text
 from scenes.kit.palette import BallStyle, palette
@@ -155,10 +155,12 @@ def edge_words(ball: Ball, i: int, box: Box, landscape: Landscape, on_plane: boo
 
 
 def edge_marker(
-    ball: Ball, box: Box, landscape: Landscape, on_plane: bool, slot: int
+    ball: Ball, box: Box, landscape: Landscape, on_plane: bool, slot: int, clear: Sequence[Box] = ()
 ) -> tuple[VMobject, Draw]:
     """While the ball is out of view: its coordinate at the view's edge where it went, step by
-    step, so its trail need not cross the plot; `slot` stacks several balls' markers."""
+    step, so its trail need not cross the plot; `slot` stacks several balls' markers. It moves
+    along its edge, towards the middle, off the boxes in `clear` (the axes' labels sit in the
+    plot's corners, where a runaway's marker goes)."""
     label = VMobject(fill_color=palette().text, fill_opacity=1.0, stroke_width=0)  # 4.5:1 on the fill
 
     def where(i: int) -> None:
@@ -180,6 +182,14 @@ def edge_marker(
         # several markers stack towards the box's middle, never out under its edge
         stack = DOWN if mob.get_y() > (box_[1] + box_[3]) / 2 else UP
         mob.shift((inward if k else stack) * slot * (mob.height + 0.08))
+        along = (RIGHT if mob.get_x() < (box_[0] + box_[2]) / 2 else -RIGHT) if k else stack
+        for c in clear:
+            if overlaps(box_of(mob), c):
+                if k:  # along a top or bottom edge: sideways past the label
+                    gap = c[2] - mob.get_left()[0] if along[0] > 0 else mob.get_right()[0] - c[0]
+                else:  # along a side: up or down past it
+                    gap = c[3] - mob.get_bottom()[1] if along[1] > 0 else mob.get_top()[1] - c[1]
+                mob.shift(along * (gap + 0.08))
         label.points = mob.points
         label.words = typeset(words)  # what it says, as drawn: the layout tests read it
 

@@ -36,7 +36,7 @@ def box_of(mob: object, pad: float = 0.0) -> Box:
     return (lo[0] - pad, lo[1] - pad, hi[0] + pad, hi[1] + pad)
 
 
-def _overlap(a: Box, b: Box) -> bool:
+def overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
@@ -57,7 +57,7 @@ class Obstacles:
         self.points.append(densify(near))
 
     def conflicts(self, box: Box) -> int:
-        n = sum(_overlap(box, b) for b in self.boxes)
+        n = sum(overlaps(box, b) for b in self.boxes)
         for pts in self.points:
             inside = (pts[:, 0] > box[0]) & (pts[:, 0] < box[2]) & (pts[:, 1] > box[1]) & (pts[:, 1] < box[3])
             n += int(inside.any())

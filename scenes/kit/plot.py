@@ -78,6 +78,14 @@ class Plot:
             return self.plane.x_label
         return self.axis_labels[0] if self.axis_labels is not None else None
 
+    def label_boxes(self) -> list[Box]:
+        """The axes' labels' boxes (with a little air): what an edge marker keeps off."""
+        if self.plane is not None:
+            labels = [self.plane.x_label, self.plane.y_label]
+        else:
+            labels = list(self.axis_labels) if self.axis_labels is not None else []
+        return [box_of(m, pad=0.05) for m in labels if m.family_members_with_points()]
+
     def block(self, *mobs: VMobject) -> None:
         """Annotations keep clear of these."""
         for m in mobs:

@@ -137,7 +137,8 @@ class StoryScene(Scene):
         ball, draw = build_ball(traj, name, coords, style, radius, box, on_plane and self.beads, dot)
         if box is not None and not ball.inside.all():
             slot = sum(b.marker is not None for b in self.balls)  # several balls gone: a row each
-            ball.marker, where = edge_marker(ball, box, self.plot.landscape, on_plane, slot)
+            clear = self.plot.label_boxes()
+            ball.marker, where = edge_marker(ball, box, self.plot.landscape, on_plane, slot, clear)
             self.follow(ball.marker, ball, where)
             self.pointers.drawn.append(ball.marker)
         self.plot.obstacles.add_line(coords)

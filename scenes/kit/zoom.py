@@ -228,8 +228,9 @@ class Zoomer:
         away = [b for b in scene.balls if b.marker is None and not b.inside[min(steps[1], len(b.coords) - 1)]]
         # a few balls out of view are pointed at on the edge; many (basins) would bury the
         # plot in words: the panel counts them
+        clear = plot.label_boxes()
         for ball in away if len(away) <= MARKERS else []:
-            marker, where = edge_marker(ball, box, plot.landscape, plot.plane is not None, slot)
+            marker, where = edge_marker(ball, box, plot.landscape, plot.plane is not None, slot, clear)
             slot += 1
             scene.follow(marker, ball, where)
             scene.pointers.drawn.append(marker)
