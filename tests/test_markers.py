@@ -185,3 +185,38 @@ def test_balls_alike_in_shape_and_trail_differ_in_colour_for_every_eye(theme, na
             if (styles[i].shape, styles[i].dash) == (styles[j].shape, styles[j].dash):
                 gap = float(np.linalg.norm(seen[i] - seen[j]))
                 assert gap >= 8.0, f"{name}, {kind}: balls {i} and {j} are {gap:.1f} apart"
+
+
+def test_beads_are_spaced_a_bead_apart_and_skip_only_points_near_the_last_one():
+    from scenes.kit.trails import spaced
+
+    rng = np.random.default_rng(3)
+    pts = np.c_[np.cumsum(rng.normal(0, 0.05, (400, 2)), axis=0), np.zeros(400)]
+    gap = 0.1
+    keep = spaced(pts, gap)
+    assert keep[0]
+    kept = np.flatnonzero(keep)
+    assert np.all(np.linalg.norm(np.diff(pts[kept, :2], axis=0), axis=1) >= gap)
+    for k in range(len(pts)):  # a point without a bead lies within `gap` of the last bead before it
+        if not keep[k]:
+            last = kept[kept < k][-1]
+            assert np.linalg.norm(pts[k, :2] - pts[last, :2]) < gap
+    assert spaced(pts, 0.0).all()
+
+
+@pytest.mark.parametrize("words", ["x = −24.88 ←", "x₂ = −1673 ↓", "x₂ = 5.60×10⁶ ↑", "f = 0.00021 →"])
+def test_a_label_from_set_glyphs_matches_the_same_words_set_by_pango(words):
+    """The edge marker's words are rewritten every step from glyphs set once: the same outline
+    count, height and (within the digits' spacing) width as pango's own setting of them."""
+    from manim import Text
+
+    from scenes.kit.mathtext import MATH_FONT
+    from scenes.kit.numbers import label_points
+
+    pts = label_points(words, 30, MATH_FONT)
+    ref = Text(words, font=MATH_FONT, font_size=30).get_all_points()
+    assert pts is not None and pts.shape == ref.shape
+    span, ref_span = np.ptp(pts[:, :2], axis=0), np.ptp(ref[:, :2], axis=0)
+    assert span[1] == pytest.approx(ref_span[1], abs=1e-6)
+    assert span[0] == pytest.approx(ref_span[0], rel=0.06)
+    assert label_points("no number here", 30, MATH_FONT) is None

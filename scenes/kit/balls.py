@@ -14,9 +14,10 @@ from manim import DOWN, RIGHT, UP, ValueTracker, VMobject
 from landscapes import Landscape, Trajectory
 from scenes.kit.labels import Box, box_of, overlaps
 from scenes.kit.markers import DashedTrail, ball_marker, style_beads, style_trail
-from scenes.kit.mathtext import Size, flat, text
+from scenes.kit.mathtext import Size, flat, text, text_font
+from scenes.kit.numbers import label_points
 from scenes.kit.palette import BallStyle, palette
-from scenes.kit.trails import Ball, bead_paths, in_box, trail_segments
+from scenes.kit.trails import Ball, bead_paths, in_box, spaced, trail_segments
 from scenes.kit.typeset import typeset
 from scenes.words.i18n import _
 from scenes.words.terms import coordinate_names
@@ -111,6 +112,7 @@ def build_ball(
         ball.coords, ball.segments, ball.inside, ball.box = points, segments, inside, view
         drawn["centres"] = points if lift is None else points + lift
         drawn["rings"] = bead_paths(points, radius * 0.4) if beads else None
+        drawn["spaced"] = spaced(points, 3 * radius * 0.4) if beads else None  # beads half a bead apart
         drawn["dashed"] = DashedTrail(segments, style.dash) if style.dash else None
 
     def draw(i: int) -> None:
@@ -122,7 +124,8 @@ def build_ball(
         else:
             trail.clear_points()
         if rings is not None:
-            ball.beads.points = rings[: i + 1][ball.inside[: i + 1]].reshape(-1, 3)
+            shown = ball.inside[: i + 1] & drawn["spaced"][: i + 1]
+            ball.beads.points = rings[: i + 1][shown].reshape(-1, 3)
 
     place(coords, box, segments)
     ball.place = place
@@ -172,7 +175,12 @@ def edge_marker(
         words, k = said
         p = ball.coords[i]
         box_ = ball.box if ball.box is not None else box  # the view shown now
-        mob = flat(text(words, font_size=Size.LABEL, color=label.fill_color))
+        outline = label_points(typeset(words), Size.LABEL, text_font())
+        if outline is None:
+            mob = flat(text(words, font_size=Size.LABEL, color=label.fill_color))
+        else:  # rewritten every step: glyphs set once (scenes.kit.numbers)
+            mob = VMobject()
+            mob.points = outline
         edge = np.clip(p, [box_[0], box_[1], 0], [box_[2], box_[3], 0])
         inward = (UP if p[1] < box_[1] else DOWN) if k else (RIGHT if p[0] < box_[0] else -RIGHT)
         mob.move_to(edge + inward * (0.1 + (mob.height if k else mob.width) / 2))

@@ -15,7 +15,7 @@ import numpy as np
 from manim import DOWN, VMobject
 
 from scenes.kit.layout import EDGE, FRAME_W, Box
-from scenes.kit.mathtext import SUBSCRIPTS, Size, flat, text
+from scenes.kit.mathtext import SUBSCRIPTS, Size, flat, text, text_width
 from scenes.kit.typeset import typeset
 
 CAPTION_FONT = Size.CAPTION
@@ -68,7 +68,7 @@ def wrap(words: str, width: float, size: float) -> list[str]:
         later = [c for c in cuts if c > start]
         end = later[0]
         for c in later[1:]:  # the line grows word by word until the next one would not fit
-            if text(words[start:c], font_size=size).width > width:
+            if text_width(words[start:c], size) > width:
                 break
             end = c
         rows.append(words[start:end].strip())
@@ -80,7 +80,7 @@ def caption_rows(words: str, width: float = CAPTION_WIDTH) -> tuple[list[str], f
     """The caption's lines as shown (typeset) and their size, measured once."""
     shown = typeset(words)
     for size in caption_sizes(shown):
-        if text(shown, font_size=size).width <= width:
+        if text_width(shown, size) <= width:
             return [shown], size
     if width < CAPTION_WIDTH:  # a column beside the plot: as many lines as it takes
         return wrap(shown, width, Size.CAPTION_MIN), Size.CAPTION_MIN

@@ -9,6 +9,7 @@ for the set-up checks.
 from __future__ import annotations
 
 import shutil
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -89,6 +90,17 @@ def text(s: str, **kwargs: Any) -> Text:
     kwargs.setdefault("font", text_font())
     kwargs.setdefault("color", palette().text)
     return laid_out(typeset(s), **kwargs)
+
+
+def text_width(s: str, size: float) -> float:
+    """How wide `s` is set at `size`: a caption's layout asks the same widths several times
+    (the layout cuts the frame by them, then the caption is set), and pango takes ~40 ms each."""
+    return _width(s, size, text_font())
+
+
+@lru_cache(maxsize=1024)
+def _width(s: str, size: float, font: str) -> float:
+    return float(text(s, font_size=size, font=font).width)
 
 
 def flat(mob: VMobject) -> VMobject:
