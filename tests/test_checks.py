@@ -47,7 +47,7 @@ REFUSED = [
     (CUSTOM + ["--function", "x**2", "--domain", "1e308,1.7e308"], "--domain 1e308,1.7e308: the axes draw"),
     (
         ["trajectory", "custom", "--function", "x**2", "--domain", "1e308,1.7e308"],
-        "--domain 1e308,1.7e308: f(x) = x**2 is not defined at 1.35e+308, the default start; give --start",
+        "--domain 1e308,1.7e308: f(x) = x² is not defined at 1.35e+308, the default start; give --start",
     ),
     (CUSTOM + ["--function", "x**2", "--start", "-inf"], "--start '-inf': coordinates must be finite"),
     (CUSTOM + ["--function", "x**2", "--domain", "-inf,1"], "--domain '-inf,1': bounds must be finite"),
