@@ -170,9 +170,7 @@ class StoryFileSurface(FileStory, SurfaceScene):
         self.column.title()
         balls = self.file_balls(radius=0.16)
         self.panel = (
-            self.column.readouts(dim_names=("x", "y"))
-            if len(balls) == 1
-            else self.column.ball_readouts()
+            self.column.readouts(dim_names=("x", "y")) if len(balls) == 1 else self.column.ball_readouts()
         )
         return balls
 

@@ -1,4 +1,5 @@
 """Every `roll` command the README shows is accepted by the code as written."""
+
 from __future__ import annotations
 
 import re

@@ -478,8 +478,8 @@ BROKEN = [
 
 # a fault that needs a second change elsewhere in the file, by its replacement
 ALSO = {
-    'at = 5\ncamera = { phi = 120 }  # <-\n': [('view = "plane"', 'view = "surface"')],
-    'at = 5\ncamera = { elevation = 30 }  # <-\n': [('view = "plane"', 'view = "surface"')],
+    "at = 5\ncamera = { phi = 120 }  # <-\n": [('view = "plane"', 'view = "surface"')],
+    "at = 5\ncamera = { elevation = 30 }  # <-\n": [('view = "plane"', 'view = "surface"')],
 }
 
 

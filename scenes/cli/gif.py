@@ -80,4 +80,3 @@ def write_gif(movie: Path, dest: Path) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return dest
-

@@ -71,4 +71,3 @@ def write_atomic(dest: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return dest
-

@@ -32,4 +32,3 @@ def render_command(args: argparse.Namespace) -> int:
     if not jobs:  # an empty shard: more parts than scenes
         return 0
     return runner.run_jobs(jobs, args.jobs, args.verbose)[0]
-

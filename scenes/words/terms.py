@@ -12,6 +12,7 @@ from scenes.words.i18n import _
 # (scenes.kit.layout) gives such a legend its room.
 LEGEND_SAYS_THE_REST = 4
 
+
 def status_words(status: str) -> str | None:
     """What the screen says about a run that ended off the map (None for a normal end)."""
     words = {
