@@ -150,6 +150,7 @@ def parse_expression(expr: str, domain: Bounds | None = None) -> Landscape:
     return Landscape("custom", dim, fn, domain, _to_latex(tree.body, dim), plain)
 
 
+_PREC = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2, ast.Pow: 4}  # binding, for both notations
 _LATEX_FUNCS = {"sigmoid": r"\sigma", "abs": None, "sqrt": None}
 
 
@@ -166,7 +167,7 @@ def _to_latex(node: ast.AST, dim: int) -> str:
             s = ("-" if isinstance(n.op, ast.USub) else "+") + go(n.operand, 3)
             return f"\\left({s}\\right)" if parent_prec > 2 else s
         if isinstance(n, ast.BinOp):
-            prec = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2, ast.Pow: 4}[type(n.op)]
+            prec = _PREC[type(n.op)]
             if isinstance(n.op, ast.Div):
                 return rf"\frac{{{go(n.left)}}}{{{go(n.right)}}}"
             if isinstance(n.op, ast.Pow):
@@ -193,7 +194,6 @@ def _to_latex(node: ast.AST, dim: int) -> str:
 _MINUS = "\u2212"
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _PLAIN_FUNCS = {"sigmoid": "σ"}
-_PREC = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2, ast.Pow: 4}
 
 
 def _number(v: float) -> str:
